@@ -1,0 +1,64 @@
+/**
+ * The `stxm-phasemap` command line: the TypeScript core, headless, for batch
+ * work and benchmarks.
+ *
+ * Exit status: 0 success; 2 a file it cannot use or wrong arguments (one-line
+ * reason on stderr); 1 an internal error.
+ */
+import { createRequire } from 'node:module';
+
+import { StackReadError, oneLine } from '../core/index.js';
+import { infoCommand } from './info.js';
+import { UsageError, nodeIO, type CommandIO } from './io.js';
+
+const USAGE = `usage: stxm-phasemap <command> [options]
+
+commands:
+  info FILE [--json]   format, dialect, scan type, shape (energies, y, x),
+                       energy range and pixel size of a stack file
+
+options:
+  -h, --help           show this help
+  -V, --version        show the version`;
+
+const COMMANDS: Record<string, (args: string[], io: CommandIO) => Promise<number>> = {
+  info: infoCommand
+};
+
+/** The package version (lib/cli and src/cli both sit two levels below package.json). */
+export const VERSION: string = (createRequire(import.meta.url)('../../package.json') as { version: string })
+  .version;
+
+export async function main(argv: string[], io: CommandIO = nodeIO): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
+    io.out(USAGE);
+    return command === undefined ? 2 : 0;
+  }
+  if (command === '-V' || command === '--version') {
+    io.out(VERSION);
+    return 0;
+  }
+  const run = COMMANDS[command];
+  try {
+    if (!run) {
+      throw new UsageError(`unknown command "${command}"`);
+    }
+    if (rest.includes('-h') || rest.includes('--help')) {
+      io.out(USAGE);
+      return 0;
+    }
+    return await run(rest, io);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.err(`stxm-phasemap: ${err.message}\n${USAGE}`);
+      return 2;
+    }
+    if (err instanceof StackReadError) {
+      io.err(`stxm-phasemap: ${oneLine(err)}`);
+      return 2;
+    }
+    io.err(`stxm-phasemap: internal error: ${oneLine(err)}`);
+    return 1;
+  }
+}
