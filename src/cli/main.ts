@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 
 import { StackReadError, oneLine } from '../core/index.js';
 import { infoCommand } from './info.js';
+import { simulateCommand } from './simulate.js';
 import { UsageError, nodeIO, type CommandIO } from './io.js';
 
 const USAGE = `usage: stxm-phasemap <command> [options]
@@ -16,13 +17,17 @@ const USAGE = `usage: stxm-phasemap <command> [options]
 commands:
   info FILE [--json]   format, dialect, scan type, shape (energies, y, x),
                        energy range and pixel size of a stack file
+  simulate --out FILE [--seed N] [--json]
+                       write the built-in demo stack (an NVPF particle,
+                       Na3 core / Na1 shell, 12 energies) as NXstxm
 
 options:
   -h, --help           show this help
   -V, --version        show the version`;
 
 const COMMANDS: Record<string, (args: string[], io: CommandIO) => Promise<number>> = {
-  info: infoCommand
+  info: infoCommand,
+  simulate: simulateCommand
 };
 
 /** The package version (lib/cli and src/cli both sit two levels below package.json). */

@@ -24,7 +24,7 @@ export interface H5FileSystem {
 
 /** What a reader needs from an initialised h5wasm module. */
 export interface H5Runtime {
-  File: new (filename: string, mode?: 'r') => H5File;
+  File: new (filename: string, mode?: 'r' | 'w') => H5File;
   FS: H5FileSystem;
 }
 

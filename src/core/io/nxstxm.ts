@@ -164,11 +164,7 @@ function readEntry(entry: Group, entryName: string, groupName: string, group: Gr
   const countTime = numericDataset(group, 'count_time');
   const collection = child(entry, 'collection');
   const beamline = isGroup(collection) ? stringDataset(collection, 'beamline') : undefined;
-  const dialect = /hermes/i.test(beamline ?? '')
-    ? 'SOLEIL HERMES'
-    : /pollux/i.test(beamline ?? '') || stringAttr(group, 'axes') !== undefined
-      ? 'SLS PolLux (Pixelator)'
-      : 'NXstxm';
+  const dialect = dialectOf(beamline ?? '', stringAttr(group, 'axes') !== undefined);
 
   const stack: Stack = {
     data,
@@ -193,6 +189,19 @@ function readEntry(entry: Group, entryName: string, groupName: string, group: Gr
   };
   assertStackConsistent(stack);
   return stack;
+}
+
+function dialectOf(beamline: string, hasAxesAttribute: boolean): string {
+  if (/hermes/i.test(beamline)) {
+    return 'SOLEIL HERMES';
+  }
+  if (/stxm phasemap/i.test(beamline)) {
+    return 'STXM PhaseMap simulator (PolLux layout)';
+  }
+  if (/pollux/i.test(beamline) || hasAxesAttribute) {
+    return 'SLS PolLux (Pixelator)';
+  }
+  return 'NXstxm';
 }
 
 function readPositions(group: Group, axisName: string, n: number, name: string, where: string): Float64Array {

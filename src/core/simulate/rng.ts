@@ -1,0 +1,46 @@
+/**
+ * A small seeded random number generator (mulberry32) with the draws the
+ * simulator needs. Same seed → same sequence, on every platform.
+ */
+export class Rng {
+  private state: number;
+
+  constructor(seed: number) {
+    this.state = seed >>> 0;
+  }
+
+  /** Uniform in [0, 1). */
+  uniform(): number {
+    let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+
+  /** Standard normal (Box–Muller). */
+  normal(): number {
+    let u = this.uniform();
+    while (u === 0) {
+      u = this.uniform();
+    }
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * this.uniform());
+  }
+
+  /** Poisson count with mean `lambda` (Knuth below 30, normal approximation above). */
+  poisson(lambda: number): number {
+    if (!(lambda > 0)) {
+      return 0;
+    }
+    if (lambda < 30) {
+      const limit = Math.exp(-lambda);
+      let k = 0;
+      let p = this.uniform();
+      while (p > limit) {
+        k++;
+        p *= this.uniform();
+      }
+      return k;
+    }
+    return Math.max(0, Math.round(lambda + Math.sqrt(lambda) * this.normal()));
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * The analysis Web Worker: reads stack files with h5wasm (browser build, wasm
+ * inlined) and will run the pipeline. Heavy work never runs on the page.
+ */
+import h5wasm from 'h5wasm';
+
+import { oneLine, readStack, type H5Runtime } from '../core/index.js';
+import { simulateDemoFile } from '../core/simulate/demo.js';
+import { stackTransferables, type WorkerRequest, type WorkerResponse } from './protocol.js';
+
+interface WorkerScope {
+  postMessage(message: WorkerResponse, transfer?: Transferable[]): void;
+  addEventListener(type: 'message', listener: (ev: MessageEvent<WorkerRequest>) => void): void;
+}
+
+const scope = self as unknown as WorkerScope;
+
+let runtimePromise: Promise<H5Runtime> | undefined;
+
+function runtime(): Promise<H5Runtime> {
+  runtimePromise ??= h5wasm.ready.then(module => ({
+    File: h5wasm.File,
+    FS: module.FS as unknown as H5Runtime['FS']
+  }));
+  return runtimePromise;
+}
+
+async function handle(req: WorkerRequest): Promise<void> {
+  const rt = await runtime();
+  const fs = rt.FS as unknown as {
+    writeFile(path: string, data: Uint8Array): void;
+    readFile(path: string): Uint8Array;
+    unlink(path: string): void;
+  };
+  const fsPath = `/stxm-${req.id}.h5`;
+  try {
+    if (req.kind === 'read') {
+      fs.writeFile(fsPath, new Uint8Array(req.bytes));
+      const stack = readStack(rt, fsPath, req.name);
+      scope.postMessage({ id: req.id, ok: true, kind: 'stack', stack }, stackTransferables(stack));
+    } else {
+      simulateDemoFile(rt, fsPath, { seed: req.seed });
+      const bytes = fs.readFile(fsPath).slice().buffer as ArrayBuffer;
+      scope.postMessage({ id: req.id, ok: true, kind: 'file', bytes }, [bytes]);
+    }
+  } finally {
+    try {
+      fs.unlink(fsPath);
+    } catch {
+      // not written: nothing to remove
+    }
+  }
+}
+
+scope.addEventListener('message', ev => {
+  const req = ev.data;
+  handle(req).catch((err: unknown) => {
+    scope.postMessage({ id: req.id, ok: false, message: oneLine(err) });
+  });
+});
