@@ -1,0 +1,3 @@
+import plugins from './lab/plugin.js';
+
+export default plugins;

@@ -1,0 +1,121 @@
+/**
+ * The JupyterLab plugins: the STXM document (double-click a stack file), the
+ * commands, the settings, and the comm bridge to notebook kernels.
+ */
+import { ILayoutRestorer, type JupyterFrontEnd, type JupyterFrontEndPlugin } from '@jupyterlab/application';
+import { ICommandPalette, WidgetTracker } from '@jupyterlab/apputils';
+import { IDocumentManager } from '@jupyterlab/docmanager';
+import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
+import { ILauncher } from '@jupyterlab/launcher';
+import { INotebookTracker } from '@jupyterlab/notebook';
+import { ISettingRegistry } from '@jupyterlab/settingregistry';
+
+import { STACK_EXTENSIONS } from '../core/index.js';
+import { EXTENSION_VERSION } from '../version.js';
+import { isColormapName, type ColormapName } from '../views/colormap.js';
+import { AnalysisWorkerClient } from '../worker/client.js';
+import { CommBridge } from './comm.js';
+import { addCommands } from './commands.js';
+import { NoContentModelFactory, StxmWidgetFactory, type StxmDocument } from './document.js';
+import { CommandIDs, FACTORY_NAME, FILE_TYPE, IStxmTracker, MODEL_NAME, PLUGIN_ID } from './tokens.js';
+
+/**
+ * The worker is a self-contained script bundled by esbuild (npm run
+ * build:worker), emitted by the labextension build as a plain asset: a worker
+ * chunk of the federated bundle would try to reach JupyterLab's shared
+ * modules, which do not exist inside a worker.
+ */
+const WORKER_URL = new URL('../worker/stxm-worker.js', import.meta.url);
+
+function createWorker(): Worker {
+  return new Worker(WORKER_URL);
+}
+
+const workbenchPlugin: JupyterFrontEndPlugin<IStxmTracker> = {
+  id: PLUGIN_ID,
+  description: 'STXM stack workbench: open NXstxm files, view images per energy.',
+  autoStart: true,
+  provides: IStxmTracker,
+  requires: [IDocumentManager],
+  optional: [ISettingRegistry, ICommandPalette, ILayoutRestorer, ILauncher, IDefaultFileBrowser],
+  activate: (
+    app: JupyterFrontEnd,
+    docManager: IDocumentManager,
+    settingRegistry: ISettingRegistry | null,
+    palette: ICommandPalette | null,
+    restorer: ILayoutRestorer | null,
+    launcher: ILauncher | null,
+    browser: IDefaultFileBrowser | null
+  ): IStxmTracker => {
+    const worker = new AnalysisWorkerClient(createWorker);
+    let colormap: ColormapName = 'viridis';
+
+    app.docRegistry.addFileType({
+      name: FILE_TYPE,
+      displayName: 'STXM stack (NeXus/HDF5)',
+      extensions: [...STACK_EXTENSIONS],
+      mimeTypes: ['application/x-hdf5'],
+      contentType: 'file',
+      fileFormat: null,
+      iconClass: 'jp-MaterialIcon jp-ImageIcon'
+    });
+    app.docRegistry.addModelFactory(new NoContentModelFactory());
+    const factory = new StxmWidgetFactory({
+      name: FACTORY_NAME,
+      label: 'STXM PhaseMap',
+      modelName: MODEL_NAME,
+      fileTypes: [FILE_TYPE],
+      defaultFor: [FILE_TYPE],
+      readOnly: true,
+      worker,
+      serverSettings: app.serviceManager.serverSettings,
+      colormap: () => colormap
+    });
+    app.docRegistry.addWidgetFactory(factory);
+
+    const tracker = new WidgetTracker<StxmDocument>({ namespace: 'stxm-phasemap' });
+    factory.widgetCreated.connect((_, widget) => {
+      widget.context.pathChanged.connect(() => void tracker.save(widget));
+      void tracker.add(widget);
+    });
+    if (restorer) {
+      void restorer.restore(tracker, {
+        command: 'docmanager:open',
+        args: widget => ({ path: widget.context.path, factory: FACTORY_NAME }),
+        name: widget => widget.context.path
+      });
+    }
+
+    addCommands(app, docManager, worker, browser);
+    palette?.addItem({ command: CommandIDs.open, category: 'STXM PhaseMap' });
+    palette?.addItem({ command: CommandIDs.openDemo, category: 'STXM PhaseMap' });
+    launcher?.add({ command: CommandIDs.openDemo, category: 'Other', rank: 50 });
+
+    if (settingRegistry) {
+      void settingRegistry.load(PLUGIN_ID).then(settings => {
+        const apply = (): void => {
+          const value = settings.get('colormap').composite;
+          colormap = isColormapName(value) ? value : 'viridis';
+          tracker.forEach(doc => {
+            doc.content.colormap = colormap;
+          });
+        };
+        settings.changed.connect(apply);
+        apply();
+      });
+    }
+    return tracker;
+  }
+};
+
+const commPlugin: JupyterFrontEndPlugin<void> = {
+  id: 'stxm-phasemap:comm',
+  description: 'Lets Python in notebook kernels reach the open STXM workbenches through a comm.',
+  autoStart: true,
+  requires: [IStxmTracker, INotebookTracker],
+  activate: (_app: JupyterFrontEnd, tracker: IStxmTracker, notebooks: INotebookTracker): void => {
+    new CommBridge(tracker, EXTENSION_VERSION).watchNotebooks(notebooks);
+  }
+};
+
+export default [workbenchPlugin, commPlugin];
