@@ -1,0 +1,67 @@
+/**
+ * Python ↔ extension comm: a notebook fetches the open stack with
+ * `stxm_phasemap.connect()` / `get_stack()` and it matches h5py's reading.
+ */
+import * as path from 'path';
+
+import { expect, test, type IJupyterLabPageFixture } from '@jupyterlab/galata';
+
+import {
+  HAVE_REAL_STACK,
+  NO_REAL_STACK_MESSAGE,
+  REAL_STACK,
+  REAL_STACK_NAME,
+  stackView,
+  waitForStatus
+} from './helpers';
+
+const HELPER = path.join(__dirname, 'stxm_check.py');
+
+/** Run cell `index` and return its text output, failing on a Python error. */
+async function run(page: IJupyterLabPageFixture, index: number, source: string): Promise<string> {
+  if (index === 0) {
+    await page.notebook.setCell(0, 'code', source);
+  } else {
+    await page.notebook.addCell('code', source);
+  }
+  expect(await page.notebook.runCell(index)).toBe(true);
+  const output = ((await page.notebook.getCellTextOutput(index)) ?? []).join('\n');
+  expect(output, `cell ${index} (${source}) raised`).not.toMatch(/Traceback|Error/);
+  return output;
+}
+
+/** The last line of output that parses as JSON. */
+function lastJson(output: string): Record<string, unknown> {
+  const lines = output.split('\n').filter(l => l.trim().startsWith('{'));
+  expect(lines.length, `no JSON line in output: ${output}`).toBeGreaterThan(0);
+  return JSON.parse(lines[lines.length - 1]);
+}
+
+test('comm: get_stack() in a notebook matches h5py', async ({ page, tmpPath }) => {
+  test.skip(!HAVE_REAL_STACK, NO_REAL_STACK_MESSAGE);
+  test.setTimeout(240_000);
+  expect(await page.contents.uploadFile(REAL_STACK, `${tmpPath}/${REAL_STACK_NAME}`)).toBe(true);
+  expect(await page.contents.uploadFile(HELPER, `${tmpPath}/stxm_check.py`)).toBe(true);
+  await page.filebrowser.refresh();
+
+  expect(await page.filebrowser.open(`${tmpPath}/${REAL_STACK_NAME}`)).toBe(true);
+  await waitForStatus(await stackView(page, REAL_STACK_NAME), 'ready');
+
+  expect(await page.notebook.createNew('comm.ipynb', { kernel: 'python3' })).toBe('comm.ipynb');
+
+  await run(page, 0, 'import stxm_phasemap as spm, stxm_check as chk');
+  await run(page, 1, 'wb = await spm.connect()');
+  await run(page, 2, 's = await wb.get_stack()');
+  const got = lastJson(await run(page, 3, 'chk.describe(s.data)'));
+  const ref = lastJson(await run(page, 4, `chk.ref_sum('${REAL_STACK_NAME}')`));
+
+  expect(got.shape).toEqual([4, 50, 50]);
+  expect(got.dtype).toBe('float32');
+  const sum = got.sum as number;
+  const refSum = ref.ref_sum as number;
+  expect(refSum).toBeGreaterThan(0);
+  expect(
+    Math.abs(sum - refSum) / Math.abs(refSum),
+    `comm sum ${sum} vs h5py sum ${refSum}`
+  ).toBeLessThanOrEqual(1e-6);
+});
