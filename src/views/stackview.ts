@@ -17,6 +17,8 @@ export type LoadStatus = 'loading' | 'ready' | 'error';
 
 /** What the view shows; the JupyterLab side implements it. */
 export interface IStackSource {
+  /** The file's path, shown until the stack's own description is known. */
+  readonly path: string;
   readonly status: LoadStatus;
   readonly stack: Stack | null;
   readonly info: StackInfo | null;
@@ -57,7 +59,7 @@ export class StackView extends Widget {
     this._shape = el('span', 'jp-STXMView-shape');
     this._details.append(this._shape, this._pixelSize);
 
-    const controls = el('div', 'jp-STXMView-controls');
+    const controls = (this._controls = el('div', 'jp-STXMView-controls'));
     this._slider = el('input', 'jp-STXMView-energySlider');
     this._slider.type = 'range';
     this._slider.min = '0';
@@ -69,13 +71,14 @@ export class StackView extends Widget {
     label.append(this._slider);
     controls.append(label, this._energyLabel);
 
-    const imageWrap = el('div', 'jp-STXMView-image');
+    const imageWrap = (this._imageWrap = el('div', 'jp-STXMView-image'));
     this._canvas = el('canvas', 'jp-STXMView-canvas');
     this._canvas.setAttribute('role', 'img');
     imageWrap.append(this._canvas);
 
     this._message = el('div', 'jp-STXMView-message');
-    this.node.append(this._title, this._details, controls, imageWrap, this._message);
+    this._message.setAttribute('role', 'status');
+    this.node.append(this._title, this._details, this._message, controls, imageWrap);
     this.node.tabIndex = -1;
 
     source.changed.connect(this._render, this);
@@ -129,6 +132,7 @@ export class StackView extends Widget {
       this._message.classList.add('jp-STXMView-error');
       this._message.textContent = error ?? 'The stack could not be read.';
     }
+    this._title.textContent = this._source.path;
     if (info) {
       this._title.textContent = `${info.file} — ${info.dialect}`;
       this._shape.textContent = `${info.shape[0]} energies × ${info.shape[1]} × ${info.shape[2]} px`;
@@ -138,6 +142,10 @@ export class StackView extends Widget {
     }
     const ready = status === 'ready' && stack !== null;
     this._slider.disabled = !ready;
+    // Nothing to show yet (or a first load failed): no empty image frame.
+    this._controls.hidden = stack === null;
+    this._imageWrap.hidden = stack === null;
+    this._details.hidden = info === null;
     if (ready) {
       this._slider.max = String(stack.energies.length - 1);
       this._painted = false;
@@ -179,4 +187,6 @@ export class StackView extends Widget {
   private readonly _energyLabel: HTMLOutputElement;
   private readonly _canvas: HTMLCanvasElement;
   private readonly _message: HTMLDivElement;
+  private readonly _controls: HTMLDivElement;
+  private readonly _imageWrap: HTMLDivElement;
 }
