@@ -50,12 +50,15 @@ module.exports = {
     }
   },
   webServer: {
-    command: `"${jupyter}" lab --config jupyter_server_test_config.py`,
+    // The server's log goes to .jupyter-test-root/server.log (git-ignored), not the test output.
+    command:
+      'mkdir -p .jupyter-test-root && ' +
+      `exec "${jupyter}" lab --config jupyter_server_test_config.py > .jupyter-test-root/server.log 2>&1`,
     url: `${baseURL}/lab`,
     env: { ...process.env, STXM_UI_PORT: String(port) },
     timeout: 120 * 1000,
     reuseExistingServer: !process.env.CI,
-    stdout: 'pipe',
+    stdout: 'ignore',
     stderr: 'pipe'
   }
 };

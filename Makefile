@@ -1,0 +1,143 @@
+# STXM PhaseMap — developer and CI entry points.
+#
+#   make demo      venv + `pip install .` + demo stack, then JupyterLab on it
+#   make test      everything from a clean clone: venv, npm ci, build, pip install .,
+#                  vitest, pytest, lint, Galata UI tests (stage timings printed)
+#
+# Building blocks: venv, node-deps, build, install, test-unit, lint, test-ui, clean.
+# Node >= 20.19 is needed to build; the installed package needs no Node.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON  ?= python3
+VENV    ?= .venv
+NPM     ?= npm
+# Python tools the tests and the demo need besides the package itself.
+PY_DEV_PKGS ?= jupyterlab==4.6.4 ipykernel==7.4.0 numpy==2.4.6 h5py==3.16.0 \
+               pytest==9.2.0 ruff==0.17.6
+
+VENV_ABS := $(abspath $(VENV))
+VBIN     := $(VENV_ABS)/bin
+export PATH := $(VBIN):$(PATH)
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+LABEXT_DIR   := python/stxm_phasemap/labextension
+LABEXT_STAMP := $(LABEXT_DIR)/package.json
+NODE_STAMP   := node_modules/.package-lock.json
+UI_STAMP     := ui-tests/node_modules/.package-lock.json
+VENV_STAMP   := $(VENV)/.dev-deps-installed
+SOURCES      := $(shell find src style schema -type f 2>/dev/null) \
+                package.json tsconfig.json
+
+DEMO_DIR   := demo
+DEMO_STACK := $(DEMO_DIR)/demo_stack.h5
+ROOT_FLAG  := $(if $(filter 0,$(shell id -u)),--ServerApp.allow_root=True,)
+
+.PHONY: help demo test venv node-deps build install test-unit test-js test-py \
+        lint test-ui ui-deps demo-data clean distclean
+
+help:
+	@echo "make demo       install into $(VENV) and open the demo stack in JupyterLab"
+	@echo "make test       full check from a clean clone (build, unit, lint, UI)"
+	@echo "make venv | node-deps | build | install | test-unit | lint | test-ui | clean | distclean"
+
+# --------------------------------------------------------------------------- setup
+
+venv: $(VENV_STAMP)
+$(VENV_STAMP):
+	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VBIN)/python -m pip install --quiet $(PY_DEV_PKGS)
+	@touch $@
+
+node-deps: $(NODE_STAMP)
+$(NODE_STAMP): package.json package-lock.json
+	$(NPM) ci --no-audit --no-fund
+	@touch $@
+
+ui-deps: $(UI_STAMP)
+$(UI_STAMP): ui-tests/package.json ui-tests/package-lock.json
+	cd ui-tests && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(NPM) ci --no-audit --no-fund
+	@touch $@
+
+# ---------------------------------------------------------------------------- build
+
+# lib/ (compiled core, CLI, worker bundle) + the production labextension.
+build: $(LABEXT_STAMP)
+$(LABEXT_STAMP): $(NODE_STAMP) $(SOURCES)
+	$(NPM) run build:prod
+
+# `pip install .` of the real wheel. The hatch build hook skips its own npm ci/build
+# when the labextension is already built (skip-if-exists), so this reuses `make build`.
+install: venv build
+	@if [ -L $(VENV)/share/jupyter/labextensions/stxm-phasemap ]; then \
+	  echo "removing the 'labextension develop' symlink: installing the wheel instead"; \
+	  rm $(VENV)/share/jupyter/labextensions/stxm-phasemap; fi
+	$(VBIN)/python -m pip install --quiet .
+	$(VBIN)/jupyter labextension list 2>&1 | grep -q 'stxm-phasemap.*enabled.*OK' \
+	  || { $(VBIN)/jupyter labextension list; echo "stxm-phasemap labextension is not installed/enabled" >&2; exit 1; }
+
+# ---------------------------------------------------------------------------- tests
+
+test-unit: test-js test-py
+
+test-js: $(NODE_STAMP)
+	npx vitest run
+
+test-py: venv
+	@if [ -d python/tests ]; then $(VBIN)/pytest -q python/tests; \
+	 else echo "python/tests does not exist yet: nothing to run"; fi
+
+lint: $(NODE_STAMP) venv
+	$(NPM) run lint
+	$(VBIN)/ruff check python
+
+# Galata suite against the installed extension (run `make install` first; `make test` does).
+test-ui: ui-deps venv
+	@test -x /usr/bin/chromium || test -n "$${CHROMIUM_PATH:-}" \
+	  || { echo "Chromium not found: apt-get install chromium, or set CHROMIUM_PATH" >&2; exit 1; }
+	cd ui-tests && npx playwright test $(UI_ARGS) \
+	  || { echo "--- tail of ui-tests/.jupyter-test-root/server.log ---"; \
+	       tail -n 40 .jupyter-test-root/server.log 2>/dev/null; exit 1; }
+
+# Full check with a timing per stage. Setup stages stop at the first failure; the
+# test and lint stages all run, and the target fails at the end if any failed.
+SETUP_STAGES := venv node-deps build install
+CHECK_STAGES := test-js test-py lint test-ui
+test:
+	@t_all=$$(date +%s); summary=""; failed=""; \
+	for s in $(SETUP_STAGES) $(CHECK_STAGES); do \
+	  echo; echo "==================== make $$s"; t=$$(date +%s); \
+	  if $(MAKE) --no-print-directory $$s; then r=ok; else r=FAILED; failed="$$failed $$s"; fi; \
+	  d=$$(( $$(date +%s) - t )); echo "==================== make $$s: $$r in $${d}s"; \
+	  summary="$$summary$$(printf '  %-10s %-7s %5ss' $$s $$r $$d)\n"; \
+	  if [ $$r = FAILED ] && [[ " $(SETUP_STAGES) " == *" $$s "* ]]; then break; fi; \
+	done; \
+	echo; echo "Stage timings:"; printf "$$summary"; \
+	echo "  total                $$(( $$(date +%s) - t_all ))s"; \
+	if [ -n "$$failed" ]; then echo "FAILED:$$failed" >&2; exit 1; fi; \
+	echo "make test: all stages passed"
+
+# ----------------------------------------------------------------------------- demo
+
+demo-data: $(DEMO_STACK)
+$(DEMO_STACK): $(LABEXT_STAMP)
+	@node bin/stxm-phasemap --help 2>&1 | grep -qE '^ +simulate' \
+	  || { echo "bin/stxm-phasemap has no 'simulate' command yet: cannot make the demo stack" >&2; exit 1; }
+	@mkdir -p $(DEMO_DIR)
+	node bin/stxm-phasemap simulate --out $(DEMO_STACK)
+
+demo: install demo-data
+	$(VBIN)/jupyter lab --ServerApp.root_dir=$(DEMO_DIR) \
+	  --LabApp.default_url=/lab/tree/$(notdir $(DEMO_STACK)) $(ROOT_FLAG)
+
+# ---------------------------------------------------------------------------- clean
+
+clean:
+	rm -rf lib tsconfig.tsbuildinfo $(LABEXT_DIR) dist build *.egg-info \
+	  ui-tests/test-results ui-tests/playwright-report ui-tests/.jupyter-test-root \
+	  $(DEMO_STACK) .pytest_cache .ruff_cache
+
+distclean: clean
+	rm -rf node_modules ui-tests/node_modules $(VENV)
