@@ -68,6 +68,11 @@ export class StxmWidgetFactory extends ABCWidgetFactory<StxmDocument> {
   }
 
   protected createNewWidget(context: DocumentRegistry.Context): StxmDocument {
+    // A stack document is a view of the file: there is nothing to save, and
+    // "Save" (Ctrl+S) must never write to the stack file. JupyterLab's save
+    // command goes by the file's writability, not the document's, so the
+    // context's save is made a no-op here.
+    context.save = () => Promise.resolve();
     const workbench = new WorkbenchModel(context.path);
     const content = new StackView(workbench, { colormap: this._colormap() });
     const widget = new StxmDocument({ context, content }, workbench);
