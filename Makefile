@@ -83,7 +83,8 @@ install: venv build
 test-unit: test-js test-py
 
 test-js: $(NODE_STAMP)
-	npx vitest run
+	# ui-tests/*.spec.ts are Playwright tests, not vitest ones.
+	npx vitest run --exclude 'ui-tests/**'
 
 test-py: venv
 	@if [ -d python/tests ]; then $(VBIN)/pytest -q python/tests; \
