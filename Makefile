@@ -82,8 +82,8 @@ install: venv build
 
 test-unit: test-js test-py
 
+# ui-tests/*.spec.ts are Playwright tests, not vitest ones.
 test-js: $(NODE_STAMP)
-	# ui-tests/*.spec.ts are Playwright tests, not vitest ones.
 	npx vitest run --exclude 'ui-tests/**'
 
 test-py: venv
