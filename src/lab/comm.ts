@@ -85,9 +85,11 @@ export class CommBridge {
     switch (request.method) {
       case 'list_workbenches': {
         const workbenches: JSONObject[] = [];
+        const current = this.tracker.currentWidget;
         this.tracker.forEach(doc => {
           workbenches.push({
             path: doc.context.path,
+            current: doc === current,
             status: doc.workbench.status,
             info: (doc.workbench.info as unknown as JSONObject) ?? null
           });

@@ -1,0 +1,242 @@
+"""The comm protocol ``stxm-phasemap/1``, kernel side (see docs/comm-protocol.md).
+
+Pure functions and a reassembly buffer: no Jupyter imports, so every rule is
+tested without a browser. Every message from the extension is validated here; a
+message that breaks the contract raises :class:`ProtocolError`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+PROTOCOL = "stxm-phasemap/1"
+COMM_TARGET = "stxm-phasemap"
+MAX_CHUNK_BYTES = 8 * 1024 * 1024
+METHODS = ("list_workbenches", "get_stack")
+
+#: dtypes the protocol allows, all little-endian.
+DTYPES: dict[str, np.dtype] = {
+    "float32": np.dtype("<f4"),
+    "float64": np.dtype("<f8"),
+    "int16": np.dtype("<i2"),
+    "int32": np.dtype("<i4"),
+    "uint8": np.dtype("u1"),
+}
+
+#: No single array may claim more than this (a guard against absurd claims).
+MAX_ARRAY_BYTES = 4 * 1024**3
+
+
+class ProtocolError(ValueError):
+    """A message from the extension does not follow the protocol."""
+
+
+class StxmPhaseMapError(RuntimeError):
+    """The extension answered with an error, or could not be reached.
+
+    ``kind`` is the protocol's error kind (``invalid-request``, ``not-found``,
+    ``failed``) or ``protocol``/``timeout``/``closed`` for transport problems.
+    """
+
+    def __init__(self, kind: str, message: str):
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+
+
+def new_request_id() -> str:
+    return uuid.uuid4().hex[:16]
+
+
+def make_request(method: str, params: dict[str, Any] | None = None, *, id: str | None = None):
+    """Build a request message; returns ``(id, message)``."""
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}; expected one of {', '.join(METHODS)}")
+    request_id = id or new_request_id()
+    return request_id, {
+        "type": "request",
+        "id": request_id,
+        "method": method,
+        "params": dict(params or {}),
+    }
+
+
+def _require(cond: bool, message: str) -> None:
+    if not cond:
+        raise ProtocolError(message)
+
+
+def _is_int(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def validate_hello(data: Any) -> str:
+    """Check a ``hello`` message; returns the extension's version."""
+    _require(isinstance(data, dict), "message is not a JSON object")
+    if data.get("type") == "error":
+        err = data.get("error") if isinstance(data.get("error"), dict) else {}
+        raise StxmPhaseMapError(str(err.get("kind", "protocol")), str(err.get("message", data)))
+    _require(data.get("type") == "hello", f"expected a hello message, got {data.get('type')!r}")
+    _require(
+        data.get("protocol") == PROTOCOL,
+        f"extension speaks {data.get('protocol')!r}, this package {PROTOCOL!r}",
+    )
+    version = data.get("version")
+    _require(isinstance(version, str), '"version" must be a string')
+    return version
+
+
+@dataclass
+class ArraySpec:
+    dtype: np.dtype
+    shape: tuple[int, ...]
+    nbytes: int
+
+
+def _parse_arrays(arrays: Any) -> dict[str, ArraySpec]:
+    _require(isinstance(arrays, dict), '"arrays" must be an object')
+    specs: dict[str, ArraySpec] = {}
+    for name, d in arrays.items():
+        _require(isinstance(d, dict), f'array "{name}": description must be an object')
+        dtype = d.get("dtype")
+        _require(dtype in DTYPES, f'array "{name}": unsupported dtype {dtype!r}')
+        shape = d.get("shape")
+        _require(
+            isinstance(shape, list) and all(_is_int(s) and s >= 0 for s in shape),
+            f'array "{name}": "shape" must be a list of non-negative integers',
+        )
+        nbytes = d.get("nbytes")
+        expected = int(np.prod(shape, dtype=np.int64)) * DTYPES[dtype].itemsize
+        _require(
+            _is_int(nbytes) and nbytes == expected,
+            f'array "{name}": nbytes {nbytes!r} != {expected}',
+        )
+        _require(nbytes <= MAX_ARRAY_BYTES, f'array "{name}": {nbytes} bytes is too large')
+        specs[name] = ArraySpec(DTYPES[dtype], tuple(shape), nbytes)
+    return specs
+
+
+@dataclass
+class Reply:
+    """A complete reply: its JSON ``result`` and its arrays as numpy arrays."""
+
+    result: dict[str, Any]
+    arrays: dict[str, np.ndarray]
+
+
+@dataclass
+class ReplyAssembler:
+    """Collects the parts of one reply and rebuilds its arrays in place.
+
+    Each array is allocated once (``bytearray``); every chunk is copied to its
+    offset. Parts may arrive in any order; a reply is complete when all parts
+    arrived and every byte of every array was covered exactly once.
+    """
+
+    request_id: str
+    parts: int | None = None
+    result: dict[str, Any] | None = None
+    specs: dict[str, ArraySpec] | None = None
+    _buffers: dict[str, bytearray] = field(default_factory=dict)
+    _filled: dict[str, int] = field(default_factory=dict)
+    _ranges: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    _seen: set[int] = field(default_factory=set)
+    _pending: list[tuple[list[Any], list[Any]]] = field(default_factory=list)
+
+    def add(self, data: Any, buffers: list[Any]) -> None:
+        """Add one message. Raises :class:`StxmPhaseMapError` for an error reply."""
+        _require(isinstance(data, dict), "message is not a JSON object")
+        _require(data.get("type") == "reply", f'"type" must be "reply", got {data.get("type")!r}')
+        _require(
+            data.get("id") == self.request_id,
+            f"reply for {data.get('id')!r}, not {self.request_id!r}",
+        )
+        ok = data.get("ok")
+        _require(isinstance(ok, bool), '"ok" must be a boolean')
+        if not ok:
+            err = data.get("error")
+            _require(isinstance(err, dict), 'an error reply needs an "error" object')
+            kind, message = err.get("kind"), err.get("message")
+            _require(
+                isinstance(kind, str) and isinstance(message, str),
+                "error kind/message must be strings",
+            )
+            raise StxmPhaseMapError(kind, message)
+        part, parts = data.get("part"), data.get("parts")
+        _require(_is_int(parts) and parts >= 1, '"parts" must be a positive integer')
+        _require(_is_int(part) and 0 <= part < parts, f'"part" {part!r} is outside 0..{parts - 1}')
+        _require(self.parts in (None, parts), f"parts changed from {self.parts} to {parts}")
+        _require(part not in self._seen, f"part {part} arrived twice")
+        self.parts = parts
+        self._seen.add(part)
+        chunks = data.get("chunks", [])
+        _require(isinstance(chunks, list), '"chunks" must be a list')
+        _require(
+            len(chunks) == len(buffers),
+            f"{len(chunks)} chunks described for {len(buffers)} buffers",
+        )
+        if part == 0:
+            result = data.get("result")
+            _require(isinstance(result, dict), 'part 0 needs a "result" object')
+            self.result = result
+            self.specs = _parse_arrays(data.get("arrays", {}))
+            for name, spec in self.specs.items():
+                self._buffers[name] = bytearray(spec.nbytes)
+                self._filled[name] = 0
+                self._ranges[name] = []
+            pending, self._pending = self._pending, []
+            for c, b in pending:
+                self._copy(c, b)
+        if self.specs is None:
+            self._pending.append((chunks, list(buffers)))  # part 0 not here yet
+        else:
+            self._copy(chunks, list(buffers))
+        if len(self._seen) == self.parts and not self.complete:
+            short = [n for n, s in (self.specs or {}).items() if self._filled[n] != s.nbytes]
+            raise ProtocolError(f"reply ended with array(s) {', '.join(short)} incomplete")
+
+    def _copy(self, chunks: list[Any], buffers: list[Any]) -> None:
+        assert self.specs is not None
+        for c, buf in zip(chunks, buffers, strict=True):
+            _require(isinstance(c, dict), "a chunk description must be an object")
+            name, offset, nbytes = c.get("array"), c.get("offset"), c.get("nbytes")
+            _require(name in self.specs, f"chunk for unknown array {name!r}")
+            _require(_is_int(offset) and _is_int(nbytes), "chunk offset/nbytes must be integers")
+            view = memoryview(buf).cast("B")
+            _require(
+                view.nbytes == nbytes,
+                f"chunk of {name!r} says {nbytes} bytes, buffer has {view.nbytes}",
+            )
+            _require(
+                0 <= offset and offset + nbytes <= self.specs[name].nbytes,
+                f"chunk [{offset}, {offset + nbytes}) is outside array {name!r}",
+            )
+            for lo, hi in self._ranges[name]:
+                _require(
+                    offset >= hi or offset + nbytes <= lo, f"chunks of {name!r} overlap at {offset}"
+                )
+            self._ranges[name].append((offset, offset + nbytes))
+            self._buffers[name][offset : offset + nbytes] = view
+            self._filled[name] += nbytes
+
+    @property
+    def complete(self) -> bool:
+        return (
+            self.parts is not None
+            and len(self._seen) == self.parts
+            and self.specs is not None
+            and all(self._filled[n] == s.nbytes for n, s in self.specs.items())
+        )
+
+    def reply(self) -> Reply:
+        _require(self.complete, "reply is not complete")
+        assert self.specs is not None and self.result is not None
+        arrays = {
+            name: np.frombuffer(self._buffers[name], dtype=spec.dtype).reshape(spec.shape)
+            for name, spec in self.specs.items()
+        }
+        return Reply(self.result, arrays)

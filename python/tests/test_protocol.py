@@ -1,0 +1,198 @@
+"""The kernel side of protocol stxm-phasemap/1: validation and reassembly."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from stxm_phasemap._protocol import (
+    MAX_CHUNK_BYTES,
+    PROTOCOL,
+    ProtocolError,
+    ReplyAssembler,
+    StxmPhaseMapError,
+    make_request,
+    validate_hello,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def split_reply(request_id, result, arrays, max_chunk=MAX_CHUNK_BYTES):
+    """An independent implementation of the extension's splitting (docs/comm-protocol.md)."""
+    descriptions, chunks = {}, []
+    for name, a in arrays.items():
+        a = np.ascontiguousarray(a)
+        raw = a.tobytes()
+        descriptions[name] = {"dtype": str(a.dtype), "shape": list(a.shape), "nbytes": len(raw)}
+        for off in range(0, len(raw), max_chunk):
+            piece = raw[off : off + max_chunk]
+            chunks.append(({"array": name, "offset": off, "nbytes": len(piece)}, piece))
+    groups, size = [[]], 0
+    for c in chunks:
+        if groups[-1] and size + c[0]["nbytes"] > max_chunk:
+            groups.append([c])
+            size = c[0]["nbytes"]
+        else:
+            groups[-1].append(c)
+            size += c[0]["nbytes"]
+    msgs = []
+    for i, g in enumerate(groups):
+        data = {
+            "type": "reply",
+            "id": request_id,
+            "ok": True,
+            "part": i,
+            "parts": len(groups),
+            "chunks": [c[0] for c in g],
+        }
+        if i == 0:
+            data.update(result=result, arrays=descriptions)
+        msgs.append((data, [memoryview(c[1]) for c in g]))
+    return msgs
+
+
+def test_make_request_builds_a_valid_message():
+    rid, msg = make_request("get_stack", {"path": "a.h5"})
+    assert msg == {"type": "request", "id": rid, "method": "get_stack", "params": {"path": "a.h5"}}
+    assert 1 <= len(rid) <= 64
+    with pytest.raises(ValueError, match="unknown method"):
+        make_request("delete_everything")
+
+
+def test_hello():
+    assert validate_hello({"type": "hello", "protocol": PROTOCOL, "version": "0.1.0"}) == "0.1.0"
+    with pytest.raises(ProtocolError, match="speaks"):
+        validate_hello({"type": "hello", "protocol": "stxm-phasemap/99", "version": "9"})
+    with pytest.raises(StxmPhaseMapError, match="unsupported protocol"):
+        validate_hello(
+            {"type": "error", "error": {"kind": "protocol", "message": "unsupported protocol"}}
+        )
+    with pytest.raises(ProtocolError):
+        validate_hello(["not", "an", "object"])
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int16", "int32", "uint8"])
+def test_multipart_reassembly_is_exact(dtype):
+    rng = np.random.default_rng(0)
+    cube = (rng.random((3, 17, 29)) * 100).astype(dtype)
+    energies = np.linspace(512, 545, 3)
+    msgs = split_reply("r1", {"path": "a.h5"}, {"data": cube, "energies": energies}, max_chunk=1000)
+    assert len(msgs) > 1
+    asm = ReplyAssembler("r1")
+    for data, bufs in msgs:
+        assert not asm.complete
+        asm.add(data, bufs)
+    assert asm.complete
+    reply = asm.reply()
+    assert reply.result == {"path": "a.h5"}
+    np.testing.assert_array_equal(reply.arrays["data"], cube)
+    assert reply.arrays["data"].dtype == np.dtype(dtype)
+    np.testing.assert_array_equal(reply.arrays["energies"], energies)
+
+
+def test_parts_may_arrive_out_of_order():
+    cube = np.arange(5000, dtype="<f4").reshape(5, 10, 100)
+    msgs = split_reply("r2", {}, {"data": cube}, max_chunk=4096)
+    asm = ReplyAssembler("r2")
+    for data, bufs in reversed(msgs):  # part 0 last
+        asm.add(data, bufs)
+    assert asm.complete
+    np.testing.assert_array_equal(asm.reply().arrays["data"], cube)
+
+
+def test_error_reply_raises_with_the_extension_message():
+    asm = ReplyAssembler("r3")
+    with pytest.raises(StxmPhaseMapError, match="no STXM stack is open") as info:
+        asm.add(
+            {
+                "type": "reply",
+                "id": "r3",
+                "ok": False,
+                "part": 0,
+                "parts": 1,
+                "error": {"kind": "not-found", "message": "no STXM stack is open in JupyterLab"},
+            },
+            [],
+        )
+    assert info.value.kind == "not-found"
+
+
+def good_single(rid="r"):
+    a = np.arange(6, dtype="<f4")
+    return split_reply(rid, {}, {"a": a})[0]
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (lambda d, b: d.update(type="hello"), '"type" must be "reply"'),
+        (lambda d, b: d.update(id="other"), "not 'r'"),
+        (lambda d, b: d.update(ok="yes"), '"ok" must be a boolean'),
+        (lambda d, b: d.update(parts=0), '"parts"'),
+        (lambda d, b: d.update(part=1), '"part"'),
+        (lambda d, b: d.pop("result"), '"result"'),
+        (lambda d, b: d["arrays"]["a"].update(dtype="complex128"), "unsupported dtype"),
+        (lambda d, b: d["arrays"]["a"].update(shape=[2, -3]), "non-negative"),
+        (lambda d, b: d["arrays"]["a"].update(nbytes=999), "nbytes"),
+        (lambda d, b: d["chunks"][0].update(array="zzz"), "unknown array"),
+        (lambda d, b: d["chunks"][0].update(offset=4), "outside array"),
+        (lambda d, b: d["chunks"][0].update(nbytes=8), "buffer has 24"),
+        (lambda d, b: b.append(memoryview(b"x")), "chunks described for 2 buffers"),
+        (lambda d, b: d["arrays"]["a"].update(shape=[10], nbytes=40), "incomplete"),
+    ],
+)
+def test_malformed_replies_are_rejected(mutate, message):
+    data, bufs = good_single()
+    data = json.loads(json.dumps(data))
+    bufs = list(bufs)
+    mutate(data, bufs)
+    with pytest.raises(ProtocolError, match=message):
+        ReplyAssembler("r").add(data, bufs)
+
+
+def test_overlapping_chunks_are_rejected():
+    a = np.arange(8, dtype="<f4")
+    data = {
+        "type": "reply",
+        "id": "r",
+        "ok": True,
+        "part": 0,
+        "parts": 1,
+        "result": {},
+        "arrays": {"a": {"dtype": "float32", "shape": [8], "nbytes": 32}},
+        "chunks": [
+            {"array": "a", "offset": 0, "nbytes": 20},
+            {"array": "a", "offset": 16, "nbytes": 16},
+        ],
+    }
+    raw = a.tobytes()
+    with pytest.raises(ProtocolError, match="overlap"):
+        ReplyAssembler("r").add(data, [memoryview(raw[:20]), memoryview(raw[16:])])
+
+
+def test_duplicate_part_is_rejected():
+    msgs = split_reply("r", {}, {"a": np.zeros(1000, "<f8")}, max_chunk=1000)
+    asm = ReplyAssembler("r")
+    asm.add(*msgs[1])
+    with pytest.raises(ProtocolError, match="twice"):
+        asm.add(*msgs[1])
+
+
+def test_version_matches_package_json():
+    import stxm_phasemap
+
+    pkg = json.loads((ROOT / "package.json").read_text())
+    if stxm_phasemap.__version__ == "0.0.0+unknown":
+        pytest.skip("stxm-phasemap is not installed in this environment (pip install .)")
+    assert stxm_phasemap.__version__ == pkg["version"]
+
+
+def test_labextension_paths_point_at_the_package_name():
+    import stxm_phasemap
+
+    assert stxm_phasemap._jupyter_labextension_paths() == [
+        {"src": "labextension", "dest": "stxm-phasemap"}
+    ]
