@@ -31,8 +31,9 @@ const COMMANDS: Record<string, (args: string[], io: CommandIO) => Promise<number
 };
 
 /** The package version (lib/cli and src/cli both sit two levels below package.json). */
-export const VERSION: string = (createRequire(import.meta.url)('../../package.json') as { version: string })
-  .version;
+export const VERSION: string = (
+  createRequire(import.meta.url)('../../package.json') as { version: string }
+).version;
 
 export async function main(argv: string[], io: CommandIO = nodeIO): Promise<number> {
   const [command, ...rest] = argv;

@@ -5,7 +5,6 @@
  */
 import type { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import type { Kernel, KernelMessage } from '@jupyterlab/services';
-import type { JSONObject as LuminoJSONObject } from '@lumino/coreutils';
 
 import { oneLine, stackShape } from '../core/index.js';
 import type { StxmDocument } from './document.js';
@@ -54,7 +53,10 @@ export class CommBridge {
     if (protocol !== PROTOCOL) {
       comm.send({
         type: 'error',
-        error: { kind: 'protocol', message: `unsupported protocol ${JSON.stringify(protocol)}; this extension speaks ${PROTOCOL}` }
+        error: {
+          kind: 'protocol',
+          message: `unsupported protocol ${JSON.stringify(protocol)}; this extension speaks ${PROTOCOL}`
+        }
       });
       comm.close();
       return;
@@ -77,7 +79,7 @@ export class CommBridge {
       return;
     }
     for (const part of parts) {
-      comm.send(part.data as LuminoJSONObject, undefined, part.buffers);
+      comm.send(part.data, undefined, part.buffers);
     }
   }
 
@@ -101,7 +103,10 @@ export class CommBridge {
         await waitUntilSettled(doc);
         const stack = doc.workbench.stack;
         if (!stack) {
-          throw new ProtocolError('failed', doc.workbench.error ?? `${doc.context.path}: no stack loaded`);
+          throw new ProtocolError(
+            'failed',
+            doc.workbench.error ?? `${doc.context.path}: no stack loaded`
+          );
         }
         const [ne, ny, nx] = stackShape(stack);
         return replyParts(
@@ -120,7 +125,9 @@ export class CommBridge {
 
   private find(path: string | undefined): StxmDocument {
     if (path) {
-      const doc = this.tracker.find(d => d.context.path === path || d.context.path === path.replace(/^\/+/, ''));
+      const doc = this.tracker.find(
+        d => d.context.path === path || d.context.path === path.replace(/^\/+/, '')
+      );
       if (!doc) {
         throw new ProtocolError('not-found', `no STXM workbench is open for "${path}"`);
       }

@@ -33,7 +33,8 @@ export function addCommands(
         manager: docManager,
         title: 'Open STXM Stack',
         filter: model =>
-          model.type === 'directory' || STACK_EXTENSIONS.some(ext => model.name.toLowerCase().endsWith(ext))
+          model.type === 'directory' ||
+          STACK_EXTENSIONS.some(ext => model.name.toLowerCase().endsWith(ext))
             ? {}
             : null
       });

@@ -4,7 +4,12 @@
  * the raw bytes itself and the worker parses them, so a 100 MB stack never
  * travels as base64 JSON.
  */
-import { ABCWidgetFactory, DocumentModel, DocumentWidget, type DocumentRegistry } from '@jupyterlab/docregistry';
+import {
+  ABCWidgetFactory,
+  DocumentModel,
+  DocumentWidget,
+  type DocumentRegistry
+} from '@jupyterlab/docregistry';
 import type { ServerConnection } from '@jupyterlab/services';
 
 import type { ColormapName } from '../views/colormap.js';

@@ -2,7 +2,10 @@
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
-export async function fetchFileBytes(path: string, settings: ServerConnection.ISettings): Promise<ArrayBuffer> {
+export async function fetchFileBytes(
+  path: string,
+  settings: ServerConnection.ISettings
+): Promise<ArrayBuffer> {
   const url = URLExt.join(settings.baseUrl, 'files', URLExt.encodeParts(path));
   const response = await ServerConnection.makeRequest(url, { cache: 'no-store' }, settings);
   if (!response.ok) {

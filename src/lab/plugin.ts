@@ -2,7 +2,11 @@
  * The JupyterLab plugins: the STXM document (double-click a stack file), the
  * commands, the settings, and the comm bridge to notebook kernels.
  */
-import { ILayoutRestorer, type JupyterFrontEnd, type JupyterFrontEndPlugin } from '@jupyterlab/application';
+import {
+  ILayoutRestorer,
+  type JupyterFrontEnd,
+  type JupyterFrontEndPlugin
+} from '@jupyterlab/application';
 import { ICommandPalette, WidgetTracker } from '@jupyterlab/apputils';
 import { IDocumentManager } from '@jupyterlab/docmanager';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
@@ -17,7 +21,14 @@ import { AnalysisWorkerClient } from '../worker/client.js';
 import { CommBridge } from './comm.js';
 import { addCommands } from './commands.js';
 import { NoContentModelFactory, StxmWidgetFactory, type StxmDocument } from './document.js';
-import { CommandIDs, FACTORY_NAME, FILE_TYPE, IStxmTracker, MODEL_NAME, PLUGIN_ID } from './tokens.js';
+import {
+  CommandIDs,
+  FACTORY_NAME,
+  FILE_TYPE,
+  IStxmTracker,
+  MODEL_NAME,
+  PLUGIN_ID
+} from './tokens.js';
 
 /**
  * The worker is a self-contained script bundled by esbuild (npm run

@@ -108,7 +108,9 @@ describe('replyParts', () => {
     const parts = replyParts('r3', {}, { big: outArray(big, [big.length]) });
     expect(parts).toHaveLength(4);
     for (const part of parts) {
-      expect(part.buffers.reduce((s, buf) => s + buf.byteLength, 0)).toBeLessThanOrEqual(MAX_CHUNK_BYTES);
+      expect(part.buffers.reduce((s, buf) => s + buf.byteLength, 0)).toBeLessThanOrEqual(
+        MAX_CHUNK_BYTES
+      );
     }
   });
 

@@ -10,7 +10,8 @@ export const MAX_CHUNK_BYTES = 8 * 1024 * 1024;
 export const METHODS = ['list_workbenches', 'get_stack'] as const;
 export type Method = (typeof METHODS)[number];
 
-export type JSONValue = string | number | boolean | null | JSONValue[] | { [key: string]: JSONValue };
+export type JSONValue =
+  string | number | boolean | null | JSONValue[] | { [key: string]: JSONValue };
 export type JSONObject = { [key: string]: JSONValue };
 
 export interface Request {
@@ -68,7 +69,10 @@ export function parseRequest(data: unknown): Request {
     throw new ProtocolError('invalid-request', 'message is not a JSON object');
   }
   if (data.type !== 'request') {
-    throw new ProtocolError('invalid-request', `"type" must be "request", got ${JSON.stringify(data.type)}`);
+    throw new ProtocolError(
+      'invalid-request',
+      `"type" must be "request", got ${JSON.stringify(data.type)}`
+    );
   }
   const id = data.id;
   if (typeof id !== 'string' || id.length < 1 || id.length > 64) {
@@ -92,7 +96,9 @@ export function parseRequest(data: unknown): Request {
 
 /** The id of a message if it has a usable one, for error replies to malformed requests. */
 export function requestIdOf(data: unknown): string | null {
-  return isPlainObject(data) && typeof data.id === 'string' && data.id.length <= 64 ? data.id : null;
+  return isPlainObject(data) && typeof data.id === 'string' && data.id.length <= 64
+    ? data.id
+    : null;
 }
 
 export interface ReplyPart {

@@ -2,7 +2,13 @@
  * Colour maps as 256-entry RGBA lookup tables built from d3's perceptually
  * uniform, colour-blind-safe interpolators.
  */
-import { interpolateCividis, interpolateGreys, interpolateInferno, interpolateViridis, rgb } from 'd3';
+import {
+  interpolateCividis,
+  interpolateGreys,
+  interpolateInferno,
+  interpolateViridis,
+  rgb
+} from 'd3';
 
 export const COLORMAPS = {
   viridis: interpolateViridis,

@@ -8,7 +8,8 @@ export function percentileLimits(values: Float32Array, lo = 0.01, hi = 0.99): [n
     return [0, 1];
   }
   finite.sort();
-  const at = (q: number): number => finite[Math.min(finite.length - 1, Math.max(0, Math.round(q * (finite.length - 1))))];
+  const at = (q: number): number =>
+    finite[Math.min(finite.length - 1, Math.max(0, Math.round(q * (finite.length - 1))))];
   const a = at(lo);
   const b = at(hi);
   return a < b ? [a, b] : [a - 0.5, a + 0.5];

@@ -26,7 +26,11 @@ export interface IStackSource {
   readonly changed: ISignal<IStackSource, void>;
 }
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string): HTMLElementTagNameMap[K] {
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  className: string,
+  text?: string
+): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   node.className = className;
   if (text !== undefined) {
@@ -138,7 +142,9 @@ export class StackView extends Widget {
       this._shape.textContent = `${info.shape[0]} energies × ${info.shape[1]} × ${info.shape[2]} px`;
       const px = info.pixelSize;
       this._pixelSize.textContent =
-        px.x === px.y ? `pixel ${formatLength(px.x)}` : `pixel ${formatLength(px.x)} (x) × ${formatLength(px.y)} (y)`;
+        px.x === px.y
+          ? `pixel ${formatLength(px.x)}`
+          : `pixel ${formatLength(px.x)} (x) × ${formatLength(px.y)} (y)`;
     }
     const ready = status === 'ready' && stack !== null;
     this._slider.disabled = !ready;

@@ -17,7 +17,11 @@ export interface WorkerLike {
 type Pending = { resolve: (r: WorkerResponse) => void; reject: (e: Error) => void };
 
 // Distributive Omit, so each request variant keeps its own fields.
-type RequestBody = WorkerRequest extends infer R ? (R extends WorkerRequest ? Omit<R, 'id'> : never) : never;
+type RequestBody = WorkerRequest extends infer R
+  ? R extends WorkerRequest
+    ? Omit<R, 'id'>
+    : never
+  : never;
 
 export class AnalysisWorkerClient {
   constructor(private readonly createWorker: () => WorkerLike) {}

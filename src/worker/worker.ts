@@ -40,7 +40,7 @@ async function handle(req: WorkerRequest): Promise<void> {
       scope.postMessage({ id: req.id, ok: true, kind: 'stack', stack }, stackTransferables(stack));
     } else {
       simulateDemoFile(rt, fsPath, { seed: req.seed });
-      const bytes = fs.readFile(fsPath).slice().buffer as ArrayBuffer;
+      const bytes = fs.readFile(fsPath).slice().buffer;
       scope.postMessage({ id: req.id, ok: true, kind: 'file', bytes }, [bytes]);
     }
   } finally {

@@ -40,7 +40,10 @@ export function hasHdf5Signature(fs: H5FileSystem, path: string): boolean {
   try {
     const buf = new Uint8Array(8);
     for (let offset = 0; offset + 8 <= size; offset = offset === 0 ? 512 : offset * 2) {
-      if (fs.read(stream, buf, 0, 8, offset) === 8 && HDF5_SIGNATURE.every((b, i) => buf[i] === b)) {
+      if (
+        fs.read(stream, buf, 0, 8, offset) === 8 &&
+        HDF5_SIGNATURE.every((b, i) => buf[i] === b)
+      ) {
         return true;
       }
     }

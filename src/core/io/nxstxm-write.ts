@@ -21,9 +21,15 @@ function nxData(group: Group, nxClass: string): void {
 }
 
 function axesData(group: Group, stack: Stack): void {
-  group.create_dataset({ name: 'energy', data: stack.energies, dtype: '<d' }).create_attribute('units', 'eV');
-  group.create_dataset({ name: 'sample_y', data: stack.y, dtype: '<d' }).create_attribute('units', 'µm');
-  group.create_dataset({ name: 'sample_x', data: stack.x, dtype: '<d' }).create_attribute('units', 'µm');
+  group
+    .create_dataset({ name: 'energy', data: stack.energies, dtype: '<d' })
+    .create_attribute('units', 'eV');
+  group
+    .create_dataset({ name: 'sample_y', data: stack.y, dtype: '<d' })
+    .create_attribute('units', 'µm');
+  group
+    .create_dataset({ name: 'sample_x', data: stack.x, dtype: '<d' })
+    .create_attribute('units', 'µm');
 }
 
 export function writeNxstxm(runtime: H5Runtime, path: string, stack: Stack): void {
@@ -54,14 +60,20 @@ export function writeNxstxm(runtime: H5Runtime, path: string, stack: Stack): voi
     counter.create_dataset({ name: 'stxm_scan_type', data: [stack.metadata.scanType] });
     if (stack.metadata.dwellMs) {
       counter
-        .create_dataset({ name: 'count_time', data: Float64Array.from(stack.metadata.dwellMs, ms => ms / 1000), dtype: '<d' })
+        .create_dataset({
+          name: 'count_time',
+          data: Float64Array.from(stack.metadata.dwellMs, ms => ms / 1000),
+          dtype: '<d'
+        })
         .create_attribute('units', 's');
     }
 
     if (stack.control) {
       const control = entry.create_group('control');
       nxData(control, 'NXmonitor');
-      control.create_dataset({ name: 'data', data: stack.control, shape, dtype: '<f' }).create_attribute('units', 'mA');
+      control
+        .create_dataset({ name: 'data', data: stack.control, shape, dtype: '<f' })
+        .create_attribute('units', 'mA');
       axesData(control, stack);
     }
   } finally {

@@ -97,7 +97,13 @@ function findDataGroup(entry: Group): { name: string; group: Group } | undefined
   return candidates[0];
 }
 
-function readEntry(entry: Group, entryName: string, groupName: string, group: Group, name: string): Stack {
+function readEntry(
+  entry: Group,
+  entryName: string,
+  groupName: string,
+  group: Group,
+  name: string
+): Stack {
   const signalName = stringAttr(group, 'signal') ?? 'data';
   const signal = child(group, signalName) as Dataset;
   const shape = signal.shape ?? [];
@@ -118,22 +124,35 @@ function readEntry(entry: Group, entryName: string, groupName: string, group: Gr
     throw new StackReadError(name, `${where} is empty (shape ${JSON.stringify(shape)})`);
   }
   if (total > MAX_VALUES) {
-    throw new StackReadError(name, `${where} is too large to load (shape ${JSON.stringify(shape)})`);
+    throw new StackReadError(
+      name,
+      `${where} is too large to load (shape ${JSON.stringify(shape)})`
+    );
   }
 
   // Axis order of the signal: `axes` attribute when present, else (energy, y, x).
-  const axes = stringArrayAttr(group, 'axes') ?? stringArrayAttr(signal, 'axes') ?? [
-    'energy',
-    'sample_y',
-    'sample_x'
-  ];
+  const axes = stringArrayAttr(group, 'axes') ??
+    stringArrayAttr(signal, 'axes') ?? ['energy', 'sample_y', 'sample_x'];
   const roleOf = (axis: string): 'energy' | 'y' | 'x' | undefined =>
-    /energy/i.test(axis) ? 'energy' : /_?y$/i.test(axis) ? 'y' : /_?x$/i.test(axis) ? 'x' : undefined;
+    /energy/i.test(axis)
+      ? 'energy'
+      : /_?y$/i.test(axis)
+        ? 'y'
+        : /_?x$/i.test(axis)
+          ? 'x'
+          : undefined;
   const roles = axes.map(roleOf);
   if (axes.length !== 3 || new Set(roles).size !== 3 || roles.includes(undefined)) {
-    throw new StackReadError(name, `cannot tell the energy, y and x axes of ${where} from axes=${JSON.stringify(axes)}`);
+    throw new StackReadError(
+      name,
+      `cannot tell the energy, y and x axes of ${where} from axes=${JSON.stringify(axes)}`
+    );
   }
-  const axisIndex = { energy: roles.indexOf('energy'), y: roles.indexOf('y'), x: roles.indexOf('x') };
+  const axisIndex = {
+    energy: roles.indexOf('energy'),
+    y: roles.indexOf('y'),
+    x: roles.indexOf('x')
+  };
 
   const energies = numericDataset(group, axes[axisIndex.energy]) ?? numericDataset(group, 'energy');
   if (!energies) {
@@ -204,7 +223,13 @@ function dialectOf(beamline: string, hasAxesAttribute: boolean): string {
   return 'NXstxm';
 }
 
-function readPositions(group: Group, axisName: string, n: number, name: string, where: string): Float64Array {
+function readPositions(
+  group: Group,
+  axisName: string,
+  n: number,
+  name: string,
+  where: string
+): Float64Array {
   const ds = child(group, axisName);
   if (!isDataset(ds)) {
     // No positions: index the pixels (pixel size then reads as 1 "µm" step, flagged by units).
@@ -212,7 +237,10 @@ function readPositions(group: Group, axisName: string, n: number, name: string, 
   }
   const values = toFloat64(ds.value);
   if (!values || values.length !== n) {
-    throw new StackReadError(name, `axis "${axisName}" has ${values?.length ?? 0} values for ${n} pixels in ${where}`);
+    throw new StackReadError(
+      name,
+      `axis "${axisName}" has ${values?.length ?? 0} values for ${n} pixels in ${where}`
+    );
   }
   const units = stringAttr(ds, 'units');
   const factor = units === undefined || units.trim() === '' ? 1 : lengthToMicrometres(units);
@@ -269,7 +297,9 @@ function toFloat32(values: unknown, expected: number): Float32Array {
   }
   const f64 = toFloat64(values);
   if (!f64 || f64.length !== expected) {
-    throw new TypeError(`detector data is not numeric or has ${f64?.length ?? 0} values for ${expected}`);
+    throw new TypeError(
+      `detector data is not numeric or has ${f64?.length ?? 0} values for ${expected}`
+    );
   }
   return Float32Array.from(f64);
 }

@@ -39,14 +39,14 @@ const LENGTH_TO_UM: Record<string, number> = {
   m: 1e6,
   mm: 1e3,
   um: 1,
-  'µm': 1,
+  µm: 1,
   micron: 1,
   microns: 1,
   micrometer: 1,
   micrometre: 1,
   nm: 1e-3,
   a: 1e-4,
-  'å': 1e-4,
+  å: 1e-4,
   angstrom: 1e-4
 };
 

@@ -15,7 +15,7 @@ let dir: string;
 
 beforeAll(async () => {
   const module = await h5wasm.ready;
-  runtime = { File: h5wasm.File, FS: module.FS as unknown as H5Runtime['FS'] };
+  runtime = { File: h5wasm.File, FS: module.FS };
   dir = mkdtempSync(join(tmpdir(), 'stxm-demo-'));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -44,7 +44,9 @@ describe('demo stack', () => {
     const bgPixel = 0;
     const i = (p: number): number => stack.data[e * ny * nx + p];
     const i0 = 1e6 * (stack.control![e * ny * nx + centre] / 400);
-    expect(Math.abs(i(bgPixel) / (1e6 * (stack.control![e * ny * nx] / 400)) - 1)).toBeLessThan(0.01);
+    expect(Math.abs(i(bgPixel) / (1e6 * (stack.control![e * ny * nx] / 400)) - 1)).toBeLessThan(
+      0.01
+    );
     const od = -Math.log(i(centre) / i0);
     // centre: Na3 core, thickness 0.5 µm
     expect(od).toBeCloseTo(0.5 * nvpfAbsorption(529.8, 3.0), 2);

@@ -98,7 +98,11 @@ export function simulateDemo(options: DemoOptions = {}): { stack: Stack; truth: 
 }
 
 /** Make the demo stack and write it as an NXstxm file at `path`. */
-export function simulateDemoFile(runtime: H5Runtime, path: string, options: DemoOptions = {}): Stack {
+export function simulateDemoFile(
+  runtime: H5Runtime,
+  path: string,
+  options: DemoOptions = {}
+): Stack {
   const { stack } = simulateDemo(options);
   writeNxstxm(runtime, path, stack);
   return stack;

@@ -39,12 +39,15 @@ export function nvpfAbsorption(e: number, valence: number): number {
   mu += 0.25 * step(e, 517.5, 0.6) + 0.2 * step(e, 524, 0.8) + 0.5 * step(e, 532, 1.0);
   mu += 2.2 * gauss(e, l3, 1.3) + 0.9 * shoulder * gauss(e, l3 - 1.7, 1.2);
   mu += 1.2 * gauss(e, l3 + 7.1, 2.6);
-  mu += (0.35 + 0.9 * oxidised) * gauss(e, 529.8, 1.0) + (0.2 + 0.6 * oxidised) * gauss(e, 531.5, 1.2);
+  mu +=
+    (0.35 + 0.9 * oxidised) * gauss(e, 529.8, 1.0) + (0.2 + 0.6 * oxidised) * gauss(e, 531.5, 1.2);
   mu += 0.8 * gauss(e, 538, 5);
   return mu;
 }
 
 /** The absorption spectrum of one valence at the given energies. */
 export function nvpfSpectrum(energies: ArrayLike<number>, valence: number): Float64Array {
-  return Float64Array.from({ length: energies.length }, (_, i) => nvpfAbsorption(energies[i], valence));
+  return Float64Array.from({ length: energies.length }, (_, i) =>
+    nvpfAbsorption(energies[i], valence)
+  );
 }
