@@ -48,6 +48,9 @@ help:
 venv: $(VENV_STAMP)
 $(VENV_STAMP):
 	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	@# The venv sits inside this "type": "module" package: without a package.json of its
+	@# own, Node would load JupyterLab's node-version-check.js in it as ESM and fail.
+	@echo '{"type": "commonjs"}' > $(VENV)/package.json
 	$(VBIN)/python -m pip install --quiet $(PY_DEV_PKGS)
 	@touch $@
 

@@ -1,6 +1,7 @@
 """Helpers the comm UI test imports from its notebook (Galata types code key by key)."""
 
 import json
+import shutil
 
 import h5py
 import numpy as np
@@ -17,3 +18,8 @@ def ref_sum(path):
     with h5py.File(path, "r") as f:
         total = f["entry1/counter0/data"][()].astype("float32").sum()
     print(json.dumps({"ref_sum": float(total)}))
+
+
+def which_node():
+    """Print where (if anywhere) this kernel's PATH finds Node.js, as one JSON line."""
+    print(json.dumps({"node": shutil.which("node")}))
