@@ -59,6 +59,18 @@ describe('errors and usage', () => {
     expect(stderr.trim()).toBe(`stxm-phasemap: ${bad}: not an HDF5 file (no HDF5 signature)`);
   });
 
+  it('exits 2 with exactly one line on stderr for a truncated HDF5 file', async () => {
+    const out = join(dir, 'whole.h5');
+    expect((await cli('simulate', '--out', out)).code).toBe(0);
+    const bytes = readFileSync(out);
+    const cut = join(dir, 'cut.h5');
+    writeFileSync(cut, bytes.subarray(0, bytes.length >> 1));
+    const { code, stderr } = await cli('info', cut);
+    expect(code).toBe(2);
+    expect(stderr.trim().split('\n')).toHaveLength(1); // no HDF5 diagnostics dump
+    expect(stderr).toContain(`${cut}: cannot open the HDF5 file: truncated file`);
+  });
+
   it('exits 2 for a missing file', async () => {
     const { code, stderr } = await cli('info', join(dir, 'nope.h5'));
     expect(code).toBe(2);

@@ -9,11 +9,10 @@ import { join, resolve } from 'node:path';
 import h5wasm from 'h5wasm/node';
 import type { Group } from 'h5wasm';
 
-import type { H5Runtime } from '../core/io/h5.js';
+import { createH5Runtime, type H5Runtime } from '../core/io/h5.js';
 
 export async function nodeRuntime(): Promise<H5Runtime> {
-  const module = await h5wasm.ready;
-  return { File: h5wasm.File, FS: module.FS };
+  return createH5Runtime(h5wasm.File, await h5wasm.ready);
 }
 
 export function tempDir(prefix = 'stxm-test-'): string {

@@ -4,7 +4,7 @@
  */
 import h5wasm from 'h5wasm';
 
-import { oneLine, readStack, type H5Runtime } from '../core/index.js';
+import { createH5Runtime, oneLine, readStack, type H5Runtime } from '../core/index.js';
 import { simulateDemoFile } from '../core/simulate/demo.js';
 import { stackTransferables, type WorkerRequest, type WorkerResponse } from './protocol.js';
 
@@ -18,10 +18,7 @@ const scope = self as unknown as WorkerScope;
 let runtimePromise: Promise<H5Runtime> | undefined;
 
 function runtime(): Promise<H5Runtime> {
-  runtimePromise ??= h5wasm.ready.then(module => ({
-    File: h5wasm.File,
-    FS: module.FS as unknown as H5Runtime['FS']
-  }));
+  runtimePromise ??= h5wasm.ready.then(module => createH5Runtime(h5wasm.File, module));
   return runtimePromise;
 }
 

@@ -28,6 +28,33 @@ export interface H5Runtime {
   FS: H5FileSystem;
 }
 
+/** The parts of an initialised h5wasm module used to build a runtime. */
+export interface H5ModuleLike {
+  FS: unknown;
+  activate_throwing_error_handler?: () => number;
+}
+
+/**
+ * Build the runtime from h5wasm's `File` class and its ready module. HDF5's
+ * error stack is turned into thrown JS errors instead of lines printed on
+ * stderr (which would break the command line's one-line errors).
+ */
+export function createH5Runtime(File: H5Runtime['File'], module: H5ModuleLike): H5Runtime {
+  module.activate_throwing_error_handler?.();
+  return { File, FS: module.FS as H5FileSystem };
+}
+
+/**
+ * The useful part of an error from HDF5: the message of the innermost frame
+ * of its error stack ("truncated file: eof = …"), or the error's own message.
+ */
+export function describeH5Error(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  const frames = [...text.matchAll(/#\d+: .* in [\w.]+\(\): (.*)$/gm)];
+  const last = frames.at(-1);
+  return (last ? last[1] : text).replace(/\s+/g, ' ').trim();
+}
+
 const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 
 /**
@@ -69,8 +96,8 @@ export function openHdf5(runtime: H5Runtime, path: string, displayName: string):
   }
   try {
     return new runtime.File(path, 'r');
-  } catch {
-    throw new StackReadError(displayName, 'HDF5 file could not be opened (damaged or truncated?)');
+  } catch (err) {
+    throw new StackReadError(displayName, `cannot open the HDF5 file: ${describeH5Error(err)}`);
   }
 }
 

@@ -7,7 +7,8 @@ import type { H5Runtime } from './h5.js';
 import { readNxstxm } from './nxstxm.js';
 
 export { StackReadError, oneLine } from './errors.js';
-export type { H5FileSystem, H5Runtime } from './h5.js';
+export { createH5Runtime, describeH5Error } from './h5.js';
+export type { H5FileSystem, H5ModuleLike, H5Runtime } from './h5.js';
 export { readNxstxm } from './nxstxm.js';
 export { lengthToMicrometres, repairString } from './text.js';
 

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import h5wasm from 'h5wasm/node';
@@ -113,6 +113,15 @@ describe('bad inputs give one clear error naming the file', () => {
       /not an HDF5 file/
     ],
     ['empty.h5', p => writeFileSync(p, ''), /empty/],
+    [
+      'truncated.h5',
+      p => {
+        writeSynthetic(p, { shape: [8, 32, 32] });
+        const bytes = readFileSync(p);
+        writeFileSync(p, bytes.subarray(0, bytes.length >> 1));
+      },
+      /cannot open the HDF5 file: truncated file/
+    ],
     ['noentry.h5', p => writeSynthetic(p, { entryName: 'stuff', nxEntry: false }), /no NXentry/],
     [
       'nodata.h5',

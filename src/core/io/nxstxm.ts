@@ -8,9 +8,10 @@
 import type { Dataset, File as H5File, Group } from 'h5wasm';
 
 import { assertStackConsistent, type Stack } from '../model/stack.js';
-import { StackReadError, oneLine } from './errors.js';
+import { StackReadError } from './errors.js';
 import {
   child,
+  describeH5Error,
   isDataset,
   isGroup,
   numericDataset,
@@ -43,7 +44,7 @@ export function readNxstxm(runtime: H5Runtime, path: string, displayName = path)
     if (err instanceof StackReadError) {
       throw err;
     }
-    throw new StackReadError(displayName, `could not read the stack: ${oneLine(err)}`);
+    throw new StackReadError(displayName, `could not read the stack: ${describeH5Error(err)}`);
   } finally {
     file.close();
   }

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import h5wasm from 'h5wasm/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { nodeRuntime } from '../../test-setup/fixtures.js';
 import type { H5Runtime } from '../io/h5.js';
 import { readNxstxm } from '../io/nxstxm.js';
 import { simulateDemo, simulateDemoFile } from './demo.js';
@@ -14,8 +14,7 @@ let runtime: H5Runtime;
 let dir: string;
 
 beforeAll(async () => {
-  const module = await h5wasm.ready;
-  runtime = { File: h5wasm.File, FS: module.FS };
+  runtime = await nodeRuntime();
   dir = mkdtempSync(join(tmpdir(), 'stxm-demo-'));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
