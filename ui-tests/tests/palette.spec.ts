@@ -22,11 +22,24 @@ test('palette: "Open STXM Demo Stack" opens a ready panel', async ({ page }) => 
   const canvas = view.locator('.jp-STXMView-image canvas');
   await expect(canvas).toBeVisible();
   const pixels = await canvasPixels(canvas);
-  expect(pixels.width).toBeGreaterThan(1);
-  expect(pixels.height).toBeGreaterThan(1);
+  // the built-in demo stack is 12 energies × 48 × 64 px
+  expect([pixels.width, pixels.height]).toEqual([64, 48]);
   expect(pixels.distinct, 'the demo image is a single flat colour').toBeGreaterThan(10);
   const slider = view.locator('input.jp-STXMView-energySlider');
-  expect(Number(await slider.getAttribute('max'))).toBeGreaterThanOrEqual(1);
+  await expect(slider).toHaveAttribute('max', '11');
   await expect(view.locator('.jp-STXMView-energyLabel')).toHaveText(/\d+\.\d\d\s*eV/);
   await view.screenshot({ path: path.join(DOCS_IMAGES, 'demo-panel.png') });
+});
+
+test('the workbench comes back after a page reload (layout restorer)', async ({ page }) => {
+  await page.evaluate(async () => {
+    await window.jupyterapp.commands.execute('stxm-phasemap:open-demo');
+  });
+  await waitForStatus(page.locator('.jp-STXMView'), 'ready');
+  // Galata's readiness check waits for a Launcher tab, which a restored layout need not have.
+  await page.reload({ waitForIsReady: false });
+  const view = page.locator('.jp-STXMView');
+  await expect(view).toHaveCount(1, { timeout: 60_000 });
+  await waitForStatus(view, 'ready');
+  await expect(view.locator('.jp-STXMView-title')).toContainText('stxm-demo.h5');
 });
