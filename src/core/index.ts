@@ -4,4 +4,13 @@
  */
 export * from './model/stack.js';
 export * from './model/info.js';
+export * from './model/references.js';
+export * from './model/result.js';
+export * from './model/prepared.js';
 export * from './io/index.js';
+export * from './io/references-csv.js';
+export * from './preprocess/prepare.js';
+export * from './analysis/pearson.js';
+export * from './analysis/ambiguity.js';
+export * from './analysis/pipeline.js';
+export * from './analysis/threshold.js';

@@ -3,7 +3,15 @@
  * is created lazily by an injected factory, so this file runs wherever a
  * `Worker`-like object exists.
  */
-import type { Stack } from '../core/index.js';
+import {
+  CancelledError,
+  type DeepPartial,
+  type PhaseMapResult,
+  type PipelineParams,
+  type ProgressEvent,
+  type ReferenceSet,
+  type Stack
+} from '../core/index.js';
 import type { WorkerRequest, WorkerResponse } from './protocol.js';
 
 /** The part of the DOM `Worker` the client uses. */
@@ -44,7 +52,60 @@ export class AnalysisWorkerClient {
     throw new Error(res.ok ? 'worker answered with no file' : res.message);
   }
 
+  /**
+   * Run the pipeline on a copy of `stack` in a worker of its own, so that a
+   * cancel (through `signal`) terminates it at once, mid-computation, and
+   * reads in other workbenches never wait behind a run.
+   */
+  run(
+    stack: Stack,
+    references: ReferenceSet,
+    params: DeepPartial<PipelineParams>,
+    options: { onProgress?: (p: ProgressEvent) => void; signal?: AbortSignal } = {}
+  ): Promise<PhaseMapResult> {
+    const { onProgress, signal } = options;
+    if (signal?.aborted) {
+      return Promise.reject(new CancelledError());
+    }
+    const worker = this.createWorker();
+    this._runs.add(worker);
+    return new Promise<PhaseMapResult>((resolve, reject) => {
+      const finish = (): void => {
+        signal?.removeEventListener('abort', onAbort);
+        worker.terminate();
+        this._runs.delete(worker);
+      };
+      const onAbort = (): void => {
+        finish();
+        reject(new CancelledError());
+      };
+      signal?.addEventListener('abort', onAbort);
+      worker.addEventListener('message', (ev: MessageEvent<WorkerResponse>) => {
+        const res = ev.data;
+        if (res.ok && res.kind === 'progress') {
+          onProgress?.(res.progress);
+          return;
+        }
+        finish();
+        if (res.ok && res.kind === 'result') {
+          resolve(res.result);
+        } else {
+          reject(new Error(res.ok ? 'worker answered a run with no result' : res.message));
+        }
+      });
+      worker.addEventListener('error', (ev: ErrorEvent) => {
+        finish();
+        reject(new Error(`analysis worker failed: ${ev.message || 'could not start'}`));
+      });
+      worker.postMessage({ id: ++this._nextId, kind: 'run', stack, references, params }, []);
+    });
+  }
+
   dispose(): void {
+    for (const w of this._runs) {
+      w.terminate();
+    }
+    this._runs.clear();
     this._worker?.terminate();
     this._worker = undefined;
     for (const p of this._pending.values()) {
@@ -88,6 +149,7 @@ export class AnalysisWorkerClient {
   }
 
   private _worker: WorkerLike | undefined;
+  private readonly _runs = new Set<WorkerLike>();
   private _nextId = 0;
   private readonly _pending = new Map<number, Pending>();
 }

@@ -3,7 +3,14 @@
  * transferables (moved, not copied); no SharedArrayBuffer, which a default
  * JupyterLab server cannot offer (no COOP/COEP headers).
  */
-import type { Stack } from '../core/index.js';
+import type {
+  DeepPartial,
+  PhaseMapResult,
+  PipelineParams,
+  ProgressEvent,
+  ReferenceSet,
+  Stack
+} from '../core/index.js';
 
 export type WorkerRequest =
   | {
@@ -18,11 +25,21 @@ export type WorkerRequest =
       id: number;
       kind: 'simulate-demo';
       seed: number;
+    }
+  | {
+      id: number;
+      kind: 'run';
+      /** A copy of the page's stack (structured clone). */
+      stack: Stack;
+      references: ReferenceSet;
+      params: DeepPartial<PipelineParams>;
     };
 
 export type WorkerResponse =
   | { id: number; ok: true; kind: 'stack'; stack: Stack }
   | { id: number; ok: true; kind: 'file'; bytes: ArrayBuffer }
+  | { id: number; ok: true; kind: 'result'; result: PhaseMapResult }
+  | { id: number; ok: true; kind: 'progress'; progress: ProgressEvent }
   | { id: number; ok: false; message: string };
 
 /** The buffers of a stack, for `postMessage(..., transfer)`. */

@@ -4,7 +4,14 @@
  */
 import h5wasm from 'h5wasm';
 
-import { createH5Runtime, oneLine, readStack, type H5Runtime } from '../core/index.js';
+import {
+  createH5Runtime,
+  oneLine,
+  readStack,
+  resultTransferables,
+  runPipeline,
+  type H5Runtime
+} from '../core/index.js';
 import { simulateDemoFile } from '../core/simulate/demo.js';
 import { stackTransferables, type WorkerRequest, type WorkerResponse } from './protocol.js';
 
@@ -23,6 +30,17 @@ function runtime(): Promise<H5Runtime> {
 }
 
 async function handle(req: WorkerRequest): Promise<void> {
+  if (req.kind === 'run') {
+    const result = await runPipeline(req.stack, req.references, req.params, {
+      onProgress: progress =>
+        scope.postMessage({ id: req.id, ok: true, kind: 'progress', progress })
+    });
+    scope.postMessage(
+      { id: req.id, ok: true, kind: 'result', result },
+      resultTransferables(result)
+    );
+    return;
+  }
   const rt = await runtime();
   const fs = rt.FS as unknown as {
     writeFile(path: string, data: Uint8Array): void;

@@ -26,6 +26,8 @@ export interface StackMetadata {
   beamline?: string;
   /** Scan type as written in the file, e.g. `"sample image stack"`. */
   scanType: string;
+  /** What the values are: raw detector counts (default) or optical density. */
+  quantity?: 'counts' | 'optical density';
   /** Dwell time per pixel in milliseconds, per energy when the file says so. */
   dwellMs?: number[];
   /** Acquisition start time as written in the file. */

@@ -1,0 +1,20 @@
+/**
+ * The ambiguity map: a pixel is ambiguous when its best and second-best
+ * correlations differ by at most τ (paper: τ = 0.005). Works on the margin
+ * map alone, so a new τ never recomputes correlations.
+ */
+export function ambiguityMap(
+  margin: Float32Array,
+  threshold: number,
+  out?: Uint8Array
+): Uint8Array {
+  if (!(threshold >= 0)) {
+    throw new RangeError(`the ambiguity threshold must be ≥ 0, got ${threshold}`);
+  }
+  const amb = out ?? new Uint8Array(margin.length);
+  for (let p = 0; p < margin.length; p++) {
+    // NaN (background) compares false: never ambiguous
+    amb[p] = margin[p] <= threshold ? 1 : 0;
+  }
+  return amb;
+}

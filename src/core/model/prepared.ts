@@ -1,0 +1,25 @@
+/**
+ * A stack made ready for analysis: optical density, the particle mask, and
+ * how it was made (I0, shifts, energy shift), so every step is visible in the
+ * result's provenance.
+ */
+import type { ProvenanceStep } from './result.js';
+import type { Stack } from './stack.js';
+
+export interface PreparedStack {
+  /**
+   * The optical-density cube `OD = -ln(I / I0)` in `stack.data` (float32,
+   * (E, y, x)), with the positions of the (possibly cropped or binned) pixels.
+   * `stack.metadata.quantity` is `"optical density"`.
+   */
+  stack: Stack;
+  /** 1 = particle pixel, 0 = background, (y, x). */
+  mask: Uint8Array;
+  /** I0 per energy, in the counts' units (after ring-current normalisation). */
+  i0: Float64Array;
+  /** Frame shifts applied by alignment, in pixels, one per energy (zeros when not aligned). */
+  shifts: { dx: Float64Array; dy: Float64Array };
+  /** Global energy shift applied to the references, eV. */
+  energyShiftEv: number;
+  provenance: ProvenanceStep[];
+}

@@ -1,0 +1,215 @@
+/**
+ * The pipeline's parameters, progress events and result: the contract shared
+ * by the engine (src/core/analysis), the worker, the CLI, the result file
+ * writer, the workbench views and the Python bridge.
+ *
+ * Maps are row-major (y, x); per-phase maps are (N, y, x); latent coordinates
+ * are (y, x, L). Background (outside the particle mask) is −1 in integer phase
+ * maps, 0 in flag maps and NaN in float maps.
+ */
+
+/** How ambiguous pixels are resolved. */
+export type ResolutionMethod =
+  /** The paper's method: per-pixel GMVAE latent position, Mahalanobis to each phase. */
+  | 'gmvae'
+  /** Pearson argmax only: ambiguous pixels keep their argmax phase. */
+  | 'pcc';
+
+export interface GmvaeParams {
+  /** Latent dimension L. */
+  latentDim: number;
+  /** Mixture components K (0 = one per reference phase). */
+  components: number;
+  /** Hidden units per layer. */
+  hidden: number;
+  /** Maximum epochs (early stopping may end sooner). */
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  /** Epochs without improvement of the validation loss before stopping. */
+  patience: number;
+  /** Train on at most this many particle pixels (a seeded subsample); 0 = all. */
+  maxTrainPixels: number;
+  /** tfjs backend: 'wasm' (default) or 'cpu'. */
+  backend: 'wasm' | 'cpu';
+}
+
+export interface PreprocessParams {
+  /** I0 source: automatic (bright-pixel histogram) or a pixel region of interest. */
+  i0: { mode: 'auto' } | { mode: 'roi'; y0: number; y1: number; x0: number; x1: number };
+  /** Normalise counts by the ring current (`control`) when the file has it. */
+  ringCurrent: boolean;
+  /** Align frames (FFT phase correlation, sub-pixel). */
+  align: boolean;
+  /** Particle mask: Otsu on the mean OD, or a fixed mean-OD threshold. */
+  mask: { mode: 'otsu' } | { mode: 'threshold'; od: number };
+  /** Global energy shift added to the reference energies, in eV. */
+  energyShiftEv: number;
+  /** Bin b × b pixels (1 = none). */
+  binning: number;
+}
+
+export interface PipelineParams {
+  /** Ambiguity threshold τ on best − second-best correlation (paper: 0.005). */
+  threshold: number;
+  /** Seed for every random choice (subsample, initialisation, batches). */
+  seed: number;
+  method: ResolutionMethod;
+  preprocess: PreprocessParams;
+  gmvae: GmvaeParams;
+}
+
+export const DEFAULT_PREPROCESS: PreprocessParams = {
+  i0: { mode: 'auto' },
+  ringCurrent: true,
+  align: false,
+  mask: { mode: 'otsu' },
+  energyShiftEv: 0,
+  binning: 1
+};
+
+export const DEFAULT_GMVAE: GmvaeParams = {
+  latentDim: 2,
+  components: 0,
+  hidden: 64,
+  epochs: 200,
+  batchSize: 256,
+  learningRate: 2e-3,
+  patience: 15,
+  maxTrainPixels: 20000,
+  backend: 'wasm'
+};
+
+export const DEFAULT_PARAMS: PipelineParams = {
+  threshold: 0.005,
+  seed: 0,
+  method: 'gmvae',
+  preprocess: DEFAULT_PREPROCESS,
+  gmvae: DEFAULT_GMVAE
+};
+
+/** Merge user parameters over the defaults (one level deep per group). */
+export function withDefaults(p: DeepPartial<PipelineParams> = {}): PipelineParams {
+  return {
+    threshold: p.threshold ?? DEFAULT_PARAMS.threshold,
+    seed: p.seed ?? DEFAULT_PARAMS.seed,
+    method: p.method ?? DEFAULT_PARAMS.method,
+    preprocess: { ...DEFAULT_PREPROCESS, ...(p.preprocess as Partial<PreprocessParams>) },
+    gmvae: { ...DEFAULT_GMVAE, ...(p.gmvae as Partial<GmvaeParams>) }
+  };
+}
+
+export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? Partial<T[K]> : T[K] };
+
+/** Pipeline stages, in order, as progress reports them. */
+export const STAGES = ['prepare', 'pcc', 'train', 'resolve'] as const;
+export type Stage = (typeof STAGES)[number];
+
+export interface ProgressEvent {
+  stage: Stage;
+  /** 0…1 within the stage. */
+  fraction: number;
+  message?: string;
+  /** During 'train': epoch and losses so far in this run. */
+  epoch?: number;
+  loss?: number;
+  valLoss?: number;
+}
+
+/** One pre-processing or analysis step, as it was done (result provenance). */
+export interface ProvenanceStep {
+  step: string;
+  /** Parameters and outcomes, JSON-safe. */
+  details: Record<string, string | number | boolean | number[] | null>;
+}
+
+/** A phase's distribution in latent space: mean (L) and covariance (L × L). */
+export interface LatentGaussian {
+  mean: Float64Array;
+  cov: Float64Array;
+  /** Number of pixels it was estimated from. */
+  count: number;
+}
+
+export interface PhaseMapResult {
+  /** (ny, nx) of every map. */
+  shape: [number, number];
+  phaseNames: string[];
+  /** Energies (eV) of the stack that were used. */
+  energies: Float64Array;
+  /** Pixel size in µm (x, y), NaN when unknown. */
+  pixelSize: { x: number; y: number };
+  /** 1 = particle pixel (analysed), 0 = background. (y, x) */
+  mask: Uint8Array;
+  /** Pearson correlation per phase, (N, y, x); NaN outside the mask. */
+  pcc: Float32Array;
+  /** argmax_n pcc, (y, x); −1 outside the mask. */
+  initialPhase: Int16Array;
+  /** Best minus second-best correlation, (y, x); NaN outside. τ is applied to it. */
+  margin: Float32Array;
+  /** Threshold τ the maps below were made with. */
+  threshold: number;
+  /** margin ≤ τ, (y, x). */
+  ambiguous: Uint8Array;
+  /** The final phase map, (y, x); −1 outside the mask. */
+  phase: Int16Array;
+  /** Latent dimension L (0 when no GMVAE ran). */
+  latentDim: number;
+  /** Latent means per pixel, (y, x, L); NaN outside the mask. */
+  latent: Float32Array;
+  /** Per-phase latent distributions (from unambiguous pixels), index = phase. */
+  phaseGaussians: LatentGaussian[];
+  /** Confidence of the final assignment in 0…1, (y, x); NaN outside. */
+  confidence: Float32Array;
+  /** Latent position between two phase distributions, (y, x). */
+  transition: Uint8Array;
+  /** Unambiguous pixels that the latent space places in another phase, (y, x). */
+  falseAssignment: Uint8Array;
+  /** Far from every phase distribution (a phase missing from the references), (y, x). */
+  unassigned: Uint8Array;
+  /** Fraction of the particle's pixels per phase in the final map (sums to 1). */
+  fractions: Float64Array;
+  counts: {
+    particle: number;
+    ambiguous: number;
+    resolved: number;
+    transition: number;
+    falseAssignment: number;
+    unassigned: number;
+  };
+  /** Training losses per epoch (empty when no GMVAE ran). */
+  trainingLoss: number[];
+  validationLoss: number[];
+  /** Milliseconds per stage. */
+  timings: Partial<Record<Stage, number>>;
+  params: PipelineParams;
+  provenance: ProvenanceStep[];
+  /** Versions of the software that made it. */
+  versions: Record<string, string>;
+}
+
+/** The typed-array fields of a result, for transfer lists and serialisation. */
+export const RESULT_ARRAYS = [
+  'energies',
+  'mask',
+  'pcc',
+  'initialPhase',
+  'margin',
+  'ambiguous',
+  'phase',
+  'latent',
+  'confidence',
+  'transition',
+  'falseAssignment',
+  'unassigned',
+  'fractions'
+] as const;
+
+/** Buffers of a result, for `postMessage(..., transfer)`. */
+export function resultTransferables(result: PhaseMapResult): ArrayBuffer[] {
+  const buffers: ArrayBuffer[] = RESULT_ARRAYS.map(k => result[k].buffer as ArrayBuffer);
+  for (const g of result.phaseGaussians) {
+    buffers.push(g.mean.buffer as ArrayBuffer, g.cov.buffer as ArrayBuffer);
+  }
+  return [...new Set(buffers)];
+}
