@@ -1,3 +1,4 @@
-import plugins from './lab/plugin.js';
+import commPlugin from './lab/comm-plugin.js';
+import workbenchPlugin from './lab/plugin.js';
 
-export default plugins;
+export default [workbenchPlugin, commPlugin];

@@ -14,3 +14,4 @@ export * from './analysis/pearson.js';
 export * from './analysis/ambiguity.js';
 export * from './analysis/pipeline.js';
 export * from './analysis/threshold.js';
+export * from './model/palette.js';

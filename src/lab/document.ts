@@ -12,6 +12,7 @@ import {
 } from '@jupyterlab/docregistry';
 import type { ServerConnection } from '@jupyterlab/services';
 
+import type { PhaseMapResult } from '../core/index.js';
 import type { ColormapName } from '../views/colormap.js';
 import { StackView } from '../views/stackview.js';
 import type { AnalysisWorkerClient } from '../worker/client.js';
@@ -46,10 +47,21 @@ export class NoContentModelFactory implements DocumentRegistry.IModelFactory<Doc
 export class StxmDocument extends DocumentWidget<StackView> {
   constructor(
     options: DocumentWidget.IOptions<StackView>,
-    readonly workbench: WorkbenchModel
+    readonly workbench: WorkbenchModel,
+    private readonly _worker: AnalysisWorkerClient
   ) {
     super(options);
     this.addClass('jp-STXMDocument');
+  }
+
+  /**
+   * Run the pipeline in a Web Worker on the workbench's stack and references
+   * with its parameters. The previous result stays if the run fails.
+   */
+  run(): Promise<PhaseMapResult> {
+    return this.workbench.run((stack, references, params, options) =>
+      this._worker.run(stack, references, params, options)
+    );
   }
 
   dispose(): void {
@@ -80,7 +92,7 @@ export class StxmWidgetFactory extends ABCWidgetFactory<StxmDocument> {
     context.save = () => Promise.resolve();
     const workbench = new WorkbenchModel(context.path);
     const content = new StackView(workbench, { colormap: this._colormap() });
-    const widget = new StxmDocument({ context, content }, workbench);
+    const widget = new StxmDocument({ context, content }, workbench, this._worker);
     widget.title.caption = context.path;
     const load = (): void => {
       void workbench.load(async () => {

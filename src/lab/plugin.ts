@@ -11,14 +11,11 @@ import { ICommandPalette, WidgetTracker } from '@jupyterlab/apputils';
 import { IDocumentManager } from '@jupyterlab/docmanager';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { ILauncher } from '@jupyterlab/launcher';
-import { INotebookTracker } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 
 import { STACK_EXTENSIONS } from '../core/index.js';
-import { EXTENSION_VERSION } from '../version.js';
 import { isColormapName, type ColormapName } from '../views/colormap.js';
 import { AnalysisWorkerClient } from '../worker/client.js';
-import { CommBridge } from './comm.js';
 import { addCommands } from './commands.js';
 import { NoContentModelFactory, StxmWidgetFactory, type StxmDocument } from './document.js';
 import {
@@ -119,14 +116,4 @@ const workbenchPlugin: JupyterFrontEndPlugin<IStxmTracker> = {
   }
 };
 
-const commPlugin: JupyterFrontEndPlugin<void> = {
-  id: 'stxm-phasemap:comm',
-  description: 'Lets Python in notebook kernels reach the open STXM workbenches through a comm.',
-  autoStart: true,
-  requires: [IStxmTracker, INotebookTracker],
-  activate: (_app: JupyterFrontEnd, tracker: IStxmTracker, notebooks: INotebookTracker): void => {
-    new CommBridge(tracker, EXTENSION_VERSION).watchNotebooks(notebooks);
-  }
-};
-
-export default [workbenchPlugin, commPlugin];
+export default workbenchPlugin;
