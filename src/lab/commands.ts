@@ -1,31 +1,67 @@
 /**
- * Commands: open a stack through a file dialog, and make + open the built-in
- * demo stack.
+ * Commands: open a stack through a file dialog; make + open a simulated demo
+ * stack with its references CSV beside it; and, on the current workbench, run,
+ * cancel, load references, move τ, show a view, export (PNG/SVG of a view,
+ * NeXus result, CSV) and open the comparison view.
  */
 import type { JupyterFrontEnd } from '@jupyterlab/application';
 import { showErrorMessage } from '@jupyterlab/apputils';
 import { PathExt } from '@jupyterlab/coreutils';
 import type { IDocumentManager } from '@jupyterlab/docmanager';
 import { FileDialog, type IDefaultFileBrowser } from '@jupyterlab/filebrowser';
+import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 
 import { STACK_EXTENSIONS, oneLine } from '../core/index.js';
+import type { ExportableViewId } from '../views/source.js';
 import type { AnalysisWorkerClient } from '../worker/client.js';
+import type { ComparisonManager } from './comparison.js';
+import { saveText } from './export.js';
 import { toBase64 } from './files.js';
-import { CommandIDs, FACTORY_NAME } from './tokens.js';
+import { companionReferencesPath, demoReferenceCsv, fileExists } from './references.js';
+import { CommandIDs, FACTORY_NAME, type IStxmTracker } from './tokens.js';
 
 export const DEMO_FILE = 'stxm-demo.h5';
+
+const VIEW_IDS: readonly ExportableViewId[] = [
+  'image',
+  'spectrum',
+  'references',
+  'preprocess',
+  'maps',
+  'latent',
+  'training'
+];
+
+function num(args: ReadonlyPartialJSONObject, key: string): number | undefined {
+  const v = args[key];
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
 
 export function addCommands(
   app: JupyterFrontEnd,
   docManager: IDocumentManager,
   worker: AnalysisWorkerClient,
-  browser: IDefaultFileBrowser | null
+  browser: IDefaultFileBrowser | null,
+  tracker: IStxmTracker,
+  comparison: ComparisonManager
 ): void {
+  const { commands } = app;
+  const contents = app.serviceManager.contents;
   const open = (path: string): void => {
     docManager.openOrReveal(path, FACTORY_NAME);
   };
+  const current = () => tracker.currentWidget;
+  const hasStack = (): boolean => current()?.workbench.stack != null;
+  const hasResult = (): boolean => current()?.workbench.result != null;
+  const viewArg = (args: ReadonlyPartialJSONObject): ExportableViewId | null => {
+    const v = args.view;
+    if (typeof v === 'string' && (VIEW_IDS as readonly string[]).includes(v)) {
+      return v as ExportableViewId;
+    }
+    return current()?.content.currentViewId ?? null;
+  };
 
-  app.commands.addCommand(CommandIDs.open, {
+  commands.addCommand(CommandIDs.open, {
     label: 'Open STXM Stack…',
     caption: 'Open an STXM stack file (NeXus/HDF5) in a STXM PhaseMap workbench',
     execute: async () => {
@@ -46,29 +82,155 @@ export function addCommands(
     }
   });
 
-  app.commands.addCommand(CommandIDs.openDemo, {
-    label: 'Open STXM Demo Stack',
-    caption: 'Write the built-in simulated NVPF stack to the current folder and open it',
-    execute: async () => {
-      const dir = browser?.model.path ?? '';
-      const path = PathExt.join(dir, DEMO_FILE);
+  commands.addCommand(CommandIDs.openDemo, {
+    label: args =>
+      typeof args.name === 'string' ? `Open Demo Stack ${args.name}` : 'Open STXM Demo Stack',
+    caption:
+      'Write the built-in simulated NVPF stack and its references CSV to the current folder and open it',
+    execute: async args => {
+      const dir = typeof args.dir === 'string' ? args.dir : (browser?.model.path ?? '');
+      const name =
+        typeof args.name === 'string' && /^[\w.-]+\.h5$/.test(args.name) ? args.name : DEMO_FILE;
+      const path = PathExt.join(dir, name);
       try {
-        const exists = await app.serviceManager.contents
-          .get(path, { content: false })
-          .then(() => true)
-          .catch(() => false);
-        if (!exists) {
-          const bytes = await worker.simulateDemo(1);
-          await app.serviceManager.contents.save(path, {
-            type: 'file',
-            format: 'base64',
-            content: toBase64(bytes)
+        if (!(await fileExists(contents, path))) {
+          const front = num(args, 'front');
+          const bytes = await worker.simulateDemo(num(args, 'seed') ?? 1, {
+            ny: num(args, 'ny'),
+            nx: num(args, 'nx'),
+            front: front !== undefined ? Math.min(0.98, Math.max(0.02, front)) : undefined
           });
+          await contents.save(path, { type: 'file', format: 'base64', content: toBase64(bytes) });
+        }
+        const refs = companionReferencesPath(path);
+        if (!(await fileExists(contents, refs))) {
+          await saveText(contents, refs, demoReferenceCsv());
         }
         open(path);
+        return path;
       } catch (err) {
         await showErrorMessage('STXM PhaseMap: demo stack', oneLine(err));
+        return null;
       }
     }
   });
+
+  commands.addCommand(CommandIDs.run, {
+    label: 'Run Phase Mapping',
+    caption: 'Run the pipeline on the current stack in a Web Worker',
+    isEnabled: () => hasStack() && current()?.workbench.runState !== 'running',
+    execute: args => {
+      const doc = current();
+      if (!doc) {
+        return;
+      }
+      if (typeof args.epochs === 'number' || typeof args.method === 'string') {
+        doc.workbench.setParams({
+          ...(typeof args.method === 'string' ? { method: args.method as 'gmvae' } : {}),
+          ...(typeof args.epochs === 'number' ? { gmvae: { epochs: args.epochs } } : {})
+        });
+      }
+      doc.actions.run();
+    }
+  });
+
+  commands.addCommand(CommandIDs.cancel, {
+    label: 'Cancel Phase Mapping',
+    caption: 'Stop the run in progress (the previous result is kept)',
+    isEnabled: () => current()?.workbench.runState === 'running',
+    execute: () => current()?.workbench.cancel()
+  });
+
+  commands.addCommand(CommandIDs.loadReferences, {
+    label: 'Load Reference Spectra…',
+    caption: 'Load a references CSV from the file browser into the current workbench',
+    isEnabled: () => current() !== null,
+    execute: async args => {
+      const doc = current();
+      if (!doc) {
+        return false;
+      }
+      if (typeof args.path === 'string') {
+        return doc.actions.loadReferencesPath(args.path);
+      }
+      doc.content.showView('references');
+      doc.actions.loadReferencesFromServer();
+      return true;
+    }
+  });
+
+  commands.addCommand(CommandIDs.demoReferences, {
+    label: 'Use Demo Reference Spectra',
+    caption: 'Model NVPF spectra of the simulator (for the demo stacks)',
+    isEnabled: () => current() !== null,
+    execute: () => current()?.actions.loadDemoReferences()
+  });
+
+  commands.addCommand(CommandIDs.setThreshold, {
+    label: 'Set Ambiguity Threshold τ',
+    isEnabled: () => current() !== null,
+    execute: args => {
+      const t = num(args, 'threshold');
+      if (t !== undefined && t >= 0) {
+        current()?.workbench.setThreshold(t);
+      }
+    }
+  });
+
+  commands.addCommand(CommandIDs.showView, {
+    label: args => `Show ${typeof args.view === 'string' ? args.view : 'View'}`,
+    isEnabled: () => current() !== null,
+    execute: args => {
+      const v = viewArg(args);
+      if (v) {
+        current()?.content.showView(v);
+      }
+    }
+  });
+
+  for (const [id, format] of [
+    [CommandIDs.exportPng, 'png'],
+    [CommandIDs.exportSvg, 'svg']
+  ] as const) {
+    commands.addCommand(id, {
+      label: `Export Current View as ${format.toUpperCase()}`,
+      caption: `Save the current workbench view as ${format.toUpperCase()} next to the stack`,
+      isEnabled: () => current() !== null,
+      execute: async args => {
+        const doc = current();
+        const v = viewArg(args);
+        return doc && v ? doc.actions.exportViewTo(v, format) : null;
+      }
+    });
+  }
+
+  commands.addCommand(CommandIDs.exportResult, {
+    label: 'Export NeXus Result',
+    caption: 'Save the result as a NeXus/HDF5 file next to the stack',
+    isEnabled: hasResult,
+    execute: () => current()?.actions.exportResultTo() ?? null
+  });
+  commands.addCommand(CommandIDs.exportFractions, {
+    label: 'Export Phase Fractions (CSV)',
+    isEnabled: hasResult,
+    execute: () => current()?.actions.exportCsvTo('fractions') ?? null
+  });
+  commands.addCommand(CommandIDs.exportSpectra, {
+    label: 'Export Spectra on Screen (CSV)',
+    isEnabled: hasStack,
+    execute: () => current()?.actions.exportCsvTo('spectra') ?? null
+  });
+
+  commands.addCommand(CommandIDs.openComparison, {
+    label: 'Compare STXM Stacks',
+    caption: 'Final maps of the open stacks side by side, and phase fractions vs state of charge',
+    execute: () => {
+      comparison.open();
+    }
+  });
+
+  // keep the enabled state of the palette and menus in step with the workbenches
+  const refresh = (): void => commands.notifyCommandChanged();
+  tracker.currentChanged.connect(refresh);
+  tracker.widgetAdded.connect((_, doc) => doc.workbench.changed.connect(refresh));
 }

@@ -1,8 +1,10 @@
 /**
- * The STXM document: a read-only document panel for a stack file. Its model
- * factory asks the server for no content (fileFormat null); the panel fetches
- * the raw bytes itself and the worker parses them, so a 100 MB stack never
- * travels as base64 JSON.
+ * The STXM document: a read-only document panel for a stack file whose
+ * content is the workbench. Its model factory asks the server for no content
+ * (fileFormat null); the panel fetches the raw bytes itself and the worker
+ * parses them, so a 100 MB stack never travels as base64 JSON. The optical
+ * density for display is prepared in the worker whenever the stack or the
+ * pre-processing parameters change.
  */
 import {
   ABCWidgetFactory,
@@ -12,10 +14,11 @@ import {
 } from '@jupyterlab/docregistry';
 import type { ServerConnection } from '@jupyterlab/services';
 
-import type { PhaseMapResult } from '../core/index.js';
+import type { DeepPartial, PhaseMapResult, PipelineParams, Stack } from '../core/index.js';
 import type { ColormapName } from '../views/colormap.js';
-import { StackView } from '../views/stackview.js';
+import { Workbench } from '../views/workbench.js';
 import type { AnalysisWorkerClient } from '../worker/client.js';
+import { WorkbenchActions, type ActionServices } from './actions.js';
 import { fetchFileBytes } from './files.js';
 import { WorkbenchModel } from './model.js';
 import { MODEL_NAME } from './tokens.js';
@@ -44,14 +47,16 @@ export class NoContentModelFactory implements DocumentRegistry.IModelFactory<Doc
   private _disposed = false;
 }
 
-export class StxmDocument extends DocumentWidget<StackView> {
+export class StxmDocument extends DocumentWidget<Workbench> {
   constructor(
-    options: DocumentWidget.IOptions<StackView>,
+    options: DocumentWidget.IOptions<Workbench>,
     readonly workbench: WorkbenchModel,
-    private readonly _worker: AnalysisWorkerClient
+    private readonly _worker: AnalysisWorkerClient,
+    readonly actions: WorkbenchActions
   ) {
     super(options);
     this.addClass('jp-STXMDocument');
+    workbench.changed.connect(this._maybePrepare, this);
   }
 
   /**
@@ -64,24 +69,68 @@ export class StxmDocument extends DocumentWidget<StackView> {
     );
   }
 
+  /** The current result as a NeXus/HDF5 file (written in the worker). */
+  writeResult(): Promise<ArrayBuffer> {
+    const result = this.workbench.result;
+    if (!result) {
+      return Promise.reject(
+        new Error(`${this.context.path}: no result yet (run the pipeline first)`)
+      );
+    }
+    // The NeXus result writer (src/core/io/result-write.ts) runs in the worker once it exists.
+    return Promise.reject(
+      new Error(`${this.context.path}: the NeXus result writer is not part of this build yet`)
+    );
+  }
+
   dispose(): void {
+    if (this._prepareTimer) {
+      clearTimeout(this._prepareTimer);
+    }
     super.dispose();
     this.workbench.dispose();
   }
+
+  /** Re-prepare the OD (debounced) when the stack or the pre-processing parameters change. */
+  private _maybePrepare(): void {
+    const model = this.workbench;
+    if (!model.stack) {
+      return;
+    }
+    // the energy shift moves the references, not the optical density
+    const key = JSON.stringify({ ...model.params.preprocess, energyShiftEv: 0 });
+    if (model.stack === this._preparedStack && key === this._preparedKey) {
+      return;
+    }
+    this._preparedStack = model.stack;
+    this._preparedKey = key;
+    if (this._prepareTimer) {
+      clearTimeout(this._prepareTimer);
+    }
+    this._prepareTimer = setTimeout(() => {
+      this._prepareTimer = 0;
+      void model.prepare((stack, params) => this._worker.prepare(stack, params));
+    }, 150);
+  }
+
+  private _preparedStack: Stack | null = null;
+  private _preparedKey = '';
+  private _prepareTimer: ReturnType<typeof setTimeout> | 0 = 0;
 }
 
 export interface IStxmFactoryOptions extends DocumentRegistry.IWidgetFactoryOptions<StxmDocument> {
   worker: AnalysisWorkerClient;
   serverSettings: ServerConnection.ISettings;
+  services: ActionServices;
   colormap: () => ColormapName;
+  /** Parameters a new workbench starts with (from the settings). */
+  defaults: () => DeepPartial<PipelineParams>;
 }
 
 export class StxmWidgetFactory extends ABCWidgetFactory<StxmDocument> {
   constructor(options: IStxmFactoryOptions) {
     super(options);
-    this._worker = options.worker;
-    this._serverSettings = options.serverSettings;
-    this._colormap = options.colormap;
+    this._options = options;
   }
 
   protected createNewWidget(context: DocumentRegistry.Context): StxmDocument {
@@ -90,14 +139,18 @@ export class StxmWidgetFactory extends ABCWidgetFactory<StxmDocument> {
     // command goes by the file's writability, not the document's, so the
     // context's save is made a no-op here.
     context.save = () => Promise.resolve();
-    const workbench = new WorkbenchModel(context.path);
-    const content = new StackView(workbench, { colormap: this._colormap() });
-    const widget = new StxmDocument({ context, content }, workbench, this._worker);
+    const o = this._options;
+    const workbench = new WorkbenchModel(context.path, o.defaults());
+    // eslint-disable-next-line prefer-const
+    let widget: StxmDocument;
+    const actions = new WorkbenchActions(() => widget, o.services);
+    const content = new Workbench(workbench, actions, { colormap: o.colormap() });
+    widget = new StxmDocument({ context, content }, workbench, o.worker, actions);
     widget.title.caption = context.path;
     const load = (): void => {
       void workbench.load(async () => {
-        const bytes = await fetchFileBytes(context.path, this._serverSettings);
-        return this._worker.readStack(context.path, bytes);
+        const bytes = await fetchFileBytes(context.path, o.serverSettings);
+        return o.worker.readStack(context.path, bytes);
       });
     };
     void context.ready.then(load);
@@ -108,7 +161,5 @@ export class StxmWidgetFactory extends ABCWidgetFactory<StxmDocument> {
     return widget;
   }
 
-  private readonly _worker: AnalysisWorkerClient;
-  private readonly _serverSettings: ServerConnection.ISettings;
-  private readonly _colormap: () => ColormapName;
+  private readonly _options: IStxmFactoryOptions;
 }

@@ -11,18 +11,33 @@ import {
   applyThreshold,
   describeStack,
   oneLine,
+  phaseColor,
   withDefaults,
   type DeepPartial,
   type PhaseMapResult,
   type PipelineParams,
+  type PreparedStack,
+  type PreprocessParams,
   type ProgressEvent,
   type ReferenceSet,
   type Stack,
   type StackInfo
 } from '../core/index.js';
-import type { IStackSource, LoadStatus } from '../views/stackview.js';
+import type { SampleRect } from '../views/grid.js';
+import { isHexColor } from '../views/phasestyle.js';
+import type {
+  IWorkbenchSource,
+  LoadStatus,
+  LossPoint,
+  PrepareState,
+  Roi,
+  RunState
+} from '../views/source.js';
 
-export type RunState = 'idle' | 'running' | 'done' | 'failed' | 'cancelled';
+export type { RunState } from '../views/source.js';
+
+/** What pre-processes a stack for the OD view (the worker client in the browser). */
+export type PrepareRunner = (stack: Stack, params: PreprocessParams) => Promise<PreparedStack>;
 
 /** What runs the pipeline (the worker client in the browser). */
 export type PipelineRunner = (
@@ -32,7 +47,7 @@ export type PipelineRunner = (
   options: { onProgress: (p: ProgressEvent) => void; signal: AbortSignal }
 ) => Promise<PhaseMapResult>;
 
-export class WorkbenchModel implements IStackSource {
+export class WorkbenchModel implements IWorkbenchSource {
   constructor(
     readonly path: string,
     params: DeepPartial<PipelineParams> = {}
@@ -55,6 +70,9 @@ export class WorkbenchModel implements IStackSource {
   get references(): ReferenceSet | null {
     return this._references;
   }
+  get referencesError(): string | null {
+    return this._referencesError;
+  }
   get params(): PipelineParams {
     return this._params;
   }
@@ -70,6 +88,24 @@ export class WorkbenchModel implements IStackSource {
   get progress(): ProgressEvent | null {
     return this._progress;
   }
+  get lossHistory(): readonly LossPoint[] {
+    return this._lossHistory;
+  }
+  get prepared(): PreparedStack | null {
+    return this._prepared;
+  }
+  get prepareState(): PrepareState {
+    return this._prepareState;
+  }
+  get prepareError(): string | null {
+    return this._prepareError;
+  }
+  get rois(): readonly Roi[] {
+    return this._rois;
+  }
+  get stateOfCharge(): number | null {
+    return this._stateOfCharge;
+  }
 
   /** Stack, references, parameters, run state or result changed. */
   get changed(): Signal<this, void> {
@@ -82,6 +118,10 @@ export class WorkbenchModel implements IStackSource {
   /** A new result (a run ended, or τ moved). */
   get resultChanged(): Signal<this, PhaseMapResult | null> {
     return this._resultChanged;
+  }
+  /** A new pre-processed stack (optical density, mask, I0, shifts), or null. */
+  get preparedChanged(): Signal<this, PreparedStack | null> {
+    return this._preparedChanged;
   }
 
   /**
@@ -112,12 +152,147 @@ export class WorkbenchModel implements IStackSource {
       this._result = null;
       this._resultChanged.emit(null);
     }
+    if (this._prepared) {
+      this._prepared = null;
+      this._preparedChanged.emit(null);
+    }
+    this._prepareState = 'idle';
     this._changed.emit();
   }
 
   setReferences(references: ReferenceSet | null): void {
     this._references = references;
+    this._referencesError = null;
     this._changed.emit();
+  }
+
+  /** Report a references file that could not be used; the references in use stay. */
+  setReferencesError(message: string | null): void {
+    this._referencesError = message;
+    this._changed.emit();
+  }
+
+  /**
+   * Rename reference `index`. The phase of the same name in the current
+   * result is renamed too (names are display text). Throws on an empty or
+   * duplicate name.
+   */
+  renameReference(index: number, name: string): void {
+    const refs = this._references;
+    const old = refs?.spectra[index];
+    if (!refs || !old) {
+      return;
+    }
+    const clean = name.trim();
+    if (clean === old.name) {
+      return;
+    }
+    if (clean === '') {
+      throw new Error('a reference needs a name');
+    }
+    if (refs.spectra.some((r, i) => i !== index && r.name === clean)) {
+      throw new Error(`another reference is already named "${clean}"`);
+    }
+    this._references = {
+      ...refs,
+      spectra: refs.spectra.map((r, i) => (i === index ? { ...r, name: clean } : r))
+    };
+    if (this._result && this._result.phaseNames.includes(old.name)) {
+      this._result = {
+        ...this._result,
+        phaseNames: this._result.phaseNames.map(n => (n === old.name ? clean : n))
+      };
+      this._resultChanged.emit(this._result);
+    }
+    this._changed.emit();
+  }
+
+  /** Give reference `index` a display colour (`#rrggbb`). */
+  setReferenceColor(index: number, color: string): void {
+    const refs = this._references;
+    if (!refs?.spectra[index] || !isHexColor(color)) {
+      return;
+    }
+    this._references = {
+      ...refs,
+      spectra: refs.spectra.map((r, i) => (i === index ? { ...r, color } : r))
+    };
+    this._changed.emit();
+    if (this._result) {
+      this._resultChanged.emit(this._result); // same result, new colours
+    }
+  }
+
+  removeReference(index: number): void {
+    const refs = this._references;
+    if (!refs?.spectra[index]) {
+      return;
+    }
+    const spectra = refs.spectra.filter((_, i) => i !== index);
+    this._references = spectra.length ? { ...refs, spectra } : null;
+    this._changed.emit();
+  }
+
+  /** Add a region of interest (µm); it gets the next free name and colour. */
+  addRoi(rect: SampleRect): Roi {
+    const id = ++this._roiId;
+    const roi: Roi = { id, name: `ROI ${id}`, color: phaseColor(id + 3), rect };
+    this._rois = [...this._rois, roi];
+    this._changed.emit();
+    return roi;
+  }
+
+  /** Put back ROIs kept from an earlier session. */
+  restoreRois(rois: readonly Roi[]): void {
+    this._rois = rois.map(r => ({ ...r, rect: { ...r.rect } }));
+    this._roiId = Math.max(0, ...this._rois.map(r => r.id));
+    this._changed.emit();
+  }
+
+  removeRoi(id: number): void {
+    this._rois = this._rois.filter(r => r.id !== id);
+    this._changed.emit();
+  }
+
+  setStateOfCharge(value: number | null): void {
+    this._stateOfCharge = value !== null && Number.isFinite(value) ? value : null;
+    this._changed.emit();
+  }
+
+  /**
+   * Pre-process the stack for display (optical density, mask, I0, shifts)
+   * with the current parameters. A newer call supersedes an older one; a
+   * failure keeps the previous prepared stack and reports the error.
+   */
+  async prepare(runner: PrepareRunner): Promise<PreparedStack | null> {
+    const stack = this._stack;
+    if (!stack) {
+      return null;
+    }
+    const generation = ++this._prepareGeneration;
+    this._prepareState = 'running';
+    this._prepareError = null;
+    this._changed.emit();
+    try {
+      const prepared = await runner(stack, this._params.preprocess);
+      if (generation !== this._prepareGeneration || stack !== this._stack) {
+        return null; // superseded
+      }
+      this._prepared = prepared;
+      this._prepareState = 'done';
+      this._preparedChanged.emit(prepared);
+      return prepared;
+    } catch (err) {
+      if (generation === this._prepareGeneration) {
+        this._prepareState = 'failed';
+        this._prepareError = oneLine(err);
+      }
+      return null;
+    } finally {
+      if (generation === this._prepareGeneration) {
+        this._changed.emit();
+      }
+    }
   }
 
   setParams(params: DeepPartial<PipelineParams>): void {
@@ -161,6 +336,7 @@ export class WorkbenchModel implements IStackSource {
     this._runState = 'running';
     this._runError = null;
     this._progress = null;
+    this._lossHistory = [];
     this._changed.emit();
     try {
       const result = await runner(this._stack, this._references, this._params, {
@@ -168,6 +344,12 @@ export class WorkbenchModel implements IStackSource {
         onProgress: p => {
           if (this._abort === controller) {
             this._progress = p;
+            if (p.epoch !== undefined && p.loss !== undefined && Number.isFinite(p.loss)) {
+              this._lossHistory = [
+                ...this._lossHistory.filter(q => q.epoch !== p.epoch),
+                { epoch: p.epoch, loss: p.loss, valLoss: p.valLoss }
+              ];
+            }
             this._progressChanged.emit(p);
           }
         }
@@ -210,6 +392,7 @@ export class WorkbenchModel implements IStackSource {
     Signal.clearData(this);
     this._stack = null;
     this._result = null;
+    this._prepared = null;
   }
 
   private _status: LoadStatus = 'loading';
@@ -217,12 +400,22 @@ export class WorkbenchModel implements IStackSource {
   private _info: StackInfo | null = null;
   private _error: string | null = null;
   private _references: ReferenceSet | null = null;
+  private _referencesError: string | null = null;
   private _params: PipelineParams;
   private _result: PhaseMapResult | null = null;
   private _runState: RunState = 'idle';
   private _runError: string | null = null;
   private _progress: ProgressEvent | null = null;
   private _abort: AbortController | null = null;
+  private _lossHistory: LossPoint[] = [];
+  private _prepared: PreparedStack | null = null;
+  private _prepareState: PrepareState = 'idle';
+  private _prepareError: string | null = null;
+  private _prepareGeneration = 0;
+  private _rois: Roi[] = [];
+  private _roiId = 0;
+  private _stateOfCharge: number | null = null;
+  private readonly _preparedChanged = new Signal<this, PreparedStack | null>(this);
   private readonly _changed = new Signal<this, void>(this);
   private readonly _progressChanged = new Signal<this, ProgressEvent>(this);
   private readonly _resultChanged = new Signal<this, PhaseMapResult | null>(this);

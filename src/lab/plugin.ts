@@ -1,6 +1,7 @@
 /**
- * The JupyterLab plugins: the STXM document (double-click a stack file), the
- * commands, the settings, and the comm bridge to notebook kernels.
+ * The JupyterLab plugins: the STXM document (double-click a stack file) with
+ * its workbench, the commands, the settings, the comparison view, state kept
+ * across reloads, and the comm bridge to notebook kernels (comm-plugin.ts).
  */
 import {
   ILayoutRestorer,
@@ -12,12 +13,16 @@ import { IDocumentManager } from '@jupyterlab/docmanager';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { ILauncher } from '@jupyterlab/launcher';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { IStateDB } from '@jupyterlab/statedb';
 
-import { STACK_EXTENSIONS } from '../core/index.js';
+import { STACK_EXTENSIONS, type DeepPartial, type PipelineParams } from '../core/index.js';
 import { isColormapName, type ColormapName } from '../views/colormap.js';
 import { AnalysisWorkerClient } from '../worker/client.js';
 import { addCommands } from './commands.js';
+import { ComparisonManager } from './comparison.js';
 import { NoContentModelFactory, StxmWidgetFactory, type StxmDocument } from './document.js';
+import { settingsToParams } from './settings.js';
+import { attachState } from './state.js';
 import {
   CommandIDs,
   FACTORY_NAME,
@@ -41,11 +46,19 @@ function createWorker(): Worker {
 
 const workbenchPlugin: JupyterFrontEndPlugin<IStxmTracker> = {
   id: PLUGIN_ID,
-  description: 'STXM stack workbench: open NXstxm files, view images per energy.',
+  description:
+    'STXM PhaseMap workbench: open STXM stacks, prepare them, map phases, compare states of charge.',
   autoStart: true,
   provides: IStxmTracker,
   requires: [IDocumentManager],
-  optional: [ISettingRegistry, ICommandPalette, ILayoutRestorer, ILauncher, IDefaultFileBrowser],
+  optional: [
+    ISettingRegistry,
+    ICommandPalette,
+    ILayoutRestorer,
+    ILauncher,
+    IDefaultFileBrowser,
+    IStateDB
+  ],
   activate: (
     app: JupyterFrontEnd,
     docManager: IDocumentManager,
@@ -53,10 +66,13 @@ const workbenchPlugin: JupyterFrontEndPlugin<IStxmTracker> = {
     palette: ICommandPalette | null,
     restorer: ILayoutRestorer | null,
     launcher: ILauncher | null,
-    browser: IDefaultFileBrowser | null
+    browser: IDefaultFileBrowser | null,
+    state: IStateDB | null
   ): IStxmTracker => {
     const worker = new AnalysisWorkerClient(createWorker);
     let colormap: ColormapName = 'viridis';
+    let defaults: DeepPartial<PipelineParams> = {};
+    const services = { contents: app.serviceManager.contents, docManager };
 
     app.docRegistry.addFileType({
       name: FILE_TYPE,
@@ -77,7 +93,9 @@ const workbenchPlugin: JupyterFrontEndPlugin<IStxmTracker> = {
       readOnly: true,
       worker,
       serverSettings: app.serviceManager.serverSettings,
-      colormap: () => colormap
+      services,
+      colormap: () => colormap,
+      defaults: () => defaults
     });
     app.docRegistry.addWidgetFactory(factory);
 
@@ -85,25 +103,48 @@ const workbenchPlugin: JupyterFrontEndPlugin<IStxmTracker> = {
     factory.widgetCreated.connect((_, widget) => {
       widget.context.pathChanged.connect(() => void tracker.save(widget));
       void tracker.add(widget);
+      void attachState(widget, state, services);
     });
+    const comparison = new ComparisonManager(app, tracker);
     if (restorer) {
       void restorer.restore(tracker, {
         command: 'docmanager:open',
         args: widget => ({ path: widget.context.path, factory: FACTORY_NAME }),
         name: widget => widget.context.path
       });
+      void restorer.restore(comparison.tracker, {
+        command: CommandIDs.openComparison,
+        name: () => 'comparison'
+      });
     }
 
-    addCommands(app, docManager, worker, browser);
-    palette?.addItem({ command: CommandIDs.open, category: 'STXM PhaseMap' });
-    palette?.addItem({ command: CommandIDs.openDemo, category: 'STXM PhaseMap' });
+    addCommands(app, docManager, worker, browser, tracker, comparison);
+    const category = 'STXM PhaseMap';
+    for (const command of [
+      CommandIDs.open,
+      CommandIDs.openDemo,
+      CommandIDs.run,
+      CommandIDs.cancel,
+      CommandIDs.loadReferences,
+      CommandIDs.demoReferences,
+      CommandIDs.exportPng,
+      CommandIDs.exportSvg,
+      CommandIDs.exportResult,
+      CommandIDs.exportFractions,
+      CommandIDs.exportSpectra,
+      CommandIDs.openComparison
+    ]) {
+      palette?.addItem({ command, category });
+    }
     launcher?.add({ command: CommandIDs.openDemo, category: 'Other', rank: 50 });
+    launcher?.add({ command: CommandIDs.openComparison, category: 'Other', rank: 51 });
 
     if (settingRegistry) {
       void settingRegistry.load(PLUGIN_ID).then(settings => {
         const apply = (): void => {
           const value = settings.get('colormap').composite;
           colormap = isColormapName(value) ? value : 'viridis';
+          defaults = settingsToParams(settings.composite);
           tracker.forEach(doc => {
             doc.content.colormap = colormap;
           });

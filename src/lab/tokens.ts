@@ -18,4 +18,19 @@ export const FILE_TYPE = 'stxm-nexus';
 export namespace CommandIDs {
   export const open = 'stxm-phasemap:open';
   export const openDemo = 'stxm-phasemap:open-demo';
+  export const run = 'stxm-phasemap:run';
+  export const cancel = 'stxm-phasemap:cancel';
+  export const loadReferences = 'stxm-phasemap:load-references';
+  export const demoReferences = 'stxm-phasemap:demo-references';
+  export const exportPng = 'stxm-phasemap:export-png';
+  export const exportSvg = 'stxm-phasemap:export-svg';
+  export const exportResult = 'stxm-phasemap:export-result';
+  export const exportFractions = 'stxm-phasemap:export-fractions';
+  export const exportSpectra = 'stxm-phasemap:export-spectra';
+  export const setThreshold = 'stxm-phasemap:set-threshold';
+  export const showView = 'stxm-phasemap:show-view';
+  export const openComparison = 'stxm-phasemap:open-comparison';
 }
+
+/** Namespace of the comparison view in the layout restorer. */
+export const COMPARISON_NAMESPACE = 'stxm-phasemap-comparison';

@@ -1,7 +1,8 @@
 /**
  * Paint a 2-D float image into a canvas through a colour map; one canvas
  * pixel per image pixel, scaled by CSS with crisp edges. NaN shows as
- * transparent (the panel background shows through).
+ * transparent (the panel background shows through); pixels outside an
+ * optional mask are drawn faint.
  */
 import { colormapLut, type ColormapName } from './colormap.js';
 
@@ -11,7 +12,8 @@ export function paintImage(
   width: number,
   height: number,
   limits: [number, number],
-  colormap: ColormapName
+  colormap: ColormapName,
+  mask?: Uint8Array
 ): void {
   if (canvas.width !== width || canvas.height !== height) {
     canvas.width = width;
@@ -35,7 +37,7 @@ export function paintImage(
     out[i * 4] = lut[k];
     out[i * 4 + 1] = lut[k + 1];
     out[i * 4 + 2] = lut[k + 2];
-    out[i * 4 + 3] = 255;
+    out[i * 4 + 3] = mask && !mask[i] ? 70 : 255;
   }
   ctx.putImageData(image, 0, 0);
 }

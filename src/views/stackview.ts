@@ -1,43 +1,26 @@
 /**
- * The stack viewer: the image at one energy, an energy slider with the energy
- * in eV, the pixel size, and what the file is. Renders a model and emits the
- * user's intent; computes no science. Text from files is only ever set as
- * `textContent`, never parsed as HTML.
+ * The energy image viewer: the image at one energy as raw counts or optical
+ * density, an energy slider, colour map and contrast, the linked cursor with
+ * a read-out, regions of interest and the I0 region drawn on the image, and
+ * the particle mask. Renders the workbench model and emits the user's intent;
+ * computes no science. Text from files is only ever set as `textContent`.
  */
-import type { ISignal } from '@lumino/signaling';
-import { Signal } from '@lumino/signaling';
+import { Signal, type ISignal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
 
-import { frame, type Stack, type StackInfo } from '../core/index.js';
-import { isColormapName, type ColormapName } from './colormap.js';
+import { frame, type Stack } from '../core/index.js';
+import { COLORMAPS, isColormapName, type ColormapName } from './colormap.js';
 import { percentileLimits } from './contrast.js';
+import { checkbox, el, fmt, labelled, select } from './dom.js';
+import { currentTheme, FigureBuilder, type IExportable } from './figure.js';
+import { pixelAt, pixelRange, positionOf, rectOfPixels, type PixelGrid } from './grid.js';
 import { paintImage } from './imagecanvas.js';
+import { ImageFrame, type FrameRect, type PixelRect } from './imageframe.js';
+import { handleCursorKey } from './keyboard.js';
+import type { LinkedCursor } from './linked.js';
+import type { IWorkbenchSource } from './source.js';
 
-export type LoadStatus = 'loading' | 'ready' | 'error';
-
-/** What the view shows; the JupyterLab side implements it. */
-export interface IStackSource {
-  /** The file's path, shown until the stack's own description is known. */
-  readonly path: string;
-  readonly status: LoadStatus;
-  readonly stack: Stack | null;
-  readonly info: StackInfo | null;
-  readonly error: string | null;
-  readonly changed: ISignal<IStackSource, void>;
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  className: string,
-  text?: string
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  node.className = className;
-  if (text !== undefined) {
-    node.textContent = text;
-  }
-  return node;
-}
+export type { IStackSource, LoadStatus } from './source.js';
 
 export function formatEnergy(eV: number): string {
   return `${eV.toFixed(2)} eV`;
@@ -50,18 +33,78 @@ export function formatLength(um: number | null): string {
   return um >= 0.1 ? `${Number(um.toPrecision(4))} µm` : `${Number((um * 1000).toPrecision(4))} nm`;
 }
 
-export class StackView extends Widget {
-  constructor(source: IStackSource, options: { colormap?: ColormapName } = {}) {
+export type Quantity = 'counts' | 'od';
+export type ImageTool = 'cursor' | 'roi' | 'i0';
+
+export class StackView extends Widget implements IExportable {
+  constructor(
+    source: IWorkbenchSource,
+    cursor: LinkedCursor,
+    options: { colormap?: ColormapName } = {}
+  ) {
     super();
-    this.addClass('jp-STXMView');
+    this.addClass('jp-STXMImageView');
     this._source = source;
+    this._cursor = cursor;
     this._colormap = options.colormap ?? 'viridis';
 
-    this._title = el('div', 'jp-STXMView-title');
-    this._details = el('div', 'jp-STXMView-details');
-    this._pixelSize = el('span', 'jp-STXMView-pixelSize');
-    this._shape = el('span', 'jp-STXMView-shape');
-    this._details.append(this._shape, this._pixelSize);
+    // toolbar: quantity, colour map, contrast, tool, mask
+    const bar = el('div', 'jp-STXMToolbar jp-STXMImageView-toolbar');
+    this._quantitySelect = select<Quantity>(
+      [
+        { value: 'counts', label: 'Raw counts' },
+        { value: 'od', label: 'Optical density' }
+      ],
+      'counts',
+      q => this.setQuantity(q),
+      'jp-STXMImageView-quantity'
+    );
+    this._quantitySelect.setAttribute('aria-label', 'Quantity');
+    this._cmapSelect = select<ColormapName>(
+      (Object.keys(COLORMAPS) as ColormapName[]).map(v => ({ value: v, label: v })),
+      this._colormap,
+      c => {
+        this._colormapOverride = c;
+        this._setColormap(c);
+      },
+      'jp-STXMImageView-colormap'
+    );
+    this._lo = el('input', 'jp-STXMImageView-contrastLo');
+    this._hi = el('input', 'jp-STXMImageView-contrastHi');
+    for (const [input, min, max, value, name] of [
+      [this._lo, 0, 20, 1, 'Contrast: lower percentile'],
+      [this._hi, 80, 100, 99, 'Contrast: upper percentile']
+    ] as const) {
+      input.type = 'range';
+      input.min = String(min);
+      input.max = String(max);
+      input.step = '0.5';
+      input.value = String(value);
+      input.setAttribute('aria-label', name);
+      input.addEventListener('input', () => this._paint());
+    }
+    const contrast = el('span', 'jp-STXMImageView-contrast');
+    this._limitsLabel = el('output', 'jp-STXMImageView-limits');
+    contrast.append(this._lo, this._hi);
+    this._toolSelect = select<ImageTool>(
+      [
+        { value: 'cursor', label: 'Cursor' },
+        { value: 'roi', label: 'Draw ROI' },
+        { value: 'i0', label: 'Draw I0 region' }
+      ],
+      'cursor',
+      t => this.setTool(t),
+      'jp-STXMImageView-tool'
+    );
+    this._maskToggle = checkbox(false, () => this._paint(), 'jp-STXMImageView-mask');
+    bar.append(
+      labelled('Show', this._quantitySelect),
+      labelled('Colour map', this._cmapSelect),
+      labelled('Contrast %', contrast),
+      this._limitsLabel,
+      labelled('Tool', this._toolSelect),
+      labelled('Mask', this._maskToggle, 'jp-mod-inline')
+    );
 
     const controls = (this._controls = el('div', 'jp-STXMView-controls'));
     this._slider = el('input', 'jp-STXMView-energySlider');
@@ -73,19 +116,39 @@ export class StackView extends Widget {
     this._slider.addEventListener('input', () => this.setEnergyIndex(Number(this._slider.value)));
     const label = el('label', 'jp-STXMView-sliderLabel', 'Energy ');
     label.append(this._slider);
-    controls.append(label, this._energyLabel);
+    this._shiftLabel = el('span', 'jp-STXMImageView-shift');
+    controls.append(label, this._energyLabel, this._shiftLabel);
 
     const imageWrap = (this._imageWrap = el('div', 'jp-STXMView-image'));
-    this._canvas = el('canvas', 'jp-STXMView-canvas');
-    this._canvas.setAttribute('role', 'img');
-    imageWrap.append(this._canvas);
+    this._frame = new ImageFrame({ canvasClass: 'jp-STXMView-canvas', fit: 'contain' });
+    this._frame.canvas.setAttribute('role', 'img');
+    this._frame.node.tabIndex = 0;
+    this._frame.node.setAttribute('aria-label', 'Image; arrow keys move the cursor');
+    imageWrap.append(this._frame.node);
 
-    this._message = el('div', 'jp-STXMView-message');
-    this._message.setAttribute('role', 'status');
-    this.node.append(this._title, this._details, this._message, controls, imageWrap);
-    this.node.tabIndex = -1;
+    this._readout = el('div', 'jp-STXMReadout jp-STXMImageView-readout');
+    this._readout.setAttribute('aria-live', 'polite');
+    this._roiList = el('div', 'jp-STXMImageView-rois');
+    this.node.append(bar, controls, imageWrap, this._readout, this._roiList);
+
+    this._frame.onHover = p => {
+      const g = this._grid();
+      this._cursor.hover(p && g ? positionOf(g, p.ix, p.iy) : null);
+    };
+    this._frame.onClick = p => {
+      const g = this._grid();
+      if (g) {
+        this._cursor.togglePin(positionOf(g, p.ix, p.iy));
+      }
+    };
+    this._frame.onRect = r => this._onRect(r);
+    this._frame.node.addEventListener('keydown', ev =>
+      handleCursorKey(ev, this._grid(), this._cursor)
+    );
 
     source.changed.connect(this._render, this);
+    source.preparedChanged.connect(this._onPrepared, this);
+    cursor.changed.connect(this._showCursor, this);
     this._render();
   }
 
@@ -93,16 +156,47 @@ export class StackView extends Widget {
   get energyChanged(): ISignal<this, number> {
     return this._energyChanged;
   }
+  /** Emitted when the view switches between counts and optical density. */
+  get quantityChanged(): ISignal<this, Quantity> {
+    return this._quantityChanged;
+  }
 
   get energyIndex(): number {
     return this._energyIndex;
   }
 
+  get quantity(): Quantity {
+    return this._quantity;
+  }
+
+  /** The default colour map (settings); a colour map chosen in the view wins. */
   set colormap(name: ColormapName) {
-    if (isColormapName(name) && name !== this._colormap) {
+    if (isColormapName(name)) {
       this._colormap = name;
-      this._paint();
+      if (!this._colormapOverride) {
+        this._setColormap(name);
+      }
     }
+  }
+
+  setQuantity(q: Quantity): void {
+    if (q === 'od' && !this._source.prepared) {
+      q = 'counts';
+    }
+    this._quantity = q;
+    this._quantitySelect.value = q;
+    this.node.dataset.quantity = q;
+    this._painted = false;
+    this._paint();
+    this._showCursor();
+    this._quantityChanged.emit(q);
+  }
+
+  setTool(t: ImageTool): void {
+    this._tool = t;
+    this._toolSelect.value = t;
+    this._frame.dragMode = t === 'cursor' ? 'shift' : 'always';
+    this.node.dataset.tool = t;
   }
 
   setEnergyIndex(index: number): void {
@@ -120,79 +214,279 @@ export class StackView extends Widget {
     this._energyChanged.emit(clamped);
   }
 
+  exportSvg(): SVGSVGElement | null {
+    const stack = this._shownStack();
+    if (!stack) {
+      return null;
+    }
+    const theme = currentTheme(this.node);
+    const w = 480;
+    const h = Math.round(w / this._frame.ratio);
+    const fig = new FigureBuilder(w + 40, h + 70, theme);
+    fig.text(20, 24, `${stack.source.file} — ${this._quantityLabel()}`, {
+      size: 13,
+      weight: 'bold'
+    });
+    fig.text(20, 42, `${formatEnergy(stack.energies[this._energyIndex])}`, {
+      color: theme.muted
+    });
+    this._frame.drawInto(fig, 20, 52, w, h);
+    const [lo, hi] = this._limits;
+    fig.text(20, h + 66, `display range ${fmt(lo)} – ${fmt(hi)} (${this._colormapName()})`, {
+      size: 10,
+      color: theme.muted
+    });
+    return fig.svg;
+  }
+
+  protected onAfterAttach(): void {
+    this._frame.observe(this._imageWrap);
+  }
+
   dispose(): void {
+    this._frame.dispose();
     Signal.clearData(this);
     super.dispose();
   }
 
+  private _setColormap(name: ColormapName): void {
+    this._cmapSelect.value = name;
+    this._paint();
+  }
+
+  private _colormapName(): ColormapName {
+    return this._colormapOverride ?? this._colormap;
+  }
+
+  private _quantityLabel(): string {
+    const raw = this._source.stack?.metadata.quantity === 'optical density';
+    return this._quantity === 'od' ? 'optical density' : raw ? 'stack values (OD)' : 'raw counts';
+  }
+
+  /** The stack on screen: the raw one or the prepared optical density. */
+  private _shownStack(): Stack | null {
+    if (this._quantity === 'od' && this._source.prepared) {
+      return this._source.prepared.stack;
+    }
+    return this._source.stack;
+  }
+
+  private _grid(): PixelGrid | null {
+    const s = this._shownStack();
+    return s ? { x: s.x, y: s.y } : null;
+  }
+
   private _render(): void {
-    const { status, info, error, stack } = this._source;
-    this.node.dataset.status = status;
-    this._message.className = 'jp-STXMView-message';
-    this._message.textContent = '';
-    if (status === 'loading') {
-      this._message.textContent = 'Loading stack…';
-    } else if (status === 'error') {
-      this._message.classList.add('jp-STXMView-error');
-      this._message.textContent = error ?? 'The stack could not be read.';
-    }
-    this._title.textContent = this._source.path;
-    if (info) {
-      this._title.textContent = `${info.file} — ${info.dialect}`;
-      this._shape.textContent = `${info.shape[0]} energies × ${info.shape[1]} × ${info.shape[2]} px`;
-      const px = info.pixelSize;
-      this._pixelSize.textContent =
-        px.x === px.y
-          ? `pixel ${formatLength(px.x)}`
-          : `pixel ${formatLength(px.x)} (x) × ${formatLength(px.y)} (y)`;
-    }
-    const ready = status === 'ready' && stack !== null;
+    const { status, stack, prepared } = this._source;
+    const ready = status !== 'loading' && stack !== null;
     this._slider.disabled = !ready;
-    // Nothing to show yet (or a first load failed): no empty image frame.
     this._controls.hidden = stack === null;
     this._imageWrap.hidden = stack === null;
-    this._details.hidden = info === null;
-    if (ready) {
+    const odOption = this._quantitySelect.querySelector<HTMLOptionElement>('option[value="od"]');
+    if (odOption) {
+      odOption.disabled = prepared === null;
+      odOption.textContent =
+        this._source.prepareState === 'running' && !prepared
+          ? 'Optical density (computing…)'
+          : 'Optical density';
+    }
+    this._maskToggle.disabled = prepared === null;
+    if (stack && stack !== this._lastStack) {
+      this._lastStack = stack;
       this._slider.max = String(stack.energies.length - 1);
       this._painted = false;
+      if (this._quantity === 'od' && !prepared) {
+        this._quantity = 'counts';
+        this._quantitySelect.value = 'counts';
+      }
       this.setEnergyIndex(Math.min(this._energyIndex, stack.energies.length - 1));
+    } else if (stack) {
+      this._paintOverlays();
+    }
+    this._renderRois();
+  }
+
+  private _onPrepared(): void {
+    this._render();
+    if (this._quantity === 'od') {
+      if (!this._source.prepared) {
+        this.setQuantity('counts');
+      } else {
+        this._painted = false;
+        this._paint();
+      }
     }
   }
 
   private _paint(): void {
-    const stack = this._source.stack;
+    const stack = this._shownStack();
     if (!stack) {
       return;
     }
-    const e = this._energyIndex;
+    const e = Math.min(this._energyIndex, stack.energies.length - 1);
     const ny = stack.y.length;
     const nx = stack.x.length;
     const values = frame(stack, e);
-    paintImage(this._canvas, values, nx, ny, percentileLimits(values), this._colormap);
-    // Physical aspect ratio: pixels may be rectangular.
-    const dx = Math.abs(stack.x[nx - 1] - stack.x[0]) / Math.max(1, nx - 1) || 1;
-    const dy = Math.abs(stack.y[ny - 1] - stack.y[0]) / Math.max(1, ny - 1) || 1;
-    this._canvas.style.aspectRatio = `${nx * dx} / ${ny * dy}`;
+    const lo = Number(this._lo.value) / 100;
+    const hi = Number(this._hi.value) / 100;
+    this._limits = percentileLimits(values, lo, hi);
+    const mask = this._maskToggle.checked ? this._source.prepared?.mask : undefined;
+    const shownMask = mask && mask.length === nx * ny ? mask : undefined;
+    paintImage(this._frame.canvas, values, nx, ny, this._limits, this._colormapName(), shownMask);
+    this._frame.setGeometry(nx, ny, { x: stack.x, y: stack.y });
     const energy = formatEnergy(stack.energies[e]);
     this._energyLabel.textContent = energy;
     this._slider.setAttribute('aria-valuetext', energy);
-    this._canvas.setAttribute('aria-label', `Image at ${energy}`);
+    this._frame.canvas.setAttribute('aria-label', `${this._quantityLabel()} at ${energy}`);
+    this._limitsLabel.textContent = `${fmt(this._limits[0])} – ${fmt(this._limits[1])}`;
+    const prepared = this._source.prepared;
+    if (this._quantity === 'od' && prepared) {
+      const dx = prepared.shifts.dx[e] ?? 0;
+      const dy = prepared.shifts.dy[e] ?? 0;
+      this._shiftLabel.textContent = `alignment shift dx ${fmt(dx, 3)} px, dy ${fmt(dy, 3)} px`;
+    } else {
+      this._shiftLabel.textContent = '';
+    }
     this._painted = true;
+    this._paintOverlays();
+    this._showCursor();
   }
 
-  private readonly _source: IStackSource;
+  /** ROIs and the I0 region, converted through µm onto the grid on screen. */
+  private _paintOverlays(): void {
+    const grid = this._grid();
+    const raw = this._source.stack;
+    if (!grid || !raw) {
+      return;
+    }
+    const rects: FrameRect[] = [];
+    for (const roi of this._source.rois) {
+      const r = pixelRange(grid, roi.rect);
+      if (r.x1 > r.x0 && r.y1 > r.y0) {
+        rects.push({ ...r, color: roi.color, label: roi.name });
+      }
+    }
+    const i0 = this._source.params.preprocess.i0;
+    if (i0.mode === 'roi') {
+      const rawGrid = { x: raw.x, y: raw.y };
+      const rect = rectOfPixels(
+        rawGrid,
+        clampInt(i0.x0, raw.x.length),
+        clampInt(i0.x1, raw.x.length),
+        clampInt(i0.y0, raw.y.length),
+        clampInt(i0.y1, raw.y.length)
+      );
+      const r = pixelRange(grid, rect);
+      rects.push({ ...r, color: '#F0E442', label: 'I0 region', dashed: true });
+    }
+    this._frame.setRects(rects);
+  }
+
+  private _renderRois(): void {
+    const list = this._roiList;
+    while (list.firstChild) {
+      list.firstChild.remove();
+    }
+    for (const roi of this._source.rois) {
+      const chip = el('span', 'jp-STXMChip');
+      const sw = el('span', 'jp-STXMSwatch');
+      sw.style.background = roi.color;
+      const name = el('span', 'jp-STXMChip-name', roi.name);
+      const remove = el('button', 'jp-STXMChip-remove', '×');
+      remove.type = 'button';
+      remove.title = `Remove ${roi.name}`;
+      remove.setAttribute('aria-label', `Remove ${roi.name}`);
+      remove.addEventListener('click', () => this._source.removeRoi(roi.id));
+      chip.append(sw, name, remove);
+      list.append(chip);
+    }
+    const i0 = this._source.params.preprocess.i0;
+    if (i0.mode === 'roi') {
+      const chip = el('span', 'jp-STXMChip jp-mod-i0');
+      const sw = el('span', 'jp-STXMSwatch jp-mod-dashed');
+      const text = `I0 region x ${i0.x0}–${i0.x1}, y ${i0.y0}–${i0.y1} px`;
+      const remove = el('button', 'jp-STXMChip-remove', '×');
+      remove.type = 'button';
+      remove.title = 'Back to automatic I0';
+      remove.setAttribute('aria-label', 'Back to automatic I0');
+      remove.addEventListener('click', () =>
+        this._source.setParams({ preprocess: { i0: { mode: 'auto' } } })
+      );
+      chip.append(sw, el('span', 'jp-STXMChip-name', text), remove);
+      list.append(chip);
+    }
+    list.hidden = list.childElementCount === 0;
+  }
+
+  private _showCursor(): void {
+    const grid = this._grid();
+    const stack = this._shownStack();
+    const point = this._cursor.point;
+    const p = grid && point ? pixelAt(grid, point) : null;
+    this._frame.setCursor(p, this._cursor.pinned);
+    if (!p || !stack) {
+      this._readout.textContent = stack
+        ? 'Hover over the image for values; click to pin the cursor.'
+        : '';
+      return;
+    }
+    const nx = stack.x.length;
+    const ny = stack.y.length;
+    const e = Math.min(this._energyIndex, stack.energies.length - 1);
+    const v = stack.data[(e * ny + p.iy) * nx + p.ix];
+    const unit = this._quantity === 'od' ? 'OD' : 'counts';
+    this._readout.textContent =
+      `x ${fmt(stack.x[p.ix])} µm, y ${fmt(stack.y[p.iy])} µm · pixel (${p.ix}, ${p.iy})` +
+      ` · ${fmt(v)} ${unit}${this._cursor.pinned ? ' · pinned' : ''}`;
+  }
+
+  private _onRect(r: PixelRect): void {
+    const grid = this._grid();
+    const raw = this._source.stack;
+    if (!grid || !raw) {
+      return;
+    }
+    const rect = rectOfPixels(grid, r.x0, r.x1, r.y0, r.y1);
+    if (this._tool === 'i0') {
+      const rr = pixelRange({ x: raw.x, y: raw.y }, rect);
+      this._source.setParams({
+        preprocess: { i0: { mode: 'roi', x0: rr.x0, x1: rr.x1, y0: rr.y0, y1: rr.y1 } }
+      });
+      this.setTool('cursor');
+    } else {
+      this._source.addRoi(rect);
+    }
+  }
+
+  private readonly _source: IWorkbenchSource;
+  private readonly _cursor: LinkedCursor;
   private _colormap: ColormapName;
+  private _colormapOverride: ColormapName | null = null;
+  private _quantity: Quantity = 'counts';
+  private _tool: ImageTool = 'cursor';
   private _energyIndex = 0;
   private _painted = false;
+  private _lastStack: Stack | null = null;
+  private _limits: [number, number] = [0, 1];
   private readonly _energyChanged = new Signal<this, number>(this);
-  private readonly _title: HTMLDivElement;
-  private readonly _details: HTMLDivElement;
-  private readonly _shape: HTMLSpanElement;
-  private readonly _pixelSize: HTMLSpanElement;
+  private readonly _quantityChanged = new Signal<this, Quantity>(this);
+  private readonly _quantitySelect: HTMLSelectElement;
+  private readonly _cmapSelect: HTMLSelectElement;
+  private readonly _toolSelect: HTMLSelectElement;
+  private readonly _lo: HTMLInputElement;
+  private readonly _hi: HTMLInputElement;
+  private readonly _limitsLabel: HTMLOutputElement;
+  private readonly _maskToggle: HTMLInputElement;
   private readonly _slider: HTMLInputElement;
   private readonly _energyLabel: HTMLOutputElement;
-  private readonly _canvas: HTMLCanvasElement;
-  private readonly _message: HTMLDivElement;
+  private readonly _shiftLabel: HTMLSpanElement;
+  private readonly _frame: ImageFrame;
+  private readonly _readout: HTMLDivElement;
+  private readonly _roiList: HTMLDivElement;
   private readonly _controls: HTMLDivElement;
   private readonly _imageWrap: HTMLDivElement;
+}
+
+function clampInt(v: number, n: number): number {
+  return Math.max(0, Math.min(n, Math.round(v)));
 }

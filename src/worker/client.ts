@@ -8,10 +8,13 @@ import {
   type DeepPartial,
   type PhaseMapResult,
   type PipelineParams,
+  type PreparedStack,
+  type PreprocessParams,
   type ProgressEvent,
   type ReferenceSet,
   type Stack
 } from '../core/index.js';
+import type { DemoOptions } from '../core/simulate/demo.js';
 import type { WorkerRequest, WorkerResponse } from './protocol.js';
 
 /** The part of the DOM `Worker` the client uses. */
@@ -44,12 +47,27 @@ export class AnalysisWorkerClient {
   }
 
   /** Make the built-in demo stack as NXstxm file bytes. */
-  async simulateDemo(seed = 1): Promise<ArrayBuffer> {
-    const res = await this.request({ kind: 'simulate-demo', seed }, []);
+  async simulateDemo(
+    seed = 1,
+    options?: Pick<DemoOptions, 'ny' | 'nx' | 'front'>
+  ): Promise<ArrayBuffer> {
+    const res = await this.request({ kind: 'simulate-demo', seed, options }, []);
     if (res.ok && res.kind === 'file') {
       return res.bytes;
     }
     throw new Error(res.ok ? 'worker answered with no file' : res.message);
+  }
+
+  /**
+   * Pre-process a copy of `stack` (I0, optical density, alignment, mask) in
+   * the worker, for the workbench's OD view and pre-processing read-outs.
+   */
+  async prepare(stack: Stack, params: PreprocessParams): Promise<PreparedStack> {
+    const res = await this.request({ kind: 'prepare', stack, params }, []);
+    if (res.ok && res.kind === 'prepared') {
+      return res.prepared;
+    }
+    throw new Error(res.ok ? 'worker answered a prepare with no stack' : res.message);
   }
 
   /**

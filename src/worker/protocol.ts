@@ -7,10 +7,13 @@ import type {
   DeepPartial,
   PhaseMapResult,
   PipelineParams,
+  PreparedStack,
+  PreprocessParams,
   ProgressEvent,
   ReferenceSet,
   Stack
 } from '../core/index.js';
+import type { DemoOptions } from '../core/simulate/demo.js';
 
 export type WorkerRequest =
   | {
@@ -25,6 +28,15 @@ export type WorkerRequest =
       id: number;
       kind: 'simulate-demo';
       seed: number;
+      /** Size and state of charge of the demo particle (defaults: the built-in demo). */
+      options?: Pick<DemoOptions, 'ny' | 'nx' | 'front'>;
+    }
+  | {
+      id: number;
+      kind: 'prepare';
+      /** A copy of the page's stack (structured clone). */
+      stack: Stack;
+      params: PreprocessParams;
     }
   | {
       id: number;
@@ -40,6 +52,7 @@ export type WorkerResponse =
   | { id: number; ok: true; kind: 'file'; bytes: ArrayBuffer }
   | { id: number; ok: true; kind: 'result'; result: PhaseMapResult }
   | { id: number; ok: true; kind: 'progress'; progress: ProgressEvent }
+  | { id: number; ok: true; kind: 'prepared'; prepared: PreparedStack }
   | { id: number; ok: false; message: string };
 
 /** The buffers of a stack, for `postMessage(..., transfer)`. */

@@ -8,6 +8,7 @@ import {
   createH5Runtime,
   oneLine,
   readStack,
+  prepareStack,
   resultTransferables,
   runPipeline,
   type H5Runtime
@@ -41,6 +42,18 @@ async function handle(req: WorkerRequest): Promise<void> {
     );
     return;
   }
+  if (req.kind === 'prepare') {
+    const prepared = prepareStack(req.stack, req.params);
+    const buffers = [
+      ...stackTransferables(prepared.stack),
+      prepared.mask.buffer as ArrayBuffer,
+      prepared.i0.buffer as ArrayBuffer,
+      prepared.shifts.dx.buffer as ArrayBuffer,
+      prepared.shifts.dy.buffer as ArrayBuffer
+    ];
+    scope.postMessage({ id: req.id, ok: true, kind: 'prepared', prepared }, [...new Set(buffers)]);
+    return;
+  }
   const rt = await runtime();
   const fs = rt.FS as unknown as {
     writeFile(path: string, data: Uint8Array): void;
@@ -54,7 +67,7 @@ async function handle(req: WorkerRequest): Promise<void> {
       const stack = readStack(rt, fsPath, req.name);
       scope.postMessage({ id: req.id, ok: true, kind: 'stack', stack }, stackTransferables(stack));
     } else {
-      simulateDemoFile(rt, fsPath, { seed: req.seed });
+      simulateDemoFile(rt, fsPath, { ...req.options, seed: req.seed });
       const bytes = fs.readFile(fsPath).slice().buffer;
       scope.postMessage({ id: req.id, ok: true, kind: 'file', bytes }, [bytes]);
     }

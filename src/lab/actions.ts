@@ -1,0 +1,171 @@
+/**
+ * What the workbench's buttons ask of JupyterLab, for one document: run and
+ * cancel, load references (file browser, upload, demo), export views, CSV and
+ * the NeXus result through the contents API. Failures are reported in the
+ * workbench (references, run) or as a notification (exports), on one line.
+ */
+import { Notification } from '@jupyterlab/apputils';
+import { PathExt } from '@jupyterlab/coreutils';
+import type { IDocumentManager } from '@jupyterlab/docmanager';
+import { FileDialog } from '@jupyterlab/filebrowser';
+import type { Contents } from '@jupyterlab/services';
+
+import { oneLine, parseReferenceCsv } from '../core/index.js';
+import { serializeSvg, svgToPng } from '../views/figure.js';
+import type { ExportableViewId, IWorkbenchActions } from '../views/source.js';
+import { fractionsCsv, spectraCsv } from './csv.js';
+import type { StxmDocument } from './document.js';
+import { freePath, saveBytes, saveText } from './export.js';
+import { demoReferenceSet, readReferencesFile } from './references.js';
+
+export interface ActionServices {
+  contents: Contents.IManager;
+  docManager: IDocumentManager;
+}
+
+export class WorkbenchActions implements IWorkbenchActions {
+  constructor(
+    private readonly _doc: () => StxmDocument,
+    private readonly _services: ActionServices
+  ) {}
+
+  run(): void {
+    const doc = this._doc();
+    if (doc.workbench.stack && !doc.workbench.references) {
+      doc.workbench.setReferencesError(
+        'Load reference spectra before running: a phase map needs at least two references.'
+      );
+      doc.content.showView('references');
+      return;
+    }
+    // a failed or cancelled run is shown by the workbench (run bar), the previous result kept
+    doc.run().catch(() => undefined);
+  }
+
+  cancel(): void {
+    this._doc().workbench.cancel();
+  }
+
+  loadReferencesFromServer(): void {
+    void this._pickReferences();
+  }
+
+  loadReferencesFile(file: File): void {
+    const model = this._doc().workbench;
+    file
+      .text()
+      .then(text => model.setReferences(parseReferenceCsv(text, file.name)))
+      .catch(err => model.setReferencesError(oneLine(err)));
+  }
+
+  loadDemoReferences(): void {
+    this._doc().workbench.setReferences(demoReferenceSet());
+  }
+
+  exportView(view: ExportableViewId, format: 'png' | 'svg'): void {
+    void this.exportViewTo(view, format);
+  }
+
+  /** Export a view; resolves with the saved path (null when there was nothing to export). */
+  async exportViewTo(view: ExportableViewId, format: 'png' | 'svg'): Promise<string | null> {
+    const doc = this._doc();
+    try {
+      const svg = doc.content.view(view).exportSvg();
+      if (!svg) {
+        Notification.warning(`Nothing to export in ${view} yet.`, { autoClose: 4000 });
+        return null;
+      }
+      const path = await freePath(this._services.contents, doc.context.path, view, format);
+      if (format === 'svg') {
+        await saveText(this._services.contents, path, serializeSvg(svg));
+      } else {
+        await saveBytes(this._services.contents, path, await svgToPng(svg, 2));
+      }
+      Notification.success(`Saved ${path}`, { autoClose: 4000 });
+      return path;
+    } catch (err) {
+      Notification.error(`Export failed: ${oneLine(err)}`, { autoClose: false });
+      return null;
+    }
+  }
+
+  exportCsv(kind: 'fractions' | 'spectra'): void {
+    void this.exportCsvTo(kind);
+  }
+
+  async exportCsvTo(kind: 'fractions' | 'spectra'): Promise<string | null> {
+    const doc = this._doc();
+    const model = doc.workbench;
+    try {
+      let text: string;
+      if (kind === 'fractions') {
+        if (!model.result) {
+          throw new Error('no result yet: run the pipeline first');
+        }
+        text = fractionsCsv(doc.context.path, model.result);
+      } else {
+        const stack = model.prepared?.stack ?? model.stack;
+        if (!stack) {
+          throw new Error('no stack loaded');
+        }
+        const ne = stack.energies.length;
+        const spectra = doc.content.spectrum.series
+          .filter(s => s.x.length === ne && s.y.length === ne && s.x[0] === stack.energies[0])
+          .map(s => ({ name: s.name, values: s.y }));
+        text = spectraCsv(stack.energies, spectra);
+      }
+      const path = await freePath(this._services.contents, doc.context.path, kind, 'csv');
+      await saveText(this._services.contents, path, text);
+      Notification.success(`Saved ${path}`, { autoClose: 4000 });
+      return path;
+    } catch (err) {
+      Notification.error(`Export failed: ${oneLine(err)}`, { autoClose: false });
+      return null;
+    }
+  }
+
+  exportResult(): void {
+    void this.exportResultTo();
+  }
+
+  async exportResultTo(): Promise<string | null> {
+    const doc = this._doc();
+    try {
+      const bytes = await doc.writeResult();
+      const path = await freePath(this._services.contents, doc.context.path, 'phasemap', 'h5');
+      await saveBytes(this._services.contents, path, bytes);
+      Notification.success(`Saved ${path}`, { autoClose: 4000 });
+      return path;
+    } catch (err) {
+      Notification.error(`Export failed: ${oneLine(err)}`, { autoClose: false });
+      return null;
+    }
+  }
+
+  private async _pickReferences(): Promise<void> {
+    const doc = this._doc();
+    const picked = await FileDialog.getOpenFiles({
+      manager: this._services.docManager,
+      title: 'Load reference spectra (CSV)',
+      filter: m => (m.type === 'directory' || /\.(csv|tsv|txt)$/i.test(m.name) ? {} : null),
+      defaultPath: PathExt.dirname(doc.context.path)
+    });
+    const item = picked.value?.find(i => i.type !== 'directory');
+    if (!item) {
+      return;
+    }
+    await this.loadReferencesPath(item.path);
+  }
+
+  /** Load a references CSV from the server into this workbench. */
+  async loadReferencesPath(path: string): Promise<boolean> {
+    const model = this._doc().workbench;
+    try {
+      model.setReferences(await readReferencesFile(this._services.contents, path));
+      return true;
+    } catch (err) {
+      model.setReferencesError(oneLine(err));
+      return false;
+    }
+  }
+}

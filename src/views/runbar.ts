@@ -1,0 +1,300 @@
+/**
+ * The run bar: Run and Cancel, the method, the ambiguity threshold τ (moves
+ * the maps live, measured: `data-update-ms` is the synchronous update — new
+ * ambiguity map, re-resolution, repaint — and `data-frame-ms` the time until
+ * the next frame has been painted), a progress bar per pipeline stage, the run
+ * state or error, and the export menu.
+ */
+import { Widget } from '@lumino/widgets';
+
+import { STAGES, type ResolutionMethod, type Stage } from '../core/index.js';
+import { button, el, fmt, labelled, select } from './dom.js';
+import type { ExportableViewId, IWorkbenchActions, IWorkbenchSource } from './source.js';
+
+export const TAU_MAX = 0.05;
+export const TAU_STEP = 0.0005;
+
+const STAGE_LABELS: Record<Stage, string> = {
+  prepare: 'Prepare',
+  pcc: 'Correlate',
+  train: 'Train GMVAE',
+  resolve: 'Resolve'
+};
+
+type ExportChoice = 'png' | 'svg' | 'nexus' | 'fractions' | 'spectra' | '';
+
+export class RunBar extends Widget {
+  constructor(
+    private readonly _source: IWorkbenchSource,
+    private readonly _actions: IWorkbenchActions,
+    private readonly _currentView: () => { id: ExportableViewId; label: string }
+  ) {
+    super();
+    this.addClass('jp-STXMRunBar');
+    const row = el('div', 'jp-STXMToolbar jp-STXMRunBar-row');
+    this._run = button(
+      '▶ Run',
+      'jp-mod-accept jp-STXMRunBar-run',
+      () => this._actions.run(),
+      'Run the pipeline (Ctrl+Enter)'
+    );
+    this._cancel = button(
+      '■ Cancel',
+      'jp-mod-warn jp-STXMRunBar-cancel',
+      () => this._actions.cancel(),
+      'Cancel the run'
+    );
+    this._method = select<ResolutionMethod>(
+      [
+        { value: 'gmvae', label: 'GMVAE (paper)' },
+        { value: 'pcc', label: 'Pearson only' }
+      ],
+      _source.params.method,
+      m => this._source.setParams({ method: m }),
+      'jp-STXMRunBar-method'
+    );
+    this._tau = el('input', 'jp-STXMRunBar-tau');
+    this._tau.type = 'range';
+    this._tau.min = '0';
+    this._tau.max = String(TAU_MAX);
+    this._tau.step = String(TAU_STEP);
+    this._tau.setAttribute('aria-label', 'Ambiguity threshold τ');
+    this._tauValue = el('output', 'jp-STXMRunBar-tauValue');
+    this._tau.addEventListener('input', () => this._onTau(Number(this._tau.value)));
+    const tauBox = (this._tauBox = el('span', 'jp-STXMRunBar-tauBox'));
+    tauBox.append(this._tau, this._tauValue);
+    this._export = select<ExportChoice>(
+      [{ value: '', label: 'Export…' }],
+      '',
+      v => this._onExport(v),
+      'jp-STXMRunBar-export'
+    );
+    this._export.setAttribute('aria-label', 'Export');
+    this._export.addEventListener('focus', () => this._refreshExportOptions());
+    this._export.addEventListener('pointerdown', () => this._refreshExportOptions());
+    row.append(
+      this._run,
+      this._cancel,
+      labelled('Method', this._method),
+      labelled('τ', tauBox),
+      this._export
+    );
+    const stages = el('div', 'jp-STXMRunBar-stages');
+    this._bars = {} as Record<Stage, { node: HTMLDivElement; fill: HTMLDivElement }>;
+    for (const s of STAGES) {
+      const node = el('div', 'jp-STXMStage');
+      node.dataset.stage = s;
+      node.setAttribute('role', 'progressbar');
+      node.setAttribute('aria-label', STAGE_LABELS[s]);
+      node.setAttribute('aria-valuemin', '0');
+      node.setAttribute('aria-valuemax', '100');
+      const track = el('div', 'jp-STXMStage-track');
+      const fill = el('div', 'jp-STXMStage-fill');
+      track.append(fill);
+      node.append(el('span', 'jp-STXMStage-label', STAGE_LABELS[s]), track);
+      stages.append(node);
+      this._bars[s] = { node, fill };
+    }
+    this._status = el('div', 'jp-STXMRunBar-status');
+    this._status.setAttribute('role', 'status');
+    stages.append(this._status);
+    this.node.append(row, stages);
+    _source.changed.connect(this._render, this);
+    _source.progressChanged.connect(this._renderProgress, this);
+    _source.resultChanged.connect(this._syncTau, this);
+    this._render();
+    this._refreshExportOptions();
+  }
+
+  /** The last τ latency measurement (ms): synchronous update and until the next paint. */
+  get lastTauLatency(): { updateMs: number; frameMs: number } | null {
+    return this._latency;
+  }
+
+  private _onTau(value: number): void {
+    this._tauValue.textContent = fmt(value, 3);
+    const t0 = performance.now();
+    const result = this._source.setThreshold(value);
+    const t1 = performance.now();
+    if (!result) {
+      return;
+    }
+    const [ny, nx] = result.shape;
+    const seq = ++this._tauSeq;
+    requestAnimationFrame(() => {
+      setTimeout(() => {
+        const t2 = performance.now();
+        if (seq !== this._tauSeq) {
+          return;
+        }
+        this._latency = { updateMs: t1 - t0, frameMs: t2 - t0 };
+        this._tauBox.dataset.updateMs = (t1 - t0).toFixed(2);
+        this._tauBox.dataset.frameMs = (t2 - t0).toFixed(2);
+        this._tauBox.dataset.shape = `${ny}x${nx}`;
+        this._tauBox.dataset.seq = String(seq);
+        console.info(
+          `stxm-phasemap: τ=${value} redraw ${(t1 - t0).toFixed(2)} ms (update) / ${(t2 - t0).toFixed(2)} ms (to next paint) on ${ny}×${nx}`
+        );
+      }, 0);
+    });
+  }
+
+  private _syncTau(): void {
+    const t = this._source.params.threshold;
+    if (document.activeElement !== this._tau) {
+      this._tau.value = String(t);
+    }
+    this._tauValue.textContent = fmt(t, 3);
+  }
+
+  private _render(): void {
+    const { runState, runError, stack, references, params } = this._source;
+    this.node.dataset.runState = runState;
+    this._run.disabled = runState === 'running' || !stack;
+    this._cancel.disabled = runState !== 'running';
+    this._method.value = params.method;
+    this._syncTau();
+    this._status.className = 'jp-STXMRunBar-status';
+    let text = '';
+    switch (runState) {
+      case 'idle':
+        text = !stack
+          ? ''
+          : !references
+            ? 'Load reference spectra (References tab), then Run.'
+            : 'Ready to run.';
+        break;
+      case 'running':
+        text = 'Running in a Web Worker…';
+        break;
+      case 'done':
+        text = this._source.result ? `Done. ${this._summary()}` : 'Done.';
+        break;
+      case 'cancelled':
+        text = this._source.result ? 'Cancelled; the previous result is kept.' : 'Cancelled.';
+        break;
+      case 'failed':
+        this._status.classList.add('jp-mod-error');
+        text = `Run failed: ${runError ?? 'unknown error'}${this._source.result ? ' — the previous result is kept.' : ''}`;
+        break;
+    }
+    this._status.textContent = text;
+    if (runState !== this._lastState) {
+      if (runState === 'running') {
+        for (const s of STAGES) {
+          this._setStage(s, 0, 'pending');
+        }
+        if (params.method === 'pcc') {
+          this._setStage('train', 0, 'skipped');
+          this._setStage('resolve', 0, 'skipped');
+        }
+      } else if (runState === 'done') {
+        for (const s of STAGES) {
+          const skipped = this._bars[s].node.dataset.state === 'skipped';
+          this._setStage(s, skipped ? 0 : 1, skipped ? 'skipped' : 'done');
+        }
+      } else if (runState === 'failed' || runState === 'cancelled') {
+        for (const s of STAGES) {
+          const st = this._bars[s].node.dataset.state;
+          if (st === 'active') {
+            this._setStage(
+              s,
+              Number(this._bars[s].node.getAttribute('aria-valuenow')) / 100,
+              'stopped'
+            );
+          }
+        }
+      }
+      this._lastState = runState;
+    }
+  }
+
+  private _summary(): string {
+    const r = this._source.result!;
+    const f = r.phaseNames.map((n, i) => `${n} ${fmt(100 * r.fractions[i], 3)} %`).join(', ');
+    return `${r.counts.particle} particle pixels: ${f}`;
+  }
+
+  private _renderProgress(): void {
+    const p = this._source.progress;
+    if (!p) {
+      return;
+    }
+    const idx = STAGES.indexOf(p.stage);
+    STAGES.forEach((s, i) => {
+      const st = this._bars[s].node.dataset.state;
+      if (i < idx && st !== 'skipped') {
+        this._setStage(s, 1, 'done');
+      }
+    });
+    this._setStage(p.stage, p.fraction, p.fraction >= 1 ? 'done' : 'active');
+    if (p.message) {
+      this._status.textContent = p.message;
+    } else if (p.epoch !== undefined) {
+      this._status.textContent = `Training: epoch ${p.epoch}, loss ${fmt(p.loss ?? Number.NaN)}`;
+    }
+  }
+
+  private _setStage(s: Stage, fraction: number, state: string): void {
+    const bar = this._bars[s];
+    const pct = Math.round(Math.max(0, Math.min(1, fraction)) * 100);
+    bar.fill.style.width = `${pct}%`;
+    bar.node.dataset.state = state;
+    bar.node.setAttribute('aria-valuenow', String(pct));
+    bar.node.title = `${STAGE_LABELS[s]}: ${state}${state === 'active' ? ` ${pct} %` : ''}`;
+  }
+
+  private _refreshExportOptions(): void {
+    const view = this._currentView();
+    const hasResult = this._source.result !== null;
+    const opts: { value: ExportChoice; label: string; disabled?: boolean }[] = [
+      { value: '', label: 'Export…' },
+      { value: 'png', label: `PNG of ${view.label}` },
+      { value: 'svg', label: `SVG of ${view.label}` },
+      { value: 'nexus', label: 'NeXus result (.h5)', disabled: !hasResult },
+      { value: 'fractions', label: 'Phase fractions (CSV)', disabled: !hasResult },
+      { value: 'spectra', label: 'Spectra on screen (CSV)' }
+    ];
+    while (this._export.firstChild) {
+      this._export.firstChild.remove();
+    }
+    for (const o of opts) {
+      const opt = el('option', undefined, o.label);
+      opt.value = o.value;
+      opt.disabled = o.disabled ?? false;
+      this._export.append(opt);
+    }
+    this._export.value = '';
+  }
+
+  private _onExport(choice: ExportChoice): void {
+    const view = this._currentView();
+    this._export.value = '';
+    switch (choice) {
+      case 'png':
+      case 'svg':
+        this._actions.exportView(view.id, choice);
+        break;
+      case 'nexus':
+        this._actions.exportResult();
+        break;
+      case 'fractions':
+      case 'spectra':
+        this._actions.exportCsv(choice);
+        break;
+    }
+  }
+
+  private readonly _run: HTMLButtonElement;
+  private readonly _cancel: HTMLButtonElement;
+  private readonly _method: HTMLSelectElement;
+  private readonly _tau: HTMLInputElement;
+  private readonly _tauValue: HTMLOutputElement;
+  private readonly _tauBox: HTMLSpanElement;
+  private readonly _export: HTMLSelectElement;
+  private readonly _bars: Record<Stage, { node: HTMLDivElement; fill: HTMLDivElement }>;
+  private readonly _status: HTMLDivElement;
+  private _lastState = '';
+  private _latency: { updateMs: number; frameMs: number } | null = null;
+  private _tauSeq = 0;
+}
