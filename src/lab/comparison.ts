@@ -47,7 +47,7 @@ export class ComparisonManager {
     widget.title.closable = true;
     widget.addClass('jp-STXMComparison');
     this._widget = widget;
-    this._app.shell.add(widget, 'main', { mode: 'split-right' });
+    this._app.shell.add(widget, 'main');
     void this.tracker.add(widget);
     this._refresh();
     return widget;

@@ -27,3 +27,107 @@ describe('WorkbenchModel', () => {
     expect(model.stack).toBe(stack);
   });
 });
+
+import { prepareStack, runPipeline, type PhaseMapResult } from '../core/index.js';
+import { demoReferenceSet } from './references.js';
+
+describe('WorkbenchModel: preparation, references, ROIs, runs', () => {
+  const { stack } = simulateDemo({ ny: 12, nx: 16 });
+
+  it('prepares the OD with its parameters; a newer prepare supersedes an older one', async () => {
+    const model = new WorkbenchModel('a.h5');
+    model.setStack(stack);
+    const seen: (object | null)[] = [];
+    model.preparedChanged.connect((_, p) => seen.push(p));
+    let release: () => void = () => undefined;
+    const slow = model.prepare(
+      (s, p) => new Promise(resolve => (release = () => resolve(prepareStack(s, p))))
+    );
+    const fast = await model.prepare(async (s, p) => prepareStack(s, p));
+    release();
+    expect(await slow).toBeNull(); // superseded
+    expect(fast?.stack.metadata.quantity).toBe('optical density');
+    expect(model.prepared).toBe(fast);
+    expect(model.prepareState).toBe('done');
+    expect(seen).toEqual([fast]);
+  });
+
+  it('a failed prepare keeps the previous OD and reports the error', async () => {
+    const model = new WorkbenchModel('a.h5');
+    model.setStack(stack);
+    const good = await model.prepare(async (s, p) => prepareStack(s, p));
+    await model.prepare(async () => {
+      throw new Error('a.h5: I0 at 512 eV is 0');
+    });
+    expect(model.prepared).toBe(good);
+    expect(model.prepareState).toBe('failed');
+    expect(model.prepareError).toBe('a.h5: I0 at 512 eV is 0');
+  });
+
+  it('renames a reference and the phase of the result; refuses empty and duplicate names', async () => {
+    const model = new WorkbenchModel('a.h5', { method: 'pcc' });
+    model.setStack(stack);
+    model.setReferences(demoReferenceSet());
+    const result = await model.run((s, r, p) => runPipeline(s, r, p));
+    expect(result.phaseNames).toEqual(['Na3', 'Na1']);
+    const emitted: (PhaseMapResult | null)[] = [];
+    model.resultChanged.connect((_, r) => emitted.push(r));
+    model.renameReference(1, '  NaV2(PO4)2F3 <b>x</b> ');
+    expect(model.references?.spectra[1].name).toBe('NaV2(PO4)2F3 <b>x</b>');
+    expect(model.result?.phaseNames).toEqual(['Na3', 'NaV2(PO4)2F3 <b>x</b>']);
+    expect(model.result?.pcc).toBe(result.pcc); // same maps, new names
+    expect(emitted).toHaveLength(1);
+    expect(() => model.renameReference(0, '')).toThrow(/needs a name/);
+    expect(() => model.renameReference(0, 'NaV2(PO4)2F3 <b>x</b>')).toThrow(/already named/);
+    model.setReferenceColor(0, '#123456');
+    expect(model.references?.spectra[0].color).toBe('#123456');
+    model.setReferenceColor(0, 'red; background:url(x)');
+    expect(model.references?.spectra[0].color).toBe('#123456');
+  });
+
+  it('keeps ROIs with fresh ids, also after a restore', () => {
+    const model = new WorkbenchModel('a.h5');
+    const a = model.addRoi({ x0: 0, x1: 0.1, y0: 0, y1: 0.1 });
+    const b = model.addRoi({ x0: 0.2, x1: 0.3, y0: 0, y1: 0.1 });
+    expect([a.name, b.name]).toEqual(['ROI 1', 'ROI 2']);
+    expect(a.color).not.toBe(b.color);
+    model.removeRoi(a.id);
+    expect(model.rois.map(r => r.id)).toEqual([b.id]);
+    const other = new WorkbenchModel('a.h5');
+    other.restoreRois(model.rois);
+    expect(other.addRoi({ x0: 0, x1: 1, y0: 0, y1: 1 }).id).toBe(b.id + 1);
+  });
+
+  it('collects the loss curve from progress; a failed run keeps the previous result', async () => {
+    const model = new WorkbenchModel('a.h5', { method: 'pcc' });
+    model.setStack(stack);
+    model.setReferences(demoReferenceSet());
+    const first = await model.run((s, r, p) => runPipeline(s, r, p));
+    await expect(
+      model.run(async (_s, _r, _p, { onProgress }) => {
+        onProgress({ stage: 'train', fraction: 0.1, epoch: 1, loss: 3, valLoss: 3.5 });
+        onProgress({ stage: 'train', fraction: 0.2, epoch: 2, loss: 2 });
+        throw new Error('training diverged (NaN loss)');
+      })
+    ).rejects.toThrow(/diverged/);
+    expect(model.lossHistory).toEqual([
+      { epoch: 1, loss: 3, valLoss: 3.5 },
+      { epoch: 2, loss: 2, valLoss: undefined }
+    ]);
+    expect(model.runState).toBe('failed');
+    expect(model.runError).toBe('training diverged (NaN loss)');
+    expect(model.result).toBe(first);
+  });
+
+  it('moves τ on the result without new correlations', async () => {
+    const model = new WorkbenchModel('a.h5', { method: 'pcc', threshold: 0.001 });
+    model.setStack(stack);
+    model.setReferences(demoReferenceSet());
+    const first = await model.run((s, r, p) => runPipeline(s, r, p));
+    const moved = model.setThreshold(0.2)!;
+    expect(moved.pcc).toBe(first.pcc);
+    expect(moved.threshold).toBe(0.2);
+    expect(model.params.threshold).toBe(0.2);
+    expect(moved.counts.ambiguous).toBeGreaterThanOrEqual(first.counts.ambiguous);
+  });
+});

@@ -60,7 +60,9 @@ export class ComparisonView extends Widget implements IExportable {
       el('div', 'jp-STXMFigureTitle', 'Phase fractions vs state of charge'),
       this._chart.node
     );
-    this.node.append(bar, this._empty, this._legend, this._grid, this._chartBox);
+    const content = el('div', 'jp-STXMComparisonView-content');
+    content.append(this._grid, this._chartBox);
+    this.node.append(bar, this._empty, this._legend, content);
   }
 
   /** The stacks to compare (workbenches with or without results). */

@@ -87,7 +87,7 @@ export class PreprocessView extends Widget implements IExportable {
     this._shiftChart = new LineChart({
       xLabel: 'Energy (eV)',
       yLabel: 'Shift (px)',
-      height: 220,
+      height: 190,
       title: 'Alignment shifts per energy'
     });
     const maskBox = el('div', 'jp-STXMPreprocessView-maskBox');
@@ -104,9 +104,9 @@ export class PreprocessView extends Widget implements IExportable {
       return box;
     };
     figures.append(
-      fig('I0 per energy', this._i0Chart, 'jp-STXMPreprocessView-i0Figure'),
+      maskBox,
       fig('Alignment shifts', this._shiftChart, 'jp-STXMPreprocessView-shiftFigure'),
-      maskBox
+      fig('I0 per energy', this._i0Chart, 'jp-STXMPreprocessView-i0Figure')
     );
     this._shiftTable = el('table', 'jp-STXMTable jp-STXMPreprocessView-shifts');
     this._provenance = el('ol', 'jp-STXMProvenance');

@@ -274,8 +274,10 @@ export class Workbench extends Panel {
       this._message.textContent = error ?? 'The stack could not be read.';
     }
     this._title.textContent = path;
+    this._title.title = path;
     if (info) {
-      this._title.textContent = `${info.file} — ${info.dialect}`;
+      const base = info.file.split('/').pop() ?? info.file;
+      this._title.textContent = `${base} — ${info.dialect}`;
       this._shape.textContent = `${info.shape[0]} energies × ${info.shape[1]} × ${info.shape[2]} px`;
       const px = info.pixelSize;
       this._pixelSize.textContent =
