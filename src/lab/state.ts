@@ -12,7 +12,11 @@ import { loadWorkbench, saveWorkbench } from './persist.js';
 import { companionReferencesPath, fileExists } from './references.js';
 import type { ActionServices } from './actions.js';
 
-const PREFIX = 'stxm-phasemap:workbench:';
+/**
+ * Not under the tracker's namespace ("stxm-phasemap:"): the layout restorer
+ * treats every key there as a panel to reopen, and drops the ones it cannot.
+ */
+const PREFIX = 'stxm-phasemap-workbench:';
 
 export async function attachState(
   doc: StxmDocument,

@@ -169,6 +169,16 @@ export class ImageFrame {
       this._rects.firstChild.remove();
     }
     for (const r of rects) {
+      // a dark halo under each outline keeps it visible on any colour
+      this._rects.append(
+        svgEl('rect', {
+          x: r.x0,
+          y: r.y0,
+          width: Math.max(0, r.x1 - r.x0),
+          height: Math.max(0, r.y1 - r.y0),
+          class: 'jp-STXMFrame-rectHalo'
+        })
+      );
       const node = svgEl('rect', {
         x: r.x0,
         y: r.y0,

@@ -189,6 +189,9 @@ export class PreprocessView extends Widget implements IExportable {
 
   private _renderResults(): void {
     const prepared = this._source.prepared;
+    if (prepared) {
+      this.node.dataset.prepared = String(++this._preparedCount);
+    }
     if (!prepared) {
       this._i0Chart.setSeries([]);
       this._i0Chart.setMessage('No optical density yet.');
@@ -281,6 +284,7 @@ export class PreprocessView extends Widget implements IExportable {
     this._maskFrame.setGeometry(nx, ny, { x: s.x, y: s.y });
   }
 
+  private _preparedCount = 0;
   private readonly _i0Mode: HTMLSelectElement;
   private readonly _ring: HTMLInputElement;
   private readonly _align: HTMLInputElement;

@@ -56,7 +56,7 @@ test('τ redraw latency on a 512 × 512 stack', async ({ page, tmpPath }, testIn
     frame: stats(frame)
   };
   console.log(`τ redraw latency (ms): ${JSON.stringify(report)}`);
-  console.log(`update ${update.join(" ")}\nframe ${frame.join(" ")}`);
+  console.log(`update ${update.join(' ')}\nframe ${frame.join(' ')}`);
   await testInfo.attach('tau-latency.json', {
     body: JSON.stringify({ ...report, updateMs: update, frameMs: frame }, null, 2),
     contentType: 'application/json'
