@@ -127,3 +127,8 @@ export function fmt(v: number, digits = 4): string {
   }
   return String(Number(v.toPrecision(digits)));
 }
+
+/** The last part of a path (file names in titles; the full path goes in tooltips). */
+export function basename(path: string): string {
+  return path.split('/').pop() ?? path;
+}

@@ -76,6 +76,41 @@ export class FigureBuilder {
     return t;
   }
 
+  /**
+   * Text wrapped into lines of at most `width` px (an estimate: 0.56 em per
+   * character); returns the height used.
+   */
+  wrappedText(
+    x: number,
+    y: number,
+    content: string,
+    width: number,
+    opts: { size?: number; color?: string; maxLines?: number } = {}
+  ): number {
+    const size = opts.size ?? 12;
+    const perLine = Math.max(8, Math.floor(width / (0.56 * size)));
+    const lines: string[] = [];
+    let line = '';
+    for (const word of content.split(/\s+/)) {
+      if (line && (line + ' ' + word).length > perLine) {
+        lines.push(line);
+        line = word;
+      } else {
+        line = line ? `${line} ${word}` : word;
+      }
+    }
+    if (line) {
+      lines.push(line);
+    }
+    const max = opts.maxLines ?? 4;
+    const shown = lines.slice(0, max);
+    if (lines.length > max) {
+      shown[max - 1] = `${shown[max - 1].slice(0, Math.max(0, perLine - 1))}…`;
+    }
+    shown.forEach((l, i) => this.text(x, y + i * size * 1.25, l, { size, color: opts.color }));
+    return shown.length * size * 1.25;
+  }
+
   rect(x: number, y: number, w: number, h: number, fill: string, stroke?: string): void {
     const attrs: Record<string, string | number> = { x, y, width: w, height: h, fill };
     if (stroke) {

@@ -92,7 +92,8 @@ export class LatentView extends Widget implements IExportable {
     const theme = currentTheme(this.node);
     const [w, h] = this._size;
     const fig = new FigureBuilder(2 * w + 45, h + 70, theme);
-    fig.text(15, 22, `Latent space — ${this._source.info?.file ?? this._source.path}`, {
+    const file = this._source.info?.file ?? this._source.path;
+    fig.text(15, 22, `Latent space — ${file.split('/').pop() ?? file}`, {
       size: 14,
       weight: 'bold'
     });

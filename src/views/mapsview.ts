@@ -11,7 +11,7 @@ import { Widget } from '@lumino/widgets';
 
 import type { PhaseMapResult } from '../core/index.js';
 import type { ColormapName } from './colormap.js';
-import { button, clear, el, fmt } from './dom.js';
+import { basename, button, clear, el, fmt } from './dom.js';
 import { currentTheme, FigureBuilder, type IExportable } from './figure.js';
 import { gridForShape, pixelAt, positionOf, type PixelGrid } from './grid.js';
 import type { PixelRect } from './imageframe.js';
@@ -145,7 +145,7 @@ export class MapsView extends Widget implements IExportable {
     const width = cols * tw + (cols + 1) * gap;
     const height = 40 + legendH + rowH.reduce((a, b) => a + b + gap, 0);
     const fig = new FigureBuilder(width, height, theme);
-    fig.text(gap, 24, `Phase maps — ${this._source.info?.file ?? this._source.path}`, {
+    fig.text(gap, 24, `Phase maps — ${basename(this._source.info?.file ?? this._source.path)}`, {
       size: 14,
       weight: 'bold'
     });

@@ -80,8 +80,11 @@ export class MapTile {
   drawInto(fig: FigureBuilder, x: number, y: number, w: number): number {
     fig.text(x, y + 12, this.title, { size: 12, weight: 'bold' });
     if (!this.hasImage) {
-      fig.text(x, y + 32, this._message.textContent ?? '', { size: 10, color: fig.theme.muted });
-      return 44;
+      const h = fig.wrappedText(x, y + 32, this._message.textContent ?? '', w, {
+        size: 10,
+        color: fig.theme.muted
+      });
+      return 28 + h;
     }
     const h = Math.round(w / this.frame.ratio);
     this.frame.drawInto(fig, x, y + 18, w, h);
@@ -94,8 +97,7 @@ export class MapTile {
     }
     const cap = this.caption;
     if (cap) {
-      fig.text(x, y + used + 10, cap, { size: 9, color: fig.theme.muted });
-      used += 14;
+      used += 4 + fig.wrappedText(x, y + used + 10, cap, w, { size: 9, color: fig.theme.muted });
     }
     return used;
   }

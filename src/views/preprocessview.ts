@@ -8,7 +8,17 @@
 import { Widget } from '@lumino/widgets';
 
 import type { PreparedStack, PreprocessParams } from '../core/index.js';
-import { button, checkbox, clear, el, fmt, labelled, numberInput, select } from './dom.js';
+import {
+  basename,
+  button,
+  checkbox,
+  clear,
+  el,
+  fmt,
+  labelled,
+  numberInput,
+  select
+} from './dom.js';
 import { currentTheme, FigureBuilder, type IExportable } from './figure.js';
 import { ImageFrame } from './imageframe.js';
 import { LineChart } from './linechart.js';
@@ -136,7 +146,7 @@ export class PreprocessView extends Widget implements IExportable {
     const mw = 220;
     const mh = Math.round(mw / this._maskFrame.ratio);
     const fig = new FigureBuilder(cw * 2 + mw + 60, Math.max(ch, mh) + 50, theme);
-    fig.text(15, 20, `Pre-processing — ${prepared.stack.source.file}`, {
+    fig.text(15, 20, `Pre-processing — ${basename(prepared.stack.source.file)}`, {
       size: 13,
       weight: 'bold'
     });

@@ -11,7 +11,7 @@ import { Widget } from '@lumino/widgets';
 import { frame, type Stack } from '../core/index.js';
 import { COLORMAPS, isColormapName, type ColormapName } from './colormap.js';
 import { percentileLimits } from './contrast.js';
-import { checkbox, el, fmt, labelled, select } from './dom.js';
+import { basename, checkbox, el, fmt, labelled, select } from './dom.js';
 import { currentTheme, FigureBuilder, type IExportable } from './figure.js';
 import { pixelAt, pixelRange, positionOf, rectOfPixels, type PixelGrid } from './grid.js';
 import { paintImage } from './imagecanvas.js';
@@ -223,7 +223,7 @@ export class StackView extends Widget implements IExportable {
     const w = 480;
     const h = Math.round(w / this._frame.ratio);
     const fig = new FigureBuilder(w + 40, h + 70, theme);
-    fig.text(20, 24, `${stack.source.file} — ${this._quantityLabel()}`, {
+    fig.text(20, 24, `${basename(stack.source.file)} — ${this._quantityLabel()}`, {
       size: 13,
       weight: 'bold'
     });

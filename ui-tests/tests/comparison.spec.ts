@@ -3,12 +3,20 @@
  * maps side by side on one legend, fractions vs state of charge, CSV export;
  * and the view comes back after a reload.
  */
+import * as fs from 'fs';
 import * as path from 'path';
 
 import { expect, galata, test } from '@jupyterlab/galata';
 
 import { DOCS_IMAGES } from './helpers';
-import { openDemo, runAndWait, serverText, VIEWPORT } from './workbench-helpers';
+import {
+  openDemo,
+  pngSize,
+  runAndWait,
+  serverFile,
+  serverText,
+  VIEWPORT
+} from './workbench-helpers';
 
 test.use({
   viewport: VIEWPORT,
@@ -70,6 +78,13 @@ test('comparison of three states of charge', async ({ page, tmpPath }) => {
     }
   });
   await cmp.screenshot({ path: path.join(DOCS_IMAGES, 'comparison.png') });
+
+  await cmp.locator('button.jp-STXMComparisonView-png').click();
+  const pngPath = `${tmpPath}/soc-pristine_comparison.png`;
+  await expect.poll(async () => page.contents.fileExists(pngPath)).toBe(true);
+  const png = await serverFile(page, pngPath);
+  expect(pngSize(png)[0]).toBeGreaterThan(1000);
+  fs.writeFileSync(path.join(DOCS_IMAGES, 'export-comparison.png'), png);
 
   await cmp.locator('button.jp-STXMComparisonView-csv').click();
   const csvPath = `${tmpPath}/soc-pristine_comparison.csv`;

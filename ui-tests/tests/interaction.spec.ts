@@ -20,7 +20,7 @@ import {
   stackView,
   waitForStatus
 } from './helpers';
-import { openDemo, runAndWait, showTab, VIEWPORT } from './workbench-helpers';
+import { openDemo, showTab, VIEWPORT } from './workbench-helpers';
 
 test.use({
   viewport: VIEWPORT,
@@ -69,7 +69,9 @@ test('real stack: optical density per energy, I0, alignment shifts and mask in t
   await expect(pre.locator('.jp-STXMProvenance')).toContainText('ring current');
   const preparedBefore = Number(await pre.getAttribute('data-prepared'));
   await pre.locator('input.jp-STXMPreprocessView-align').check();
-  await expect(pre).toHaveAttribute('data-prepared', String(preparedBefore + 1), { timeout: 60_000 });
+  await expect(pre).toHaveAttribute('data-prepared', String(preparedBefore + 1), {
+    timeout: 60_000
+  });
   await expect(pre).toHaveAttribute('data-prepare-state', 'done');
   await expect(pre.locator('.jp-STXMPreprocessView-shifts tbody tr')).toHaveCount(4);
   await view.screenshot({ path: path.join(DOCS_IMAGES, 'workbench-preprocessing-real.png') });
@@ -129,10 +131,14 @@ test('I0 region and ROI drawn on the image; keyboard cursor; brushing a map; sta
     'ROI 1'
   ]);
 
-  await runAndWait(view);
+  // run from the keyboard (Ctrl+Enter in the workbench)
+  await view.locator('.jp-STXMView-image .jp-STXMFrame').focus();
+  await page.keyboard.press('Control+Enter');
+  await expect(view).toHaveAttribute('data-run-state', 'done', { timeout: 60_000 });
   const maps = view.locator('.jp-STXMMapsView');
   // keyboard: focus a map, arrows move a pinned cursor, the read-out follows
   const frame = maps.locator('[data-map="final"] .jp-STXMFrame');
+  await page.mouse.move(1, 1); // no pointer over an image: the cursor starts in the middle
   await frame.focus();
   await page.keyboard.press('ArrowRight');
   const readout = maps.locator('.jp-STXMMapsView-readout');

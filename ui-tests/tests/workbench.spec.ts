@@ -6,6 +6,7 @@
  * a bad references file gives a clear message; the dark theme. Screenshots of
  * each view go to docs/images for docs/workbench.md.
  */
+import * as fs from 'fs';
 import * as path from 'path';
 
 import { expect, galata, test } from '@jupyterlab/galata';
@@ -172,7 +173,9 @@ test('workbench journey: open, references, run, maps, τ, hover, export', async 
       })) as string | null
   );
   expect(png).toBe(`${tmpPath}/stxm-demo_maps.png`);
-  const [w, h] = pngSize(await serverFile(page, png!));
+  const pngBytes = await serverFile(page, png!);
+  fs.writeFileSync(path.join(DOCS_IMAGES, 'export-maps.png'), pngBytes);
+  const [w, h] = pngSize(pngBytes);
   expect(w).toBeGreaterThan(800);
   expect(h).toBeGreaterThan(600);
   const csvPath = await page.evaluate(
@@ -239,4 +242,33 @@ test('dark theme', async ({ page, tmpPath }) => {
   const [r, g, b] = bg.match(/\d+/g)!.map(Number);
   expect(r + g + b, `background ${bg} is not dark`).toBeLessThan(3 * 80);
   await view.screenshot({ path: path.join(DOCS_IMAGES, 'workbench-dark.png') });
+});
+
+test('a failed run keeps the previous result and shows why', async ({ page, tmpPath }) => {
+  const view = await openDemo(page, tmpPath, { seed: 6 });
+  await runAndWait(view);
+  const maps = view.locator('.jp-STXMMapsView');
+  const final = maps.locator('[data-map="final"] canvas.jp-STXMMap-canvas');
+  const before = await canvasPixels(final);
+
+  // shift the references 40 eV: they no longer cover the stack's energies
+  await showTab(view, 'References');
+  const shift = view.locator('input.jp-STXMReferencesView-shift');
+  await shift.fill('40');
+  await shift.press('Enter');
+  await expect(view.locator('.jp-STXMReferencesView .jp-STXMView-error')).toContainText(
+    'but the stack has an energy at 512 eV'
+  );
+  await view.locator('button.jp-STXMRunBar-run').click();
+  await expect(view).toHaveAttribute('data-run-state', 'failed', { timeout: 60_000 });
+  const status = view.locator('.jp-STXMRunBar-status');
+  await expect(status).toHaveClass(/jp-mod-error/);
+  await expect(status).toContainText(
+    /^Run failed: .*stack has an energy at 512 eV.*the previous result is kept\.$/
+  );
+  await expect(maps).toHaveAttribute('data-has-result', 'true');
+  expect(differingPixels(before, await canvasPixels(final))).toBe(0);
+  await view
+    .locator('.jp-STXMRunBar')
+    .screenshot({ path: path.join(DOCS_IMAGES, 'workbench-run-failed.png') });
 });
