@@ -108,8 +108,7 @@ export class ComparisonView extends Widget implements IExportable {
       x += 16 + Math.max(40, (label.textContent?.length ?? 4) * 7) + 14;
     }
     this._tiles.forEach((t, i) => t.drawInto(fig, gap + i * (tw + gap), 36 + legendH, tw));
-    this._chart.render();
-    fig.embed(this._chart.svg, gap, 36 + legendH + th + gap, chartW, 280);
+    this._chart.embedInto(fig, gap, 36 + legendH + th + gap, chartW, 280);
     return fig.svg;
   }
 

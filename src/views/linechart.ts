@@ -91,10 +91,16 @@ export class LineChart implements IExportable {
     });
   }
 
+  /** Draw at the node's size. */
   render(): void {
-    const width = Math.max(120, this.node.clientWidth);
-    const height = Math.max(100, this.options.height ?? this.node.clientHeight);
-    this._size = [width, height];
+    this.renderAt(
+      Math.max(120, this.node.clientWidth),
+      Math.max(100, this.options.height ?? this.node.clientHeight)
+    );
+  }
+
+  /** Draw at a given size (exports draw at their own size, then the screen size comes back). */
+  renderAt(width: number, height: number): void {
     const svg = select(this.svg).attr('width', width).attr('height', height);
     svg.selectAll('*').remove();
     const w = width - MARGIN.left - MARGIN.right;
@@ -219,11 +225,18 @@ export class LineChart implements IExportable {
   }
 
   exportSvg(): SVGSVGElement | null {
-    this.render();
-    const [w, h] = this._size;
+    const w = this.node.clientWidth >= 320 ? this.node.clientWidth : 640;
+    const h = this.options.height ?? (this.node.clientHeight >= 200 ? this.node.clientHeight : 360);
     const fig = new FigureBuilder(w, h, currentTheme(this.node));
-    fig.embed(this.svg, 0, 0, w, h);
+    this.embedInto(fig, 0, 0, w, h);
     return fig.svg;
+  }
+
+  /** Draw the chart at (x, y) of a figure, `w` × `h`. */
+  embedInto(fig: FigureBuilder, x: number, y: number, w: number, h: number): void {
+    this.renderAt(w, h);
+    fig.embed(this.svg, x, y, w, h);
+    this.scheduleRender();
   }
 
   dispose(): void {
@@ -268,7 +281,6 @@ export class LineChart implements IExportable {
   private _series: readonly ChartSeries[] = [];
   private _markerX: number | null = null;
   private _frame = 0;
-  private _size: [number, number] = [400, 240];
   private readonly _message: HTMLDivElement;
   private readonly _observer: ResizeObserver;
 }

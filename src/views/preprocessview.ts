@@ -150,10 +150,8 @@ export class PreprocessView extends Widget implements IExportable {
       size: 13,
       weight: 'bold'
     });
-    this._i0Chart.render();
-    this._shiftChart.render();
-    fig.embed(this._i0Chart.svg, 15, 30, cw, ch);
-    fig.embed(this._shiftChart.svg, 30 + cw, 30, cw, ch);
+    this._i0Chart.embedInto(fig, 15, 30, cw, ch);
+    this._shiftChart.embedInto(fig, 30 + cw, 30, cw, ch);
     this._maskFrame.drawInto(fig, 45 + 2 * cw, 30, mw, mh);
     return fig.svg;
   }

@@ -16,6 +16,7 @@ import { currentTheme, FigureBuilder, type IExportable } from './figure.js';
 import { pixelAt, pixelRange, positionOf, rectOfPixels, type PixelGrid } from './grid.js';
 import { paintImage } from './imagecanvas.js';
 import { ImageFrame, type FrameRect, type PixelRect } from './imageframe.js';
+import { paintColorbar } from './mapimage.js';
 import { handleCursorKey } from './keyboard.js';
 import type { LinkedCursor } from './linked.js';
 import type { IWorkbenchSource } from './source.js';
@@ -232,9 +233,12 @@ export class StackView extends Widget implements IExportable {
     });
     this._frame.drawInto(fig, 20, 52, w, h);
     const [lo, hi] = this._limits;
-    fig.text(20, h + 66, `display range ${fmt(lo)} – ${fmt(hi)} (${this._colormapName()})`, {
-      size: 10,
-      color: theme.muted
+    const bar = document.createElement('canvas');
+    paintColorbar(bar, this._colormapName());
+    fig.canvas(bar, 70, h + 58, w - 120, 8);
+    fig.text(64, h + 66, fmt(lo), { size: 10, anchor: 'end' });
+    fig.text(w - 44, h + 66, `${fmt(hi)} ${this._quantity === 'od' ? 'OD' : 'counts'}`, {
+      size: 10
     });
     return fig.svg;
   }
