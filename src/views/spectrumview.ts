@@ -11,7 +11,7 @@ import { Widget } from '@lumino/widgets';
 import { oneLine, resampleReferences, type Stack } from '../core/index.js';
 import { el, fmt } from './dom.js';
 import type { IExportable } from './figure.js';
-import { pixelAt, pixelRange } from './grid.js';
+import { gridForShape, pixelAt, pixelRange } from './grid.js';
 import type { LinkedCursor } from './linked.js';
 import { LineChart, type ChartSeries } from './linechart.js';
 import { referenceColor } from './phasestyle.js';
@@ -40,6 +40,7 @@ export class SpectrumView extends Widget implements IExportable {
     this.node.append(this._header, this._chart.node);
     _source.changed.connect(this._schedule, this);
     _source.preparedChanged.connect(this._invalidate, this);
+    _source.resultChanged.connect(this._schedule, this);
     _cursor.changed.connect(this._schedule, this);
     this._schedule();
   }
@@ -115,6 +116,28 @@ export class SpectrumView extends Widget implements IExportable {
       mainName = 'image mean';
     }
 
+    // the result's correlations at the cursor, for the legend
+    const rho = new Map<string, number>();
+    const result = this._source.result;
+    if (result && point) {
+      const rg = gridForShape(
+        result.shape,
+        [grid, raw ? { x: raw.x, y: raw.y } : null],
+        result.pixelSize
+      );
+      const q = pixelAt(rg, point);
+      const npx = result.shape[0] * result.shape[1];
+      if (q) {
+        const i = q.iy * result.shape[1] + q.ix;
+        result.phaseNames.forEach((n, k) => {
+          const v = result.pcc[k * npx + i];
+          if (Number.isFinite(v)) {
+            rho.set(n, v);
+          }
+        });
+      }
+    }
+
     // references: markers at the stack's energies, full curves faint, both fitted onto `main`
     const refs = this._source.references;
     let note = '';
@@ -146,8 +169,9 @@ export class SpectrumView extends Widget implements IExportable {
             opacity: 0.55,
             legend: false
           });
+          const r2 = rho.get(r.name);
           series.push({
-            name: `${r.name} (fitted)`,
+            name: r2 === undefined ? `${r.name} (fitted)` : `${r.name} (fitted, ρ ${fmt(r2, 4)})`,
             color,
             x: energies,
             y: Array.from(sampled, v => a + b * v),
