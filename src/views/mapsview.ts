@@ -313,20 +313,30 @@ export class MapsView extends Widget implements IExportable {
 
   private _paintLatentChecks(result: PhaseMapResult): void {
     const [ny, nx] = result.shape;
-    const tiles = [this._confidence, this._false, this._transition, this._unassigned];
+    // confidence: whenever the method gave one (a latent model, or the Pearson margin)
+    if (hasFinite(result.confidence)) {
+      this._confidence.setMessage(null);
+      paintScalarMap(this._confidence.frame.canvas, result.confidence, nx, ny, 0, 1, this._cmap);
+      this._confidence.setColorbar(this._cmap, 0, 1);
+      this._confidence.caption =
+        result.latentDim > 0
+          ? 'confidence of the final assignment (latent space)'
+          : 'confidence from the Pearson margin only (no latent space)';
+    } else {
+      this._confidence.setMessage(NO_LATENT_MESSAGE);
+      this._confidence.caption = '';
+    }
+    const flagTiles = [this._false, this._transition, this._unassigned];
     if (result.latentDim === 0) {
-      for (const t of tiles) {
+      for (const t of flagTiles) {
         t.setMessage(NO_LATENT_MESSAGE);
         t.caption = '';
       }
       return;
     }
-    for (const t of tiles) {
+    for (const t of flagTiles) {
       t.setMessage(null);
     }
-    paintScalarMap(this._confidence.frame.canvas, result.confidence, nx, ny, 0, 1, this._cmap);
-    this._confidence.setColorbar(this._cmap, 0, 1);
-    this._confidence.caption = 'confidence of the final assignment';
     const flags: [MapTile, Uint8Array, string][] = [
       [this._false, result.falseAssignment, 'unambiguous pixels the latent space places elsewhere'],
       [this._transition, result.transition, 'between two phase distributions'],
@@ -425,7 +435,7 @@ export class MapsView extends Widget implements IExportable {
         : '',
       `ρ: ${rho}`,
       `margin ${fmt(result.margin[i], 3)}${result.ambiguous[i] ? ' (ambiguous)' : ''}`,
-      result.latentDim > 0 ? `confidence ${fmt(result.confidence[i], 3)}` : '',
+      Number.isFinite(result.confidence[i]) ? `confidence ${fmt(result.confidence[i], 3)}` : '',
       result.transition[i] ? 'transition' : '',
       result.falseAssignment[i] ? 'false assignment' : '',
       result.unassigned[i] ? 'unassigned' : '',
@@ -489,6 +499,15 @@ export class MapsView extends Widget implements IExportable {
   private readonly _unassigned: MapTile;
   private readonly _fractions: HTMLTableElement;
   private readonly _counts: HTMLDivElement;
+}
+
+function hasFinite(values: Float32Array): boolean {
+  for (let i = 0; i < values.length; i++) {
+    if (Number.isFinite(values[i])) {
+      return true;
+    }
+  }
+  return false;
 }
 
 /** The theme's main text colour as RGB (flagged pixels stand out in both themes). */

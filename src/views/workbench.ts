@@ -263,6 +263,16 @@ export class Workbench extends Panel {
 
   private _render(): void {
     const { status, info, error, stack, path } = this.source;
+    const runState = this.source.runState;
+    if (
+      runState === 'running' &&
+      this._lastRunState !== 'running' &&
+      this.source.params.method !== 'pcc'
+    ) {
+      // a model is trained: show its loss curve while it learns
+      this._right.currentWidget = this.training;
+    }
+    this._lastRunState = runState;
     this.node.dataset.status = status;
     this.node.dataset.runState = this.source.runState;
     this._message.className = 'jp-STXMView-message';
@@ -292,6 +302,7 @@ export class Workbench extends Panel {
   }
 
   private _current: ExportableViewId = 'image';
+  private _lastRunState = '';
   private _lastResultRun: unknown = null;
   private readonly _title: HTMLDivElement;
   private readonly _details: HTMLDivElement;
