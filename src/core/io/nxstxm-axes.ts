@@ -85,7 +85,16 @@ function datasetLength(group: Group, name: string): number | undefined {
   return shape.length === 0 ? 1 : shape.length === 1 ? shape[0] : undefined;
 }
 
-export function resolveAxes(group: Group, signal: Dataset, shape: number[]): ResolvedAxes {
+/**
+ * @param order order of the image axes when nothing in the file says it:
+ *   'yx' (NXstxm, Pixelator) or 'xy' (SOLEIL HERMES writes (energy, x, y)).
+ */
+export function resolveAxes(
+  group: Group,
+  signal: Dataset,
+  shape: number[],
+  order: 'yx' | 'xy' = 'yx'
+): ResolvedAxes {
   const rank = shape.length;
   const names: (string | undefined)[] = new Array<string | undefined>(rank).fill(undefined);
   let source: AxisSource | undefined;
@@ -165,9 +174,10 @@ export function resolveAxes(group: Group, signal: Dataset, shape: number[]): Res
 
   // 5. the usual order for what is left
   if (names.some(n => n === undefined)) {
+    const image = order === 'xy' ? ['sample_x', 'sample_y'] : ['sample_y', 'sample_x'];
     const defaults: Record<number, string[]> = {
-      3: [energyDatasetName(group) ?? 'energy', 'sample_y', 'sample_x'],
-      2: ['sample_y', 'sample_x'],
+      3: [energyDatasetName(group) ?? 'energy', ...image],
+      2: image,
       1: [energyDatasetName(group) ?? 'energy']
     };
     const def = defaults[rank];

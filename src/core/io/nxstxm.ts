@@ -171,7 +171,7 @@ function summarise(file: H5File, entryName: string): RegionSummary {
   const scanType = scanTypeOf(entry, group) ?? null;
   let kind: ScanKind | null = null;
   try {
-    kind = layoutOf(group, signal, shape, scanType ?? undefined, entryName).kind;
+    kind = layoutOf(group, signal, shape, scanType ?? undefined, entryName, orderOf(entry)).kind;
   } catch (err) {
     return { name: entryName, scanType, kind, shape, problem: (err as Error).message };
   }
@@ -248,7 +248,8 @@ function layoutOf(
   signal: Dataset,
   shape: number[],
   scanType: string | undefined,
-  where: string
+  where: string,
+  order: 'yx' | 'xy' = 'yx'
 ): Layout {
   const rank = shape.length;
   if (rank < 1 || rank > 3) {
@@ -256,7 +257,7 @@ function layoutOf(
       `${where} has ${rank} dimension(s) (shape ${JSON.stringify(shape)}); an STXM scan has 1 to 3`
     );
   }
-  const axes = resolveAxes(group, signal, shape);
+  const axes = resolveAxes(group, signal, shape, order);
   const roles = [...axes.roles];
   const declared = scanType ? scanKindOf(scanType) : undefined;
   const dimOf = (role: AxisRole): number | null => {
@@ -364,7 +365,7 @@ function readEntry(
   const scanType = scanTypeOf(entry, group);
   let layout: Layout;
   try {
-    layout = layoutOf(group, signal, shape, scanType, where);
+    layout = layoutOf(group, signal, shape, scanType, where, orderOf(entry));
   } catch (err) {
     return fail((err as Error).message);
   }
@@ -393,6 +394,14 @@ function readEntry(
       ? Array.from({ length: n0 }, (_, i) => countTime[countTime.length === 1 ? 0 : i] * 1000)
       : undefined;
   const beamline = beamlineOf(entry);
+  const notes: string[] = [];
+  if (axes.source === 'default' && kind === 'image stack') {
+    notes.push(
+      orderOf(entry) === 'xy'
+        ? 'no axis names in the file: read as (energy, x, y), the HERMES order'
+        : 'no axis names in the file: read as (energy, y, x), the NXstxm order'
+    );
+  }
   const signalLongName = stringAttr(signal, 'long_name') ?? stringAttr(signal, 'quantity') ?? '';
 
   const stack: Stack = {
@@ -421,11 +430,17 @@ function readEntry(
       nanFrames: stats.nanFrames.length ? stats.nanFrames : undefined,
       incompleteFrames: stats.incompleteFrames.length ? stats.incompleteFrames : undefined,
       zeroFrames: stats.zeroFrames.length ? stats.zeroFrames : undefined,
-      positionUnits: pos.units
+      positionUnits: pos.units,
+      notes: notes.length ? notes : undefined
     }
   };
   assertStackConsistent(stack);
   return stack;
+}
+
+/** SOLEIL HERMES writes image stacks as (energy, x, y) without saying so. */
+function orderOf(entry: Group): 'yx' | 'xy' {
+  return /hermes/i.test(beamlineOf(entry) ?? '') ? 'xy' : 'yx';
 }
 
 function clean(text: string | undefined): string | undefined {

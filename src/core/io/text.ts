@@ -69,8 +69,8 @@ export function lengthToMicrometres(unit: string): number | undefined {
  * Markup stays literal text: it is never interpreted anywhere.
  */
 export function cleanText(text: string, maxLength = 500): string {
-  // eslint-disable-next-line no-control-regex
   const cleaned = text
+    // eslint-disable-next-line no-control-regex
     .replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
