@@ -59,8 +59,12 @@ export function readCube(
     const block = numbers(rank === 0 ? ds.value : ds.slice(ranges), frameSize);
     const offset = i0 * frameSize;
     if (inOrder) {
-      for (let k = 0; k < frameSize; k++) {
-        out[offset + k] = block[k];
+      if (ArrayBuffer.isView(block)) {
+        out.set(block as unknown as ArrayLike<number>, offset); // native conversion to float32
+      } else {
+        for (let k = 0; k < frameSize; k++) {
+          out[offset + k] = block[k];
+        }
       }
     } else {
       let k = offset;
@@ -70,16 +74,7 @@ export function readCube(
         }
       }
     }
-    let nan = 0;
-    let zero = 0;
-    for (let k = offset; k < offset + frameSize; k++) {
-      const v = out[k];
-      if (v !== v) {
-        nan++;
-      } else if (v === 0) {
-        zero++;
-      }
-    }
+    const { nan, zero } = countNanZero(out, offset, offset + frameSize);
     if (nan === frameSize) {
       stats.nanFrames.push(i0);
     } else if (nan > 0) {
@@ -89,6 +84,32 @@ export function readCube(
     }
   }
   return { data: out, stats };
+}
+
+/** NaN and zero counts of a[from…to): one fast summing pass, counting only when a NaN shows. */
+function countNanZero(a: Float32Array, from: number, to: number): { nan: number; zero: number } {
+  let sum = 0;
+  let sumSq = 0;
+  for (let k = from; k < to; k++) {
+    const v = a[k];
+    sum += v;
+    sumSq += v * v;
+  }
+  if (sum === sum) {
+    // no NaN (an infinity would make the sum infinite, not NaN, unless ±∞ both occur)
+    return { nan: 0, zero: sumSq === 0 ? to - from : 0 };
+  }
+  let nan = 0;
+  let zero = 0;
+  for (let k = from; k < to; k++) {
+    const v = a[k];
+    if (v !== v) {
+      nan++;
+    } else if (v === 0) {
+      zero++;
+    }
+  }
+  return { nan, zero };
 }
 
 /** Any numeric value h5wasm returns as an indexable array of numbers. */

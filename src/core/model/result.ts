@@ -83,7 +83,7 @@ export interface AlignmentParams {
   maxShiftPx?: number;
   /** How shifted frames are resampled (default 'linear': no overshoot at edges). */
   interpolation?: 'linear' | 'cubic';
-  /** Sub-pixel precision is 1/upsample px (default 50). */
+  /** Sub-pixel grid of the correlation peak is 1/upsample px, refined by a parabola (default 10). */
   upsample?: number;
 }
 

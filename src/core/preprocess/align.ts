@@ -26,7 +26,7 @@ export interface AlignResult {
   maxShiftPx: number;
 }
 
-export const DEFAULT_UPSAMPLE = 20;
+export const DEFAULT_UPSAMPLE = 10;
 const LOW_PASS = 0.15;
 
 export function alignFrames(
@@ -64,13 +64,13 @@ export function alignFrames(
   }
 
   const corr = new PhaseCorrelator(ny, nx, { maxShiftPx, upsample, lowPass: LOW_PASS });
-  const spectra: Float64Array[] = [];
-  for (let e = 0; e < ne; e++) {
-    spectra.push(corr.spectrum(frameOf(e)));
-  }
+  // spectra are recomputed in each pass rather than kept: one FFT is cheaper than 16 MiB per frame
+  const refSpectrum = corr.spectrum(frameOf(reference));
   // pass 1: to the reference frame
-  const d1 = spectra.map((s, e) =>
-    e === reference ? { dy: 0, dx: 0, peak: 1 } : corr.register(spectra[reference], s)
+  const d1 = Array.from({ length: ne }, (_, e) =>
+    e === reference
+      ? { dy: 0, dx: 0, peak: 1 }
+      : corr.register(refSpectrum, corr.spectrum(frameOf(e)))
   );
   // pass 2: to the mean of the frames moved back by their whole-pixel displacement
   const mean = new Float64Array(npx);
@@ -98,7 +98,9 @@ export function alignFrames(
     mean[p] = count[p] > 0 ? mean[p] / count[p] : Number.NaN;
   }
   const meanSpectrum = corr.spectrum(mean);
-  const d2 = spectra.map(s => corr.register(meanSpectrum, s));
+  const d2 = Array.from({ length: ne }, (_, e) =>
+    corr.register(meanSpectrum, corr.spectrum(frameOf(e)))
+  );
   const dy = Float64Array.from(d2, d => -(d.dy - d2[reference].dy));
   const dx = Float64Array.from(d2, d => -(d.dx - d2[reference].dx));
   const peaks = Float64Array.from(d2, d => d.peak);

@@ -3,7 +3,7 @@
  *
  * - `auto`: from the empty background, found in the histogram of each pixel's
  *   brightness (its counts relative to the brightest pixels of each frame,
- *   median over energies). Otsu's threshold separates sample from background;
+ *   averaged over energies). Otsu's threshold separates sample from background;
  *   the background's histogram peak and its upper half-width (which no
  *   sample pixel widens) select the pixels within 3σ of it. I0 per energy is
  *   their median.
@@ -16,6 +16,7 @@ import type { PreprocessParams } from '../model/result.js';
 import type { Stack } from '../model/stack.js';
 import { PreprocessError } from './errors.js';
 import { otsuThreshold } from './otsu.js';
+import { medianInPlace, selectInPlace } from './select.js';
 
 export interface I0Result {
   values: Float64Array;
@@ -29,27 +30,18 @@ export interface I0Result {
 function quantile(values: ArrayLike<number>, q: number, from = 0, to = values.length): number {
   const n = to - from;
   const stride = Math.max(1, Math.floor(n / 100_000));
-  const sample: number[] = [];
+  const sample = new Float64Array(Math.ceil(n / stride));
+  let k = 0;
   for (let i = from; i < to; i += stride) {
     const v = values[i];
     if (Number.isFinite(v)) {
-      sample.push(v);
+      sample[k++] = v;
     }
   }
-  if (sample.length === 0) {
+  if (k === 0) {
     return Number.NaN;
   }
-  sample.sort((a, b) => a - b);
-  return sample[Math.min(sample.length - 1, Math.floor(q * sample.length))];
-}
-
-function median(values: number[]): number {
-  if (values.length === 0) {
-    return Number.NaN;
-  }
-  const s = [...values].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : 0.5 * (s[m - 1] + s[m]);
+  return selectInPlace(sample.subarray(0, k), Math.min(k - 1, Math.floor(q * k)));
 }
 
 export function autoI0(counts: Float32Array, ne: number, npx: number, file: string): I0Result {
@@ -58,16 +50,22 @@ export function autoI0(counts: Float32Array, ne: number, npx: number, file: stri
     quantile(counts, 0.99, e * npx, (e + 1) * npx)
   );
   const t = new Float64Array(npx);
-  const buf: number[] = [];
-  for (let p = 0; p < npx; p++) {
-    buf.length = 0;
-    for (let e = 0; e < ne; e++) {
+  const n = new Uint16Array(npx);
+  for (let e = 0; e < ne; e++) {
+    if (!(scale[e] > 0)) {
+      continue;
+    }
+    const inv = 1 / scale[e];
+    for (let p = 0; p < npx; p++) {
       const v = counts[e * npx + p];
-      if (Number.isFinite(v) && scale[e] > 0) {
-        buf.push(v / scale[e]);
+      if (v === v) {
+        t[p] += v * inv;
+        n[p]++;
       }
     }
-    t[p] = buf.length > 0 ? median(buf) : Number.NaN;
+  }
+  for (let p = 0; p < npx; p++) {
+    t[p] = n[p] > 0 ? t[p] / n[p] : Number.NaN;
   }
   const split = otsuThreshold(t);
   let lo = Number.isFinite(split) ? split : Number.NEGATIVE_INFINITY;
@@ -136,16 +134,19 @@ export function autoI0(counts: Float32Array, ne: number, npx: number, file: stri
       `no empty background to take I0 from (${pixels.length} bright pixels): choose an I0 region or give an I0 spectrum`
     );
   }
+  // per energy, the median of (an even sample of at most 200 000 of) those pixels
+  const stride = Math.max(1, Math.floor(pixels.length / 200_000));
   const values = new Float64Array(ne);
   for (let e = 0; e < ne; e++) {
-    const v: number[] = [];
-    for (const p of pixels) {
-      const c = counts[e * npx + p];
+    const v = new Float64Array(Math.ceil(pixels.length / stride));
+    let k = 0;
+    for (let i = 0; i < pixels.length; i += stride) {
+      const c = counts[e * npx + pixels[i]];
       if (Number.isFinite(c)) {
-        v.push(c);
+        v[k++] = c;
       }
     }
-    values[e] = median(v);
+    values[e] = medianInPlace(v.subarray(0, k));
   }
   return {
     values,

@@ -7,11 +7,12 @@
  * regularised where it is lost in noise) and weighted by a Gaussian low-pass
  * (noise dominates the highest frequencies),
  * so its inverse transform is a smooth, symmetric peak at the displacement.
- * The integer peak is refined on a grid of 1/upsample px by evaluating the
- * inverse DFT only around it (matrix-multiply DFT, Guizar-Sicairos et al.,
+ * The integer peak is refined on a grid of 1/upsample px (±0.7 px around it)
+ * by evaluating the inverse DFT only there (matrix-multiply DFT, Guizar-Sicairos et al.,
  * Opt. Lett. 33, 156 (2008)), then by a parabola through the finest grid.
  */
 import { Fft2d, nextPow2 } from './fft2d.js';
+import { medianInPlace } from './select.js';
 
 export interface RegisterOptions {
   /** Largest |shift| searched, px. */
@@ -113,14 +114,14 @@ export class PhaseCorrelator {
       const im = ar * bi + ai * br;
       cross[2 * k] = re;
       cross[2 * k + 1] = im;
-      maxMag = Math.max(maxMag, Math.hypot(re, im));
+      maxMag = Math.max(maxMag, Math.sqrt(re * re + im * im));
     }
     if (!(maxMag > 0)) {
       return { dy: 0, dx: 0, peak: 0 };
     }
     const mags = new Float64Array(P * Q);
     for (let k = 0; k < P * Q; k++) {
-      mags[k] = Math.hypot(cross[2 * k], cross[2 * k + 1]);
+      mags[k] = Math.sqrt(cross[2 * k] * cross[2 * k] + cross[2 * k + 1] * cross[2 * k + 1]);
     }
     const eps = REGULARISATION * median(mags) + maxMag * 1e-12;
     for (let k = 0; k < P * Q; k++) {
@@ -151,7 +152,7 @@ export class PhaseCorrelator {
     return { dy: refined.dy, dx: refined.dx, peak: (refined.value * P * Q) / this.lowPassSum };
   }
 
-  /** Upsampled inverse DFT on ±1 px around (y0, x0), then a parabola through the best grid point. */
+  /** Upsampled inverse DFT on ±0.7 px around (y0, x0), then a parabola through the best grid point. */
   private refine(
     cross: Float64Array,
     y0: number,
@@ -159,7 +160,7 @@ export class PhaseCorrelator {
   ): { dy: number; dx: number; value: number } {
     const { P, Q } = this;
     const U = Math.max(1, Math.round(this.options.upsample));
-    const half = U; // ±1 px
+    const half = Math.ceil(0.7 * U); // ±0.7 px: the integer peak is within ±0.5 px of the true one
     const m = 2 * half + 1;
     const ys = Float64Array.from({ length: m }, (_, a) => y0 + (a - half) / U);
     const xs = Float64Array.from({ length: m }, (_, b) => x0 + (b - half) / U);
@@ -236,9 +237,14 @@ export class PhaseCorrelator {
   }
 }
 
+/** Median of (a sample of at most ~65 000 of) the values. */
 function median(values: Float64Array): number {
-  const s = Float64Array.from(values).sort();
-  return s[s.length >> 1];
+  const stride = Math.max(1, Math.floor(values.length / 65_536));
+  const sample = new Float64Array(Math.ceil(values.length / stride));
+  for (let i = 0, k = 0; i < values.length; i += stride, k++) {
+    sample[k] = values[i];
+  }
+  return medianInPlace(sample);
 }
 
 /** Frequency in cycles/px of FFT bin k of n, in [-1/2, 1/2). */
