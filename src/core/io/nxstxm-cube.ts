@@ -60,7 +60,7 @@ export function readCube(
     const offset = i0 * frameSize;
     if (inOrder) {
       if (ArrayBuffer.isView(block)) {
-        out.set(block as unknown as ArrayLike<number>, offset); // native conversion to float32
+        out.set(block, offset); // native conversion to float32
       } else {
         for (let k = 0; k < frameSize; k++) {
           out[offset + k] = block[k];
