@@ -32,10 +32,11 @@ import {
   toFloat64,
   type H5Runtime
 } from './h5.js';
-import { energyDatasetName, resolveAxes, type AxisRole, type ResolvedAxes } from './nxstxm-axes.js';
-import { isNumericDataset, readCube, type DimMap } from './nxstxm-cube.js';
+import { energyDatasetName } from './nxstxm-axes.js';
+import { isNumericDataset, readCube } from './nxstxm-cube.js';
+import { layoutOf, type Layout } from './nxstxm-layout.js';
+import { beamlineOf, dialectOf, readControl } from './nxstxm-meta.js';
 import { checkEnergies, positionsOf, type Positions } from './nxstxm-fields.js';
-import { scanKindOf } from './scan.js';
 import { cleanText } from './text.js';
 
 export { MAX_VALUES } from './checks.js';
@@ -234,107 +235,6 @@ function readFromFile(file: H5File, name: string, options: NxstxmOptions): Stack
   );
 }
 
-/** How the signal maps onto a Stack, and the axes that go with it. */
-interface Layout {
-  kind: ScanKind;
-  map: DimMap;
-  dims: [number, number, number];
-  roles: (AxisRole | undefined)[];
-  axes: ResolvedAxes;
-}
-
-function layoutOf(
-  group: Group,
-  signal: Dataset,
-  shape: number[],
-  scanType: string | undefined,
-  where: string,
-  order: 'yx' | 'xy' = 'yx'
-): Layout {
-  const rank = shape.length;
-  if (rank < 1 || rank > 3) {
-    throw new Error(
-      `${where} has ${rank} dimension(s) (shape ${JSON.stringify(shape)}); an STXM scan has 1 to 3`
-    );
-  }
-  const axes = resolveAxes(group, signal, shape, order);
-  const roles = [...axes.roles];
-  const declared = scanType ? scanKindOf(scanType) : undefined;
-  const dimOf = (role: AxisRole): number | null => {
-    const i = roles.indexOf(role);
-    return i < 0 ? null : i;
-  };
-
-  // Spectra without axis names: the energy dimension is the one as long as the energy axis.
-  if ((declared === 'line spectrum' || declared === 'point spectrum') && dimOf('energy') === null) {
-    const eName = energyDatasetName(group);
-    const ne = eName ? (numericDataset(group, eName)?.length ?? -1) : -1;
-    const matches = shape.map((n, i) => (n === ne ? i : -1)).filter(i => i >= 0);
-    if (matches.length === 1) {
-      roles[matches[0]] = 'energy';
-    }
-  }
-  if (declared === 'line spectrum' || declared === 'point spectrum') {
-    const other = declared === 'line spectrum' ? 'line' : 'point';
-    roles.forEach((r, i) => {
-      if (r !== 'energy' && rank === 2) {
-        roles[i] = other;
-      }
-    });
-  }
-  if (declared === 'focus' && rank === 2 && dimOf('zoneplate') === null) {
-    // the other axis of a focus scan is the line; the zone plate is whichever is left
-    roles.forEach((r, i) => {
-      if (r !== 'line' && r !== 'x' && r !== 'y') {
-        roles[i] = 'zoneplate';
-      }
-    });
-  }
-
-  const has = (...rs: AxisRole[]): boolean =>
-    rs.every(r => roles.includes(r)) && roles.every(r => r !== undefined && rs.includes(r));
-  let inferred: ScanKind | undefined;
-  let map: DimMap | undefined;
-  if (rank === 3 && has('energy', 'y', 'x')) {
-    inferred = 'image stack';
-    map = [dimOf('energy'), dimOf('y'), dimOf('x')];
-  } else if (rank === 2 && has('y', 'x')) {
-    inferred = 'image';
-    map = [null, dimOf('y'), dimOf('x')];
-  } else if (rank === 2 && (has('energy', 'line') || has('energy', 'x') || has('energy', 'y'))) {
-    inferred = 'line spectrum';
-    map = [dimOf('energy'), null, roles.findIndex(r => r !== 'energy')];
-  } else if (rank === 2 && has('energy', 'point')) {
-    inferred = 'point spectrum';
-    map = [dimOf('energy'), null, dimOf('point')];
-  } else if (rank === 1 && has('energy')) {
-    inferred = 'point spectrum';
-    map = [0, null, null];
-  } else if (rank === 2 && roles.includes('zoneplate')) {
-    inferred = 'focus';
-    map = [null, dimOf('zoneplate'), roles.findIndex(r => r !== 'zoneplate')];
-  }
-  if (!inferred || !map) {
-    throw new Error(
-      `cannot tell the axes of ${where}: shape ${JSON.stringify(shape)}, axes ${JSON.stringify(axes.names)}`
-    );
-  }
-  if (declared === 'point spectrum' && inferred === 'line spectrum') {
-    inferred = 'point spectrum';
-  }
-  if (declared && declared !== inferred) {
-    throw new Error(
-      `scan type "${scanType}" does not fit the data: ${where} has shape ${JSON.stringify(shape)} with axes ${JSON.stringify(axes.names)}`
-    );
-  }
-  const dims: [number, number, number] = [
-    map[0] === null ? 1 : shape[map[0]],
-    map[1] === null ? 1 : shape[map[1]],
-    map[2] === null ? 1 : shape[map[2]]
-  ];
-  return { kind: inferred, map, dims, roles, axes };
-}
-
 function readEntry(
   entry: Group,
   entryName: string,
@@ -449,81 +349,4 @@ function clean(text: string | undefined): string | undefined {
 
 function defaultScanType(kind: ScanKind): string {
   return kind === 'focus' ? 'sample focus' : `sample ${kind}`;
-}
-
-/** The ring current: an NXmonitor group (`control`) whose data has the signal's shape, or one value per frame. */
-function readControl(
-  entry: Group,
-  shape: number[],
-  map: DimMap,
-  dims: [number, number, number]
-): Float32Array | undefined {
-  const names = entry.keys().filter(k => {
-    const g = child(entry, k);
-    return isGroup(g) && (k === 'control' || stringAttr(g, 'NX_class') === 'NXmonitor');
-  });
-  for (const key of names) {
-    const g = child(entry, key) as Group;
-    const ds = child(g, stringAttr(g, 'signal') ?? 'data');
-    if (!isDataset(ds) || !isNumericDataset(ds)) {
-      continue;
-    }
-    const cshape = ds.shape ?? [];
-    if (JSON.stringify(cshape) === JSON.stringify(shape)) {
-      return readCube(ds, shape, map, dims).data;
-    }
-    const perFrame = toFloat64(ds.value);
-    if (perFrame && perFrame.length === dims[0] && dims[0] > 1) {
-      const frame = dims[1] * dims[2];
-      const out = new Float32Array(dims[0] * frame);
-      for (let e = 0; e < dims[0]; e++) {
-        out.fill(perFrame[e], e * frame, (e + 1) * frame);
-      }
-      return out;
-    }
-  }
-  return undefined;
-}
-
-function beamlineOf(entry: Group): string | undefined {
-  const collection = child(entry, 'collection');
-  const instrument = child(entry, 'instrument');
-  const text =
-    (isGroup(collection) ? stringDataset(collection, 'beamline') : undefined) ??
-    (isGroup(instrument) ? stringDataset(instrument, 'name') : undefined);
-  return text ? cleanText(text, 100) : undefined;
-}
-
-function dialectOf(file: string, beamline: string, axisSource: string, entryName: string): string {
-  if (/hermes/i.test(beamline)) {
-    return 'SOLEIL HERMES';
-  }
-  if (/stxm phasemap/i.test(beamline)) {
-    return 'STXM PhaseMap simulator (PolLux layout)';
-  }
-  if (axisSource === 'axis attributes' || /\bi08\b/i.test(beamline)) {
-    return axisSource === 'axis attributes'
-      ? 'Diamond I08 (older NXstxm: axis attributes)'
-      : 'Diamond I08';
-  }
-  if (
-    /\.stxm$/i.test(file) ||
-    /\bals\b|11\.0\.2|5\.3\.2|cosmic/i.test(beamline) ||
-    entryName === 'entry0'
-  ) {
-    return 'ALS (one entry per region)';
-  }
-  if (/\bcls\b|10id|spectromicroscopy/i.test(beamline)) {
-    return 'CLS SM';
-  }
-  if (/maxymus|bessy/i.test(beamline)) {
-    return 'BESSY MAXYMUS';
-  }
-  if (/softimax|max ?iv/i.test(beamline)) {
-    return 'MAX IV SoftiMAX';
-  }
-  if (/pollux/i.test(beamline) || axisSource === 'axes attribute') {
-    return 'SLS PolLux (Pixelator)';
-  }
-  return 'NXstxm';
 }
