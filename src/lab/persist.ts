@@ -40,7 +40,7 @@ export function saveWorkbench(s: SavedWorkbench): ReadonlyPartialJSONObject {
           }))
         }
       : null,
-    params: s.params ?? null,
+    params: s.params ? (JSON.parse(JSON.stringify(s.params)) as ReadonlyPartialJSONObject) : null,
     rois: s.rois.map(r => ({ id: r.id, name: r.name, color: r.color, rect: { ...r.rect } })),
     stateOfCharge: s.stateOfCharge,
     layout: s.layout ? { ...s.layout } : null
@@ -88,8 +88,20 @@ export function loadParams(v: Record<string, unknown>): DeepPartial<PipelinePara
       [i0.x0, i0.x1, i0.y0, i0.y1].every(x => num(x, 0))
     ) {
       pre.i0 = { mode: 'roi', x0: i0.x0, x1: i0.x1, y0: i0.y0, y1: i0.y1 };
+    } else if (
+      isObj(i0) &&
+      i0.mode === 'spectrum' &&
+      numArray(i0.values) &&
+      (i0.energies === undefined || numArray(i0.energies))
+    ) {
+      pre.i0 = {
+        mode: 'spectrum',
+        values: i0.values,
+        ...(i0.energies ? { energies: i0.energies } : {}),
+        ...(typeof i0.source === 'string' ? { source: i0.source } : {})
+      };
     }
-    for (const k of ['ringCurrent', 'align'] as const) {
+    for (const k of ['ringCurrent', 'align', 'dwell', 'autoEnergyShift'] as const) {
       if (typeof p[k] === 'boolean') {
         pre[k] = p[k];
       }
@@ -105,6 +117,22 @@ export function loadParams(v: Record<string, unknown>): DeepPartial<PipelinePara
     }
     if (num(p.binning, 1, 16) && Number.isInteger(p.binning)) {
       pre.binning = p.binning;
+    }
+    const a = p.alignment;
+    if (isObj(a)) {
+      const al: Record<string, unknown> = {};
+      if (a.reference === 'auto' || num(a.reference, 0)) {
+        al.reference = a.reference;
+      }
+      if (a.interpolation === 'linear' || a.interpolation === 'cubic') {
+        al.interpolation = a.interpolation;
+      }
+      for (const k of ['maxShiftPx', 'upsample']) {
+        if (num(a[k], 0)) {
+          al[k] = a[k];
+        }
+      }
+      pre.alignment = al;
     }
     out.preprocess = pre;
   }
