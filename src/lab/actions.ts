@@ -10,13 +10,23 @@ import type { IDocumentManager } from '@jupyterlab/docmanager';
 import { FileDialog } from '@jupyterlab/filebrowser';
 import type { Contents } from '@jupyterlab/services';
 
-import { oneLine, parseReferenceCsv } from '../core/index.js';
+import {
+  oneLine,
+  parseSpectrumText,
+  REFERENCE_EXTENSIONS,
+  referencesFromTexts
+} from '../core/index.js';
 import { serializeSvg, svgToPng } from '../views/figure.js';
 import type { ExportableViewId, IWorkbenchActions } from '../views/source.js';
 import { fractionsCsv, spectraCsv } from './csv.js';
 import type { StxmDocument } from './document.js';
 import { freePath, saveBytes, saveText } from './export.js';
-import { demoReferenceSet, readReferencesFile } from './references.js';
+import { demoReferenceSet, readReferenceFiles, readText } from './references.js';
+
+function isReferenceFile(name: string): boolean {
+  const lower = name.toLowerCase();
+  return REFERENCE_EXTENSIONS.some(ext => lower.endsWith(ext));
+}
 
 export interface ActionServices {
   contents: Contents.IManager;
@@ -50,12 +60,15 @@ export class WorkbenchActions implements IWorkbenchActions {
     void this._pickReferences();
   }
 
-  loadReferencesFile(file: File): void {
+  loadReferencesFiles(files: File[]): void {
     const model = this._doc().workbench;
-    file
-      .text()
-      .then(text => model.setReferences(parseReferenceCsv(text, file.name)))
+    Promise.all(files.map(async f => ({ name: f.name, text: await f.text() })))
+      .then(texts => model.setReferences(referencesFromTexts(texts)))
       .catch(err => model.setReferencesError(oneLine(err)));
+  }
+
+  loadI0Spectrum(): void {
+    void this._pickI0();
   }
 
   loadDemoReferences(): void {
@@ -146,22 +159,59 @@ export class WorkbenchActions implements IWorkbenchActions {
     const doc = this._doc();
     const picked = await FileDialog.getOpenFiles({
       manager: this._services.docManager,
-      title: 'Load reference spectra (CSV)',
-      filter: m => (m.type === 'directory' || /\.(csv|tsv|txt)$/i.test(m.name) ? {} : null),
+      title: 'Load reference spectra (CSV or two-column text; several files are combined)',
+      filter: m => (m.type === 'directory' || isReferenceFile(m.name) ? {} : null),
       defaultPath: PathExt.dirname(doc.context.path)
     });
-    const item = picked.value?.find(i => i.type !== 'directory');
-    if (!item) {
-      return;
+    const items = (picked.value ?? []).filter(i => i.type !== 'directory');
+    if (items.length) {
+      await this.loadReferencesPath(items.map(i => i.path));
     }
-    await this.loadReferencesPath(item.path);
   }
 
-  /** Load a references CSV from the server into this workbench. */
-  async loadReferencesPath(path: string): Promise<boolean> {
-    const model = this._doc().workbench;
+  private async _pickI0(): Promise<void> {
+    const doc = this._doc();
+    const picked = await FileDialog.getOpenFiles({
+      manager: this._services.docManager,
+      title: 'Measured I0 spectrum (two columns: energy in eV, I0 counts)',
+      filter: m => (m.type === 'directory' || isReferenceFile(m.name) ? {} : null),
+      defaultPath: PathExt.dirname(doc.context.path)
+    });
+    const item = (picked.value ?? []).find(i => i.type !== 'directory');
+    if (item) {
+      await this.loadI0Path(item.path);
+    }
+  }
+
+  /** Use a measured I0 spectrum (two-column text on the server) for the optical density. */
+  async loadI0Path(path: string): Promise<boolean> {
+    const doc = this._doc();
     try {
-      model.setReferences(await readReferencesFile(this._services.contents, path));
+      const text = await readText(this._services.contents, path);
+      const s = parseSpectrumText(text, PathExt.basename(path))[0];
+      doc.workbench.setParams({
+        preprocess: {
+          i0: {
+            mode: 'spectrum',
+            energies: Array.from(s.energies),
+            values: Array.from(s.values),
+            source: PathExt.basename(path)
+          }
+        }
+      });
+      return true;
+    } catch (err) {
+      Notification.error(`I0 spectrum: ${oneLine(err)}`, { autoClose: false });
+      return false;
+    }
+  }
+
+  /** Load reference files from the server into this workbench (several are combined). */
+  async loadReferencesPath(paths: string | string[]): Promise<boolean> {
+    const model = this._doc().workbench;
+    const list = typeof paths === 'string' ? [paths] : paths;
+    try {
+      model.setReferences(await readReferenceFiles(this._services.contents, list));
       return true;
     } catch (err) {
       model.setReferencesError(oneLine(err));

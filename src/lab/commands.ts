@@ -11,7 +11,7 @@ import type { IDocumentManager } from '@jupyterlab/docmanager';
 import { FileDialog, type IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 
-import { STACK_EXTENSIONS, oneLine } from '../core/index.js';
+import { ALL_STACK_EXTENSIONS, oneLine } from '../core/index.js';
 import type { ExportableViewId } from '../views/source.js';
 import type { AnalysisWorkerClient } from '../worker/client.js';
 import type { ComparisonManager } from './comparison.js';
@@ -70,7 +70,7 @@ export function addCommands(
         title: 'Open STXM Stack',
         filter: model =>
           model.type === 'directory' ||
-          STACK_EXTENSIONS.some(ext => model.name.toLowerCase().endsWith(ext))
+          ALL_STACK_EXTENSIONS.some(ext => model.name.toLowerCase().endsWith(ext))
             ? {}
             : null
       });

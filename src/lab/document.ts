@@ -19,7 +19,7 @@ import type { ColormapName } from '../views/colormap.js';
 import { Workbench } from '../views/workbench.js';
 import type { AnalysisWorkerClient } from '../worker/client.js';
 import { WorkbenchActions, type ActionServices } from './actions.js';
-import { fetchFileBytes } from './files.js';
+import { fetchCompanions, fetchFileBytes } from './files.js';
 import { WorkbenchModel } from './model.js';
 import { MODEL_NAME } from './tokens.js';
 
@@ -97,24 +97,35 @@ export class StxmDocument extends DocumentWidget<Workbench> {
     if (!model.stack) {
       return;
     }
-    // the energy shift moves the references, not the optical density
-    const key = JSON.stringify({ ...model.params.preprocess, energyShiftEv: 0 });
-    if (model.stack === this._preparedStack && key === this._preparedKey) {
+    // the energy shift moves the references, not the optical density; the
+    // references matter only to the automatic energy calibration
+    const pre = model.params.preprocess;
+    const key = JSON.stringify({ ...pre, energyShiftEv: 0 });
+    const refs = pre.autoEnergyShift ? model.references : null;
+    if (
+      model.stack === this._preparedStack &&
+      key === this._preparedKey &&
+      refs === this._preparedRefs
+    ) {
       return;
     }
     this._preparedStack = model.stack;
     this._preparedKey = key;
+    this._preparedRefs = refs;
     if (this._prepareTimer) {
       clearTimeout(this._prepareTimer);
     }
     this._prepareTimer = setTimeout(() => {
       this._prepareTimer = 0;
-      void model.prepare((stack, params) => this._worker.prepare(stack, params));
+      void model.prepare((stack, params, references) =>
+        this._worker.prepare(stack, params, references)
+      );
     }, 150);
   }
 
   private _preparedStack: Stack | null = null;
   private _preparedKey = '';
+  private _preparedRefs: unknown = null;
   private _prepareTimer: ReturnType<typeof setTimeout> | 0 = 0;
 }
 
@@ -150,7 +161,8 @@ export class StxmWidgetFactory extends ABCWidgetFactory<StxmDocument> {
     const load = (): void => {
       void workbench.load(async () => {
         const bytes = await fetchFileBytes(context.path, o.serverSettings);
-        return o.worker.readStack(context.path, bytes);
+        const companions = await fetchCompanions(context.path, bytes, o.serverSettings);
+        return o.worker.readStack(context.path, bytes, companions);
       });
     };
     void context.ready.then(load);

@@ -37,7 +37,11 @@ import type {
 export type { RunState } from '../views/source.js';
 
 /** What pre-processes a stack for the OD view (the worker client in the browser). */
-export type PrepareRunner = (stack: Stack, params: PreprocessParams) => Promise<PreparedStack>;
+export type PrepareRunner = (
+  stack: Stack,
+  params: PreprocessParams,
+  references?: ReferenceSet
+) => Promise<PreparedStack>;
 
 /** What runs the pipeline (the worker client in the browser). */
 export type PipelineRunner = (
@@ -274,7 +278,7 @@ export class WorkbenchModel implements IWorkbenchSource {
     this._prepareError = null;
     this._changed.emit();
     try {
-      const prepared = await runner(stack, this._params.preprocess);
+      const prepared = await runner(stack, this._params.preprocess, this._references ?? undefined);
       if (generation !== this._prepareGeneration || stack !== this._stack) {
         return null; // superseded
       }

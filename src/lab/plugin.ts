@@ -26,6 +26,7 @@ import { attachState } from './state.js';
 import {
   CommandIDs,
   FACTORY_NAME,
+  AXIS2000_FILE_TYPE,
   FILE_TYPE,
   IStxmTracker,
   MODEL_NAME,
@@ -83,13 +84,25 @@ const workbenchPlugin: JupyterFrontEndPlugin<IStxmTracker> = {
       fileFormat: null,
       iconClass: 'jp-MaterialIcon jp-ImageIcon'
     });
+    // aXis2000 stacks open from their header (the .xim data files are fetched beside it)
+    app.docRegistry.addFileType({
+      name: AXIS2000_FILE_TYPE,
+      displayName: 'STXM stack (aXis2000 header)',
+      extensions: ['.hdr'],
+      mimeTypes: ['text/plain'],
+      contentType: 'file',
+      fileFormat: null,
+      iconClass: 'jp-MaterialIcon jp-ImageIcon'
+    });
     app.docRegistry.addModelFactory(new NoContentModelFactory());
+    // TIFF stacks: JupyterLab's own "tiff" type stays the image viewer's; ours is under Open With
+    const tiff = app.docRegistry.getFileType('tiff') ? ['tiff'] : [];
     const factory = new StxmWidgetFactory({
       name: FACTORY_NAME,
       label: 'STXM PhaseMap',
       modelName: MODEL_NAME,
-      fileTypes: [FILE_TYPE],
-      defaultFor: [FILE_TYPE],
+      fileTypes: [FILE_TYPE, AXIS2000_FILE_TYPE, ...tiff],
+      defaultFor: [FILE_TYPE, AXIS2000_FILE_TYPE],
       readOnly: true,
       worker,
       serverSettings: app.serviceManager.serverSettings,

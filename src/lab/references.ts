@@ -6,7 +6,7 @@
 import { PathExt } from '@jupyterlab/coreutils';
 import type { Contents } from '@jupyterlab/services';
 
-import { formatReferenceCsv, parseReferenceCsv, type ReferenceSet } from '../core/index.js';
+import { formatReferenceCsv, referencesFromTexts, type ReferenceSet } from '../core/index.js';
 import { nvpfSpectrum } from '../core/simulate/xanes.js';
 
 /** The two phases of the demo particle (Na3 core, Na1 shell), as the simulator models them. */
@@ -49,16 +49,27 @@ export function companionReferencesPath(stackPath: string): string {
   return PathExt.join(dir, `${stem}_references.csv`);
 }
 
-/** Read and parse a references CSV on the server. Errors name the file. */
-export async function readReferencesFile(
-  contents: Contents.IManager,
-  path: string
-): Promise<ReferenceSet> {
+/** A text file on the server. Errors name the file. */
+export async function readText(contents: Contents.IManager, path: string): Promise<string> {
   const model = await contents.get(path, { content: true, format: 'text', type: 'file' });
   if (typeof model.content !== 'string') {
     throw new Error(`${path}: not a text file`);
   }
-  return parseReferenceCsv(model.content, PathExt.basename(path));
+  return model.content;
+}
+
+/**
+ * Read reference files on the server (a references CSV, or two-column text
+ * files) and combine them into one set. Errors name the file.
+ */
+export async function readReferenceFiles(
+  contents: Contents.IManager,
+  paths: string[]
+): Promise<ReferenceSet> {
+  const texts = await Promise.all(
+    paths.map(async p => ({ name: PathExt.basename(p), text: await readText(contents, p) }))
+  );
+  return referencesFromTexts(texts);
 }
 
 /** Whether a file exists on the server. */

@@ -14,6 +14,7 @@ export const PLUGIN_ID = 'stxm-phasemap:plugin';
 export const FACTORY_NAME = 'STXM PhaseMap';
 export const MODEL_NAME = 'stxm-phasemap-nocontent';
 export const FILE_TYPE = 'stxm-nexus';
+export const AXIS2000_FILE_TYPE = 'stxm-axis2000';
 
 export namespace CommandIDs {
   export const open = 'stxm-phasemap:open';

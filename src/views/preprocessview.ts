@@ -22,31 +22,54 @@ import {
 import { currentTheme, FigureBuilder, type IExportable } from './figure.js';
 import { ImageFrame } from './imageframe.js';
 import { LineChart } from './linechart.js';
-import type { IWorkbenchSource } from './source.js';
+import type { IWorkbenchActions, IWorkbenchSource } from './source.js';
 
 export class PreprocessView extends Widget implements IExportable {
   constructor(
     private readonly _source: IWorkbenchSource,
-    private readonly _drawI0: () => void
+    private readonly _drawI0: () => void,
+    private readonly _actions: IWorkbenchActions
   ) {
     super();
     this.addClass('jp-STXMPreprocessView');
     this.addClass('jp-STXMScroll');
     const form = el('div', 'jp-STXMToolbar jp-STXMPreprocessView-form');
-    this._i0Mode = select<'auto' | 'roi'>(
+    this._i0Mode = select<'auto' | 'roi' | 'spectrum'>(
       [
         { value: 'auto', label: 'Automatic (bright background)' },
-        { value: 'roi', label: 'Region on the image' }
+        { value: 'roi', label: 'Region on the image' },
+        { value: 'spectrum', label: 'Measured I0 spectrum (file)' }
       ],
       'auto',
       v => {
         if (v === 'auto') {
           this._set({ i0: { mode: 'auto' } });
-        } else {
+        } else if (v === 'roi') {
           this._drawI0();
+        } else {
+          this._i0Mode.value = this._source.params.preprocess.i0.mode;
+          this._actions.loadI0Spectrum();
         }
       },
       'jp-STXMPreprocessView-i0'
+    );
+    this._dwell = checkbox(true, v => this._set({ dwell: v }), 'jp-STXMPreprocessView-dwell');
+    this._interp = select<'linear' | 'cubic'>(
+      [
+        { value: 'linear', label: 'linear' },
+        { value: 'cubic', label: 'cubic' }
+      ],
+      'linear',
+      v =>
+        this._set({ alignment: { ...this._source.params.preprocess.alignment, interpolation: v } }),
+      'jp-STXMPreprocessView-interp'
+    );
+    this._interp.setAttribute('aria-label', 'Resampling of shifted frames');
+    this._interp.title = 'How shifted frames are resampled (linear: no overshoot at edges)';
+    this._autoShift = checkbox(
+      false,
+      v => this._set({ autoEnergyShift: v }),
+      'jp-STXMPreprocessView-autoShift'
     );
     this._ring = checkbox(true, v => this._set({ ringCurrent: v }), 'jp-STXMPreprocessView-ring');
     this._align = checkbox(false, v => this._set({ align: v }), 'jp-STXMPreprocessView-align');
@@ -79,13 +102,17 @@ export class PreprocessView extends Widget implements IExportable {
       labelled('I0', this._i0Mode),
       button('Draw I0 region', 'jp-STXMPreprocessView-drawI0', () => this._drawI0()),
       labelled('Ring current', this._ring, 'jp-mod-inline'),
+      labelled('Dwell', this._dwell, 'jp-mod-inline'),
       labelled('Align frames', this._align, 'jp-mod-inline'),
+      this._interp,
+      labelled('Calibrate energy', this._autoShift, 'jp-mod-inline'),
       labelled('Mask', this._maskMode),
       this._maskOd,
       labelled('Binning', this._binning)
     );
     this._status = el('div', 'jp-STXMView-message');
     this._status.setAttribute('role', 'status');
+    this._summary = el('div', 'jp-STXMCaption jp-STXMPreprocessView-summary');
 
     const figures = el('div', 'jp-STXMPreprocessView-figures');
     this._i0Chart = new LineChart({
@@ -123,6 +150,7 @@ export class PreprocessView extends Widget implements IExportable {
     this.node.append(
       form,
       this._status,
+      this._summary,
       figures,
       el('h3', 'jp-STXMSubhead', 'Shifts per energy'),
       this._shiftTable,
@@ -174,6 +202,14 @@ export class PreprocessView extends Widget implements IExportable {
     this._ring.disabled = !this._source.stack?.control;
     this._ring.title = this._ring.disabled ? 'The file has no ring current (control) record' : '';
     this._align.checked = p.align;
+    this._interp.value = p.alignment?.interpolation ?? 'linear';
+    this._interp.disabled = !p.align;
+    this._dwell.checked = p.dwell !== false;
+    this._autoShift.checked = p.autoEnergyShift ? true : false;
+    this._autoShift.disabled = !this._source.references;
+    this._autoShift.title = this._source.references
+      ? 'Find the global energy shift that best matches the references'
+      : 'Needs references';
     this._maskMode.value = p.mask.mode;
     this._maskOd.hidden = p.mask.mode !== 'threshold';
     if (p.mask.mode === 'threshold' && document.activeElement !== this._maskOd) {
@@ -208,9 +244,32 @@ export class PreprocessView extends Widget implements IExportable {
       clear(this._shiftTable);
       clear(this._provenance);
       this._maskCaption.textContent = '';
+      this._summary.textContent = '';
       return;
     }
     const e = prepared.stack.energies;
+    const raw = this._source.stack;
+    const parts: string[] = [
+      `${e.length} energies × ${prepared.stack.y.length} × ${prepared.stack.x.length} px of optical density`
+    ];
+    if (prepared.crop && raw) {
+      const c = prepared.crop;
+      if (c.x1 - c.x0 !== raw.x.length || c.y1 - c.y0 !== raw.y.length) {
+        parts.push(`cropped to x ${c.x0}–${c.x1}, y ${c.y0}–${c.y1} (the area every frame covers)`);
+      }
+    }
+    if (prepared.binning && prepared.binning > 1) {
+      parts.push(`binned ${prepared.binning} × ${prepared.binning}`);
+    }
+    if (prepared.droppedFrames?.length && raw) {
+      parts.push(
+        `dropped frames at ${prepared.droppedFrames.map(i => fmt(raw.energies[i], 6)).join(', ')} eV`
+      );
+    }
+    if (this._source.params.preprocess.autoEnergyShift) {
+      parts.push(`energy calibration: references shifted by ${fmt(prepared.energyShiftEv, 3)} eV`);
+    }
+    this._summary.textContent = parts.join(' · ');
     this._i0Chart.setMessage(null);
     this._i0Chart.setSeries([
       { name: 'I0', color: 'currentColor', x: e, y: prepared.i0, markers: true, legend: false }
@@ -294,12 +353,16 @@ export class PreprocessView extends Widget implements IExportable {
 
   private _preparedCount = 0;
   private readonly _i0Mode: HTMLSelectElement;
+  private readonly _dwell: HTMLInputElement;
+  private readonly _interp: HTMLSelectElement;
+  private readonly _autoShift: HTMLInputElement;
   private readonly _ring: HTMLInputElement;
   private readonly _align: HTMLInputElement;
   private readonly _maskMode: HTMLSelectElement;
   private readonly _maskOd: HTMLInputElement;
   private readonly _binning: HTMLSelectElement;
   private readonly _status: HTMLDivElement;
+  private readonly _summary: HTMLDivElement;
   private readonly _i0Chart: LineChart;
   private readonly _shiftChart: LineChart;
   private readonly _maskFrame: ImageFrame;

@@ -7,12 +7,12 @@
  */
 import { Widget } from '@lumino/widgets';
 
-import { oneLine, resampleReferences } from '../core/index.js';
+import { oneLine, REFERENCE_EXTENSIONS, resampleReferences } from '../core/index.js';
 import { button, clear, el, fmt, labelled, numberInput } from './dom.js';
 import type { IExportable } from './figure.js';
 import { LineChart, type ChartSeries } from './linechart.js';
 import { referenceColor } from './phasestyle.js';
-import type { IWorkbenchActions, IWorkbenchSource } from './source.js';
+import { effectiveShiftEv, type IWorkbenchActions, type IWorkbenchSource } from './source.js';
 
 export class ReferencesView extends Widget implements IExportable {
   constructor(
@@ -25,12 +25,13 @@ export class ReferencesView extends Widget implements IExportable {
     const bar = el('div', 'jp-STXMToolbar');
     const fileInput = el('input', 'jp-STXMReferencesView-file');
     fileInput.type = 'file';
-    fileInput.accept = '.csv,.tsv,.txt,text/csv';
+    fileInput.accept = REFERENCE_EXTENSIONS.join(',');
+    fileInput.multiple = true;
     fileInput.hidden = true;
     fileInput.addEventListener('change', () => {
-      const f = fileInput.files?.[0];
-      if (f) {
-        actions.loadReferencesFile(f);
+      const files = Array.from(fileInput.files ?? []);
+      if (files.length) {
+        actions.loadReferencesFiles(files);
       }
       fileInput.value = '';
     });
@@ -40,16 +41,16 @@ export class ReferencesView extends Widget implements IExportable {
     this._shift.setAttribute('aria-label', 'Energy shift of the references (eV)');
     bar.append(
       button(
-        'Load CSV…',
+        'Load files…',
         'jp-STXMReferencesView-load',
         () => actions.loadReferencesFromServer(),
-        'Choose a references CSV in the Jupyter file browser'
+        'Choose reference files (CSV, or two-column text: .txt .xas .dat .nor .xmu) in the Jupyter file browser'
       ),
       button(
-        'Upload CSV…',
+        'Upload…',
         'jp-STXMReferencesView-upload',
         () => fileInput.click(),
-        'Upload a references CSV from this computer'
+        'Upload reference files from this computer'
       ),
       button(
         'Demo references',
@@ -73,11 +74,14 @@ export class ReferencesView extends Widget implements IExportable {
       'p',
       'jp-STXMHelp',
       'A references CSV has a header row; the first column is the energy in eV ("energy_eV"), ' +
-        'then one column per phase whose header is the phase name. Comma or tab separated; ' +
-        '# comment lines allowed.'
+        'then one column per phase whose header is the phase name (comma or tab separated, ' +
+        '# comments). Two-column text files (.txt .xas .dat .nor .xmu: energy, value; the name ' +
+        'from a "# name:" comment, a header or the file name) can be chosen together and are ' +
+        'combined into one set.'
     );
     this.node.append(bar, this._message, this._table, this._chart.node, this._help);
     _source.changed.connect(this._render, this);
+    _source.preparedChanged.connect(this._render, this);
     this._render();
   }
 
@@ -92,10 +96,15 @@ export class ReferencesView extends Widget implements IExportable {
 
   private _render(): void {
     const refs = this._source.references;
-    const shift = this._source.params.preprocess.energyShiftEv;
+    const shift = effectiveShiftEv(this._source);
+    const auto = this._source.params.preprocess.autoEnergyShift ? true : false;
     if (document.activeElement !== this._shift) {
-      this._shift.value = String(shift);
+      this._shift.value = String(Number(shift.toFixed(4)));
     }
+    this._shift.disabled = auto;
+    this._shift.title = auto
+      ? 'Found by the automatic energy calibration (Pre-processing tab)'
+      : 'Global shift added to every reference energy';
     const error = this._source.referencesError;
     this._message.className = 'jp-STXMView-message';
     this._message.textContent = '';

@@ -88,15 +88,29 @@ export interface IWorkbenchActions {
   cancel(): void;
   /** Pick a references file in the Jupyter file browser (contents API). */
   loadReferencesFromServer(): void;
-  /** A file chosen with the browser's file picker (upload). */
-  loadReferencesFile(file: File): void;
+  /** Files chosen with the browser's file picker (upload), combined into one set. */
+  loadReferencesFiles(files: File[]): void;
   /** References computed from the simulator's model spectra (demo stacks). */
   loadDemoReferences(): void;
   /** Export a view of this workbench. */
   exportView(view: ExportableViewId, format: 'png' | 'svg'): void;
   exportCsv(kind: 'fractions' | 'spectra'): void;
   exportResult(): void;
+  /** Pick a measured I0 spectrum (two-column text) for the I0 of the optical density. */
+  loadI0Spectrum(): void;
 }
 
 export type ExportableViewId =
   'image' | 'spectrum' | 'preprocess' | 'maps' | 'latent' | 'training' | 'references';
+
+/**
+ * The energy shift of the references in effect: the one the automatic
+ * calibration found (on the prepared stack) when it is on, else the user's.
+ */
+export function effectiveShiftEv(source: IWorkbenchSource): number {
+  const pre = source.params.preprocess;
+  if (pre.autoEnergyShift && source.prepared) {
+    return source.prepared.energyShiftEv;
+  }
+  return pre.energyShiftEv;
+}

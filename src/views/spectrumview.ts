@@ -15,7 +15,7 @@ import { gridForShape, pixelAt, pixelRange } from './grid.js';
 import type { LinkedCursor } from './linked.js';
 import { LineChart, type ChartSeries } from './linechart.js';
 import { referenceColor } from './phasestyle.js';
-import type { IWorkbenchSource } from './source.js';
+import { effectiveShiftEv, type IWorkbenchSource } from './source.js';
 import { fitScale, maskedSpectrum, pixelSpectrum, rectSpectrum } from './spectrumfit.js';
 
 const FG = 'currentColor';
@@ -143,7 +143,7 @@ export class SpectrumView extends Widget implements IExportable {
     let note = '';
     if (refs && od) {
       try {
-        const shift = this._source.params.preprocess.energyShiftEv;
+        const shift = effectiveShiftEv(this._source);
         const res = resampleReferences(refs, energies, shift);
         refs.spectra.forEach((r, n) => {
           const sampled = res.values.subarray(n * ne, (n + 1) * ne);

@@ -228,9 +228,15 @@ export class StackView extends Widget implements IExportable {
       size: 13,
       weight: 'bold'
     });
-    fig.text(20, 42, `${formatEnergy(stack.energies[this._energyIndex])}`, {
-      color: theme.muted
-    });
+    const raw = this._source.stack ?? stack;
+    fig.text(
+      20,
+      42,
+      `${formatEnergy(raw.energies[Math.min(this._energyIndex, raw.energies.length - 1)])}`,
+      {
+        color: theme.muted
+      }
+    );
     this._frame.drawInto(fig, 20, 52, w, h);
     const [lo, hi] = this._limits;
     const bar = document.createElement('canvas');
@@ -322,14 +328,51 @@ export class StackView extends Widget implements IExportable {
     }
   }
 
+  /**
+   * The frame of the shown stack at the slider's energy. The slider walks the
+   * file's energies; pre-processing may have dropped frames (empty or NaN),
+   * so the optical density is matched by energy: -1 when that frame was dropped.
+   */
+  private _shownIndex(): number {
+    const shown = this._shownStack();
+    const raw = this._source.stack;
+    if (!shown || !raw) {
+      return -1;
+    }
+    const i = Math.min(this._energyIndex, raw.energies.length - 1);
+    if (shown === raw || shown.energies.length === raw.energies.length) {
+      return Math.min(i, shown.energies.length - 1);
+    }
+    const target = raw.energies[i];
+    for (let k = 0; k < shown.energies.length; k++) {
+      if (Math.abs(shown.energies[k] - target) < 1e-6) {
+        return k;
+      }
+    }
+    return -1;
+  }
+
   private _paint(): void {
     const stack = this._shownStack();
-    if (!stack) {
+    const raw = this._source.stack;
+    if (!stack || !raw) {
       return;
     }
-    const e = Math.min(this._energyIndex, stack.energies.length - 1);
+    const e = this._shownIndex();
     const ny = stack.y.length;
     const nx = stack.x.length;
+    const energy = formatEnergy(raw.energies[Math.min(this._energyIndex, raw.energies.length - 1)]);
+    this._energyLabel.textContent = energy;
+    this._slider.setAttribute('aria-valuetext', energy);
+    this._frame.setGeometry(nx, ny, { x: stack.x, y: stack.y });
+    if (e < 0) {
+      // a frame the pre-processing dropped: say so, show nothing
+      this._frame.canvas.getContext('2d')?.clearRect(0, 0, nx, ny);
+      this._shiftLabel.textContent = 'this frame was dropped by the pre-processing (empty or NaN)';
+      this._painted = true;
+      this._paintOverlays();
+      return;
+    }
     const values = frame(stack, e);
     const lo = Number(this._lo.value) / 100;
     const hi = Number(this._hi.value) / 100;
@@ -337,10 +380,6 @@ export class StackView extends Widget implements IExportable {
     const mask = this._maskToggle.checked ? this._source.prepared?.mask : undefined;
     const shownMask = mask && mask.length === nx * ny ? mask : undefined;
     paintImage(this._frame.canvas, values, nx, ny, this._limits, this._colormapName(), shownMask);
-    this._frame.setGeometry(nx, ny, { x: stack.x, y: stack.y });
-    const energy = formatEnergy(stack.energies[e]);
-    this._energyLabel.textContent = energy;
-    this._slider.setAttribute('aria-valuetext', energy);
     this._frame.canvas.setAttribute('aria-label', `${this._quantityLabel()} at ${energy}`);
     this._limitsLabel.textContent = `${fmt(this._limits[0])} – ${fmt(this._limits[1])}`;
     const prepared = this._source.prepared;
@@ -436,8 +475,8 @@ export class StackView extends Widget implements IExportable {
     }
     const nx = stack.x.length;
     const ny = stack.y.length;
-    const e = Math.min(this._energyIndex, stack.energies.length - 1);
-    const v = stack.data[(e * ny + p.iy) * nx + p.ix];
+    const e = this._shownIndex();
+    const v = e < 0 ? Number.NaN : stack.data[(e * ny + p.iy) * nx + p.ix];
     const unit = this._quantity === 'od' ? 'OD' : 'counts';
     this._readout.textContent =
       `x ${fmt(stack.x[p.ix])} µm, y ${fmt(stack.y[p.iy])} µm · pixel (${p.ix}, ${p.iy})` +

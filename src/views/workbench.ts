@@ -67,10 +67,14 @@ export class Workbench extends Panel {
     this.image = new StackView(source, this.cursor, { colormap: options.colormap });
     this.spectrum = new SpectrumView(source, this.cursor);
     this.references = new ReferencesView(source, actions);
-    this.preprocess = new PreprocessView(source, () => {
-      this._left.currentWidget = this.image;
-      this.image.setTool('i0');
-    });
+    this.preprocess = new PreprocessView(
+      source,
+      () => {
+        this._left.currentWidget = this.image;
+        this.image.setTool('i0');
+      },
+      actions
+    );
     this.maps = new MapsView(source, this.cursor, this.selection, { colormap: options.colormap });
     this.latent = new LatentView(source, this.cursor, this.selection);
     this.training = new TrainingView(source);

@@ -37,9 +37,19 @@ type RequestBody = WorkerRequest extends infer R
 export class AnalysisWorkerClient {
   constructor(private readonly createWorker: () => WorkerLike) {}
 
-  /** Read a stack file's bytes in the worker. The buffer is transferred (emptied here). */
-  async readStack(name: string, bytes: ArrayBuffer): Promise<Stack> {
-    const res = await this.request({ kind: 'read', name, bytes }, [bytes]);
+  /**
+   * Read a stack file's bytes in the worker, with the files it needs beside it
+   * (multi-file scans). The buffers are transferred (emptied here).
+   */
+  async readStack(
+    name: string,
+    bytes: ArrayBuffer,
+    companions?: { name: string; bytes: ArrayBuffer }[]
+  ): Promise<Stack> {
+    const res = await this.request({ kind: 'read', name, bytes, companions }, [
+      bytes,
+      ...(companions ?? []).map(c => c.bytes)
+    ]);
     if (res.ok && res.kind === 'stack') {
       return res.stack;
     }
@@ -62,8 +72,12 @@ export class AnalysisWorkerClient {
    * Pre-process a copy of `stack` (I0, optical density, alignment, mask) in
    * the worker, for the workbench's OD view and pre-processing read-outs.
    */
-  async prepare(stack: Stack, params: PreprocessParams): Promise<PreparedStack> {
-    const res = await this.request({ kind: 'prepare', stack, params }, []);
+  async prepare(
+    stack: Stack,
+    params: PreprocessParams,
+    references?: ReferenceSet
+  ): Promise<PreparedStack> {
+    const res = await this.request({ kind: 'prepare', stack, params, references }, []);
     if (res.ok && res.kind === 'prepared') {
       return res.prepared;
     }

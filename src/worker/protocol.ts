@@ -23,6 +23,11 @@ export type WorkerRequest =
       name: string;
       /** The file's bytes; transferred to the worker. */
       bytes: ArrayBuffer;
+      /**
+       * Files the reader needs beside it (aXis2000 .xim data files, a TIFF's
+       * energy list), by base name; transferred too.
+       */
+      companions?: { name: string; bytes: ArrayBuffer }[];
     }
   | {
       id: number;
@@ -37,6 +42,8 @@ export type WorkerRequest =
       /** A copy of the page's stack (structured clone). */
       stack: Stack;
       params: PreprocessParams;
+      /** The references, for the automatic energy calibration (`autoEnergyShift`). */
+      references?: ReferenceSet;
     }
   | {
       id: number;

@@ -43,7 +43,7 @@ async function handle(req: WorkerRequest): Promise<void> {
     return;
   }
   if (req.kind === 'prepare') {
-    const prepared = prepareStack(req.stack, req.params);
+    const prepared = prepareStack(req.stack, req.params, req.references);
     const buffers = [
       ...stackTransferables(prepared.stack),
       prepared.mask.buffer as ArrayBuffer,
@@ -59,8 +59,32 @@ async function handle(req: WorkerRequest): Promise<void> {
     writeFile(path: string, data: Uint8Array): void;
     readFile(path: string): Uint8Array;
     unlink(path: string): void;
+    mkdir(path: string): void;
+    rmdir(path: string): void;
   };
   const fsPath = `/stxm-${req.id}.h5`;
+  if (req.kind === 'read' && req.companions?.length) {
+    // a multi-file scan: every file under its own name in one folder
+    const dir = `/stxm-${req.id}`;
+    const base = (n: string): string => n.split('/').pop() ?? n;
+    const written: string[] = [];
+    fs.mkdir(dir);
+    try {
+      for (const f of [{ name: req.name, bytes: req.bytes }, ...req.companions]) {
+        const p = `${dir}/${base(f.name)}`;
+        fs.writeFile(p, new Uint8Array(f.bytes));
+        written.push(p);
+      }
+      const stack = readStack(rt, written[0], req.name);
+      scope.postMessage({ id: req.id, ok: true, kind: 'stack', stack }, stackTransferables(stack));
+    } finally {
+      for (const p of written) {
+        fs.unlink(p);
+      }
+      fs.rmdir(dir);
+    }
+    return;
+  }
   try {
     if (req.kind === 'read') {
       fs.writeFile(fsPath, new Uint8Array(req.bytes));

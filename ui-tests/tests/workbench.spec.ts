@@ -254,6 +254,24 @@ test('errors: a references file that cannot be used, a run that fails', async ({
     .locator('.jp-STXMRunBar')
     .screenshot({ path: path.join(DOCS_IMAGES, 'workbench-run-failed.png') });
 
+  // two-column text files chosen together become one set (names from the files)
+  await showTab(view, 'References');
+  const text = (n: string, v: number) =>
+    Buffer.from(
+      `# name: ${n}\n` + [500, 520, 540, 560].map((e, i) => `${e} ${v + i * i}`).join('\n')
+    );
+  await view.locator('input.jp-STXMReferencesView-file').setInputFiles([
+    { name: 'a.xas', mimeType: 'text/plain', buffer: text('phase A', 1) },
+    { name: 'b.txt', mimeType: 'text/plain', buffer: text('phase B', 2) }
+  ]);
+  await expect
+    .poll(() =>
+      view
+        .locator('input.jp-STXMReferencesView-name')
+        .evaluateAll(nodes => nodes.map(n => (n as HTMLInputElement).value))
+    )
+    .toEqual(['phase A', 'phase B']);
+
   // a references file that cannot be used: a message naming it; the references in use stay
   await expect(view.locator('.jp-STXMReferencesView')).toHaveAttribute('data-references', '2');
   await showTab(view, 'References');
@@ -267,7 +285,13 @@ test('errors: a references file that cannot be used, a run that fails', async ({
   await expect(error).toContainText('broken<img src=x onerror=alert(1)>.csv: line 3, column "A"');
   await expect(view.locator('.jp-STXMReferencesView img')).toHaveCount(0);
   // the references in use stay
-  await expect(view.locator('.jp-STXMReferencesView')).toHaveAttribute('data-references', '2');
+  await expect
+    .poll(() =>
+      view
+        .locator('input.jp-STXMReferencesView-name')
+        .evaluateAll(nodes => nodes.map(n => (n as HTMLInputElement).value))
+    )
+    .toEqual(['phase A', 'phase B']);
   await view.locator('.jp-STXMReferencesView').screenshot({
     path: path.join(DOCS_IMAGES, 'workbench-references-error.png')
   });
