@@ -131,3 +131,23 @@ describe('WorkbenchModel: preparation, references, ROIs, runs', () => {
     expect(moved.counts.ambiguous).toBeGreaterThanOrEqual(first.counts.ambiguous);
   });
 });
+
+describe('WorkbenchModel: automatic energy calibration', () => {
+  it('runs with the shift the calibration found, and refuses to run before it has', async () => {
+    const { stack } = simulateDemo({ ny: 16, nx: 20 });
+    const model = new WorkbenchModel('a.h5', {
+      method: 'pcc',
+      preprocess: { autoEnergyShift: true }
+    });
+    model.setStack(stack);
+    model.setReferences(demoReferenceSet());
+    expect(() => model.runParams()).toThrow(/has not finished yet/);
+    const prepared = await model.prepare(async (s, p, r) => prepareStack(s, p, r));
+    expect(prepared).not.toBeNull();
+    const params = model.runParams();
+    expect(params.preprocess.autoEnergyShift).toBe(false);
+    expect(params.preprocess.energyShiftEv).toBe(prepared!.energyShiftEv);
+    const result = await model.run((s, r, p) => runPipeline(s, r, p));
+    expect(result.params.preprocess.energyShiftEv).toBe(prepared!.energyShiftEv);
+  });
+});

@@ -343,7 +343,7 @@ export class WorkbenchModel implements IWorkbenchSource {
     this._lossHistory = [];
     this._changed.emit();
     try {
-      const result = await runner(this._stack, this._references, this._params, {
+      const result = await runner(this._stack, this._references, this.runParams(), {
         signal: controller.signal,
         onProgress: p => {
           if (this._abort === controller) {
@@ -378,6 +378,28 @@ export class WorkbenchModel implements IWorkbenchSource {
       }
       this._changed.emit();
     }
+  }
+
+  /**
+   * The parameters a run gets. With the automatic energy calibration on, the
+   * shift it found on the prepared stack is passed as a fixed shift (the run
+   * records it in its parameters and provenance); before the calibration has
+   * run, the run is refused with the reason.
+   */
+  runParams(): PipelineParams {
+    const pre = this._params.preprocess;
+    if (!pre.autoEnergyShift) {
+      return this._params;
+    }
+    if (!this._prepared || this._prepareState !== 'done') {
+      throw new Error(
+        `${this.path}: the automatic energy calibration has not finished yet (Pre-processing tab)`
+      );
+    }
+    return {
+      ...this._params,
+      preprocess: { ...pre, autoEnergyShift: false, energyShiftEv: this._prepared.energyShiftEv }
+    };
   }
 
   /** Cancel the run in progress, if any. */
