@@ -1,0 +1,448 @@
+"""The user-facing API: the JupyterLab (``Lab``) and its workbenches (``Workbench``).
+
+Every call that needs the extension returns at once with a :class:`Pending`
+(see ``_pending.py``): ``await`` it in an async cell, or read ``.result()`` in
+a later cell. Calls on one workbench run in the order they were made.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from ._comm import Connection
+from ._errors import ExtensionUnavailableError
+from ._params import build_params
+from ._pending import Pending
+from ._protocol import new_request_id
+from ._references import References, references_from_reply, references_request
+from ._result import Result, Simulation, Stack, simulation_from_reply, stack_from_reply
+
+
+class Lab(Connection):
+    """The STXM PhaseMap extension of the JupyterLab running this kernel.
+
+    ``lab = await stxm_phasemap.connect()`` (or without ``await`` in a plain
+    cell: requests wait for the extension's hello themselves).
+    """
+
+    def __await__(self):
+        return self._ready().__await__()
+
+    async def _ready(self) -> Lab:
+        await self.ensure_open()
+        return self
+
+    # -- paths -------------------------------------------------------------------------
+
+    def server_path(self, path: str | os.PathLike[str]) -> str:
+        """A local path as the Jupyter server names it (relative to its root folder)."""
+        local = os.path.realpath(os.path.abspath(os.path.expanduser(os.fspath(path))))
+        root = self.hello.server_root if self.hello else None
+        if not root:
+            return os.path.relpath(local).replace(os.sep, "/")
+        root_abs = os.path.realpath(os.path.expanduser(root))
+        rel = os.path.relpath(local, root_abs)
+        if rel == os.pardir or rel.startswith(os.pardir + os.sep) or os.path.isabs(rel):
+            raise ValueError(
+                f"{os.fspath(path)} is outside the Jupyter server's root folder {root}: "
+                "JupyterLab can only open files under it"
+            )
+        return rel.replace(os.sep, "/")
+
+    def local_path(self, server_path: str) -> str | None:
+        """A server path as a local path (None when the server's root is unknown)."""
+        root = self.hello.server_root if self.hello else None
+        return os.path.join(os.path.expanduser(root), *server_path.split("/")) if root else None
+
+    # -- requests ----------------------------------------------------------------------
+
+    def workbenches(self) -> Pending[list[dict[str, Any]]]:
+        """The open workbenches: ``[{"path", "status", "current", "info", …}, …]``."""
+
+        async def work() -> list[dict[str, Any]]:
+            reply = await self.request("list_workbenches", timeout=30)
+            wbs = reply.result.get("workbenches")
+            if not isinstance(wbs, list) or not all(isinstance(w, dict) for w in wbs):
+                raise ExtensionUnavailableError("protocol", '"workbenches" missing from the reply')
+            return wbs
+
+        return Pending("list of workbenches", work())
+
+    # The skeleton's name, kept.
+    list_workbenches = workbenches
+
+    def info(self, path: str | None = None) -> Pending[dict[str, Any]]:
+        """The description of an open stack (default: the most recently active one)."""
+
+        async def work() -> dict[str, Any]:
+            wbs = await self.workbenches()
+            chosen = (
+                [w for w in wbs if w.get("current")]
+                if path is None
+                else [w for w in wbs if w.get("path") == path.lstrip("/")]
+            )
+            if not chosen or not isinstance(chosen[0].get("info"), dict):
+                from ._errors import WorkbenchNotFoundError
+
+                where = f" for {path!r}" if path else ""
+                raise WorkbenchNotFoundError(
+                    "not-found", f"no loaded STXM workbench is open{where}"
+                )
+            return chosen[0]["info"]
+
+        return Pending("stack info", work())
+
+    def get_stack(self, path: str | None = None) -> Pending[Stack]:
+        """The stack of a workbench (server path; default: the most recently active one)."""
+
+        async def work() -> Stack:
+            params = {"path": path} if path is not None else {}
+            reply = await self.request("get_stack", params, timeout=600)
+            return stack_from_reply(reply.result, reply.arrays)
+
+        return Pending(f"stack of {path or 'the current workbench'}", work())
+
+    def current(self) -> Pending[Workbench]:
+        """The most recently active workbench."""
+
+        async def work() -> Workbench:
+            wbs = await self.workbenches()
+            chosen = [w for w in wbs if w.get("current")]
+            if not chosen:
+                from ._errors import WorkbenchNotFoundError
+
+                raise WorkbenchNotFoundError("not-found", "no STXM workbench is open in JupyterLab")
+            return Workbench._existing(self, str(chosen[0]["path"]), chosen[0].get("info"))
+
+        return Pending("current workbench", work())
+
+    def open(self, path: str | os.PathLike[str]) -> Workbench:
+        """Open (or reveal) a stack file in a workbench; returns its handle at once.
+
+        ``path`` is a local path (relative to the kernel's working folder, the
+        notebook's by default). ``await`` the handle to wait until it is loaded.
+        """
+        if not os.path.exists(os.fspath(path)):
+            raise FileNotFoundError(f"{os.fspath(path)}: no such file")
+
+        async def work() -> dict[str, Any]:
+            await self.ensure_open()
+            reply = await self.request("open", {"path": self.server_path(path)}, timeout=600)
+            return reply.result
+
+        return Workbench(self, f"open {os.fspath(path)}", work())
+
+    def open_arrays(
+        self,
+        data: Any,
+        energies: Any,
+        *,
+        x: Any = None,
+        y: Any = None,
+        pixel_size: float | tuple[float, float] | None = None,
+        path: str | os.PathLike[str] | None = None,
+        overwrite: bool = False,
+        title: str | None = None,
+        control: Any = None,
+    ) -> Workbench:
+        """Open a workbench on numpy arrays; returns its handle at once.
+
+        ``data`` is the cube ``(E, y, x)`` (converted to float32), ``energies``
+        in eV, positions ``x``/``y`` in µm or ``pixel_size`` (µm, or (x, y)).
+        The extension writes it as an NXstxm file at ``path`` (default: a name
+        from the content's hash in the working folder, so running the cell again
+        reuses the file) and opens that, so the workbench survives a page reload
+        and the data can be shared. An existing ``path`` is replaced only with
+        ``overwrite=True``.
+        """
+        cube, e, xs, ys, ctl = _stack_arrays(data, energies, x, y, pixel_size, control)
+        if path is None:
+            digest = hashlib.sha1()
+            for a in (cube, e, xs, ys) + ((ctl,) if ctl is not None else ()):
+                digest.update(repr(a.shape).encode())
+                digest.update(memoryview(a).cast("B"))
+            path = f"stxm-arrays-{digest.hexdigest()[:12]}.h5"
+            reuse = os.path.exists(path)
+        else:
+            path = os.fspath(path)
+            if not path.lower().endswith((".h5", ".hdf5", ".nxs", ".hdf", ".stxm")):
+                path += ".h5"
+            if os.path.exists(path) and not overwrite:
+                raise FileExistsError(f"{path} exists already; pass overwrite=True to replace it")
+            reuse = False
+        local = path
+
+        async def work() -> dict[str, Any]:
+            await self.ensure_open()
+            server = self.server_path(local)
+            if reuse:
+                reply = await self.request("open", {"path": server}, timeout=600)
+            else:
+                arrays = {"data": cube, "energies": e, "x": xs, "y": ys}
+                if ctl is not None:
+                    arrays["control"] = ctl
+                params = {"path": server, "overwrite": bool(overwrite), "title": title}
+                reply = await self.request("open_arrays", params, arrays, timeout=1800)
+            return reply.result
+
+        return Workbench(self, f"open arrays as {path}", work(), local_path=path)
+
+    def simulate(
+        self,
+        soc: float = 0.64,
+        *,
+        seed: int = 1,
+        shape: tuple[int, int] = (48, 64),
+        pixel_size: float = 0.03,
+    ) -> Pending[Simulation]:
+        """Simulate an NVPF particle at a state of charge (the extension's simulator).
+
+        ``soc`` is the charged (Na1) share of the particle, 0…1; the Na3 core
+        shrinks as it grows. Returns the stack arrays, the model reference
+        spectra and the ground truth (12 energies across the V L and O K edges,
+        Poisson counts, a decaying ring current).
+        """
+        if not 0 <= soc <= 1:
+            raise ValueError(f"soc must be in 0…1, got {soc}")
+        ny, nx = (int(s) for s in shape)
+        params = {
+            "soc": float(soc),
+            "seed": int(seed),
+            "ny": ny,
+            "nx": nx,
+            "pixel_size": pixel_size,
+        }
+
+        async def work() -> Simulation:
+            reply = await self.request("simulate", params, timeout=120)
+            return simulation_from_reply(reply.result, reply.arrays)
+
+        return Pending(f"simulation at soc {soc:g}", work())
+
+
+def _stack_arrays(data, energies, x, y, pixel_size, control):
+    cube = np.ascontiguousarray(np.asarray(data), dtype="<f4")
+    if cube.ndim != 3 or min(cube.shape) < 1:
+        raise ValueError(f"data must be a non-empty 3-D cube (E, y, x), got shape {cube.shape}")
+    ne, ny, nx = cube.shape
+    e = np.ascontiguousarray(np.asarray(energies, dtype="<f8"))
+    if e.shape != (ne,):
+        raise ValueError(f"energies must have {ne} values (one per frame), got shape {e.shape}")
+    if x is None or y is None:
+        if pixel_size is None:
+            raise ValueError("give pixel_size= (µm) or both x= and y= (positions in µm)")
+        px, py = (
+            (float(pixel_size), float(pixel_size))
+            if np.isscalar(pixel_size)
+            else (float(pixel_size[0]), float(pixel_size[1]))  # type: ignore[index]
+        )
+        xs = np.arange(nx, dtype="<f8") * px if x is None else x
+        ys = np.arange(ny, dtype="<f8") * py if y is None else y
+    else:
+        xs, ys = x, y
+    xs = np.ascontiguousarray(np.asarray(xs, dtype="<f8"))
+    ys = np.ascontiguousarray(np.asarray(ys, dtype="<f8"))
+    if xs.shape != (nx,) or ys.shape != (ny,):
+        raise ValueError(f"x must have {nx} and y {ny} positions, got {xs.shape} and {ys.shape}")
+    for name, v in (("energies", e), ("x", xs), ("y", ys)):
+        if not np.all(np.isfinite(v)):
+            raise ValueError(f"{name} has non-finite values")
+    ctl = None
+    if control is not None:
+        ctl = np.ascontiguousarray(np.asarray(control), dtype="<f4")
+        if ctl.shape != cube.shape:
+            raise ValueError(f"control must have the shape of data {cube.shape}, got {ctl.shape}")
+    return cube, e, xs, ys, ctl
+
+
+class _ProgressLine:
+    """One line of progress under the cell, updated in place."""
+
+    def __init__(self, label: str):
+        self.label = label
+        self.handle: Any = None
+        self.t0 = time.monotonic()
+
+    def _show(self, text: str) -> None:
+        try:
+            from IPython.display import display
+        except ImportError:
+            return
+        if self.handle is None:
+            self.handle = display({"text/plain": text}, raw=True, display_id=True)
+        else:
+            self.handle.update({"text/plain": text}, raw=True)
+
+    def update(self, p: dict[str, Any]) -> None:
+        text = f"{self.label}: {p.get('stage')} {100 * float(p.get('fraction', 0)):.0f} %"
+        if p.get("epoch") is not None:
+            text += f", epoch {p['epoch']}"
+        if isinstance(p.get("loss"), (int, float)):
+            text += f", loss {p['loss']:.4g}"
+        self._show(text)
+
+    def finish(self, text: str) -> None:
+        if self.handle is not None:
+            self._show(f"{self.label}: {text} in {time.monotonic() - self.t0:.1f} s")
+
+
+class Workbench:
+    """A workbench open in JupyterLab (an STXM stack file), by its server path.
+
+    Returned at once by ``Lab.open``/``open_arrays``; ``await wb`` waits until
+    it is loaded. Its calls run in order: ``set_references`` then ``run``.
+    """
+
+    def __init__(
+        self,
+        lab: Lab,
+        what: str,
+        opening: Any,
+        local_path: str | None = None,
+    ):
+        self.lab = lab
+        self.path: str | None = None
+        self.info: dict[str, Any] | None = None
+        self._local_path = local_path
+
+        async def opened() -> Workbench:
+            result = await opening
+            self.path = str(result.get("path"))
+            info = result.get("info")
+            self.info = info if isinstance(info, dict) else None
+            return self
+
+        self._opening: Pending[Workbench] = Pending(what, opened())
+        self._tail: Pending[Any] = self._opening
+
+    @classmethod
+    def _existing(cls, lab: Lab, path: str, info: Any) -> Workbench:
+        async def known() -> dict[str, Any]:
+            return {"path": path, "info": info}
+
+        return cls(lab, f"workbench {path}", known())
+
+    def __await__(self):
+        return self._opening.__await__()
+
+    @property
+    def local_path(self) -> str | None:
+        if self.path is not None:
+            return self.lab.local_path(self.path)
+        return self._local_path
+
+    def _then(self, what: str, work_factory, on_cancel=None) -> Pending[Any]:
+        async def work():
+            await self._opening  # raises the opening's error
+            return await work_factory()
+
+        pending = Pending(what, work(), after=self._tail, on_cancel=on_cancel)
+        self._tail = pending
+        return pending
+
+    def _label(self) -> str:
+        return self.path or self._opening.what
+
+    def get_stack(self) -> Pending[Stack]:
+        """The workbench's stack as numpy arrays."""
+
+        async def work() -> Stack:
+            reply = await self.lab.request("get_stack", {"path": self.path}, timeout=600)
+            return stack_from_reply(reply.result, reply.arrays)
+
+        return self._then(f"stack of {self._label()}", work)
+
+    def set_references(
+        self,
+        refs: Any,
+        energies: Any = None,
+        *,
+        names: Sequence[str] | None = None,
+        source: str | None = None,
+    ) -> Pending[list[str]]:
+        """Set the reference spectra (CSV path, dict, 2-D array + names, or References)."""
+        params, arrays = references_request(refs, energies, names, source)
+
+        async def work() -> list[str]:
+            reply = await self.lab.request(
+                "set_references", {**params, "path": self.path}, arrays, timeout=120
+            )
+            return [str(n) for n in reply.result.get("names", [])]
+
+        return self._then(f"set references of {self._label()}", work)
+
+    def get_references(self) -> Pending[References]:
+        async def work() -> References:
+            reply = await self.lab.request("get_references", {"path": self.path}, timeout=120)
+            return references_from_reply(reply.result, reply.arrays)
+
+        return self._then(f"references of {self._label()}", work)
+
+    def run(
+        self,
+        *,
+        progress: bool | Any = True,
+        timeout: float | None = None,
+        **params: Any,
+    ) -> Pending[Result]:
+        """Run the pipeline in the workbench (its Web Worker) and return the result.
+
+        Parameters by name: ``threshold``, ``seed``, ``method`` ("gmvae" or
+        "pcc"), ``epochs``, ``latent_dim``, ``components``, ``hidden``,
+        ``batch_size``, ``learning_rate``, ``patience``, ``max_train_pixels``,
+        ``backend``, ``ring_current``, ``align``, ``energy_shift_ev``,
+        ``binning``, ``i0``, ``mask`` — any parameter the extension knows — or
+        ``params=`` in the extension's nested form. ``progress``: a line of
+        progress under the cell (True), a callback taking the progress dict, or
+        False. The previous result stays in the workbench if the run fails.
+        """
+        if self.lab.hello is not None:
+            build_params(self.lab.hello.params, **params)  # unknown names fail here, at once
+        request_id = new_request_id()
+
+        async def work() -> Result:
+            hello = await self.lab.ensure_open()
+            nested = build_params(hello.params, **params)
+            line = _ProgressLine(f"run {self.path}") if progress is True else None
+            callback = progress if callable(progress) else (line.update if line else None)
+            try:
+                reply = await self.lab.request(
+                    "run",
+                    {"path": self.path, "params": nested},
+                    timeout=timeout,
+                    on_progress=callback,
+                    request_id=request_id,
+                )
+            except BaseException:
+                if line:
+                    line.finish("failed")
+                raise
+            if line:
+                line.finish("done")
+            return Result(reply.result, reply.arrays)
+
+        return self._then(
+            f"run on {self._label()}", work, on_cancel=lambda: self.lab.cancel(request_id)
+        )
+
+    def get_result(self) -> Pending[Result]:
+        """The workbench's current result (e.g. after a run started in the UI)."""
+
+        async def work() -> Result:
+            reply = await self.lab.request("get_result", {"path": self.path}, timeout=600)
+            return Result(reply.result, reply.arrays)
+
+        return self._then(f"result of {self._label()}", work)
+
+    def __repr__(self) -> str:
+        if self.path is None:
+            return f"<Workbench ({self._opening!r})>"
+        shape = (self.info or {}).get("shape")
+        dims = " × ".join(str(s) for s in shape) if shape else "?"
+        return f"<Workbench {self.path!r}: {dims}>"
