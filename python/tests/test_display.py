@@ -108,3 +108,19 @@ def test_npz_export(tmp_path):
     with np.load(tmp_path / "r.npz") as z:
         np.testing.assert_array_equal(z["phase"], res.phase)
         assert list(z["phase_names"]) == ["Na3", "Na2", "Na1"]
+
+
+def test_the_typescript_fixture_is_what_python_makes():
+    """src/mime/fixtures/payload-v1.json (read by the renderer's tests) matches mime_payload."""
+    from pathlib import Path
+
+    fixture = Path(__file__).resolve().parents[2] / "src" / "mime" / "fixtures" / "payload-v1.json"
+    stored = json.loads(fixture.read_text())
+    made = mime_payload(make_result(ny=12, nx=16))
+    for key in made:
+        if key != "maps":
+            assert stored[key] == made[key], key
+    for name in made["maps"]:
+        np.testing.assert_array_equal(
+            unpack(stored["maps"][name], (12, 16)), unpack(made["maps"][name], (12, 16))
+        )

@@ -173,7 +173,10 @@ export class CommMethods {
   private stackOf(doc: StxmDocument): Stack {
     const stack = doc.workbench.stack;
     if (!stack) {
-      throw new ProtocolError('failed', doc.workbench.error ?? `${doc.context.path}: no stack loaded`);
+      throw new ProtocolError(
+        'failed',
+        doc.workbench.error ?? `${doc.context.path}: no stack loaded`
+      );
     }
     return stack;
   }
@@ -289,7 +292,9 @@ export class CommMethods {
       throw new ProtocolError('failed', oneLine(err));
     }
     doc.workbench.setReferences(set);
-    return { json: { path: doc.context.path, names: set.spectra.map(r => r.name), source: set.source } };
+    return {
+      json: { path: doc.context.path, names: set.spectra.map(r => r.name), source: set.source }
+    };
   }
 
   private async run(params: JSONObject, ctx: MethodContext): Promise<MethodReply> {

@@ -165,9 +165,7 @@ export class CommConnection {
     let entry = this._incoming.get(id);
     if (!entry) {
       if (this._running.has(id)) {
-        this.sendParts([
-          errorReply(id, 'invalid-request', `request "${id}" is already running`)
-        ]);
+        this.sendParts([errorReply(id, 'invalid-request', `request "${id}" is already running`)]);
         return;
       }
       if (this._incoming.size >= MAX_INCOMING) {

@@ -131,14 +131,14 @@ export function parseArraySpecs(arrays: unknown): Record<string, ArraySpec> {
       fail(`array "${name}": "shape" must be a list of non-negative integers`);
     }
     const itemsize = DTYPES[dtype as DType].BYTES_PER_ELEMENT;
-    const expected = (shape as number[]).reduce((a, b) => a * b, 1) * itemsize;
+    const expected = shape.reduce((a, b) => a * b, 1) * itemsize;
     if (!isCount(d.nbytes) || d.nbytes !== expected) {
       fail(`array "${name}": nbytes ${JSON.stringify(d.nbytes)} != ${expected}`);
     }
     if (expected > MAX_ARRAY_BYTES) {
       fail(`array "${name}": ${expected} bytes is too large`);
     }
-    specs[name] = { dtype: dtype as DType, shape: shape as number[], nbytes: expected };
+    specs[name] = { dtype: dtype as DType, shape: shape, nbytes: expected };
   }
   return specs;
 }

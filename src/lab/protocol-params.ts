@@ -113,7 +113,10 @@ export interface OpenArraysParams {
 }
 
 /** `open_arrays`: a cube and its axes, written as an NXstxm file at `path`, then opened. */
-export function parseOpenArrays(params: JSONObject, arrays: Record<string, InArray>): OpenArraysParams {
+export function parseOpenArrays(
+  params: JSONObject,
+  arrays: Record<string, InArray>
+): OpenArraysParams {
   const path = serverPath(params.path);
   const lower = path.toLowerCase();
   if (!STACK_EXTENSIONS.some(ext => lower.endsWith(ext))) {
@@ -171,7 +174,10 @@ export interface ReferencesParams {
 }
 
 /** `set_references`: either `params.csv` (text) or `params.names` + arrays `energies:i`, `values:i`. */
-export function parseReferences(params: JSONObject, arrays: Record<string, InArray>): ReferencesParams {
+export function parseReferences(
+  params: JSONObject,
+  arrays: Record<string, InArray>
+): ReferencesParams {
   const path = optionalPath(params);
   const source = text(params, 'source', 1000) ?? 'Python';
   const csv = text(params, 'csv', 50_000_000);
@@ -196,7 +202,9 @@ export function parseReferences(params: JSONObject, arrays: Record<string, InArr
   });
   const expected = 2 * spectra.length;
   if (Object.keys(arrays).length !== expected) {
-    invalid(`${Object.keys(arrays).length} arrays for ${spectra.length} spectra (expected ${expected})`);
+    invalid(
+      `${Object.keys(arrays).length} arrays for ${spectra.length} spectra (expected ${expected})`
+    );
   }
   return { path, source, spectra };
 }
@@ -253,9 +261,7 @@ export function parsePipelineParams(value: unknown): DeepPartial<PipelineParams>
       for (const [k, sub] of Object.entries(obj)) {
         if (isGroup) {
           if (!(k in tmpl)) {
-            invalid(
-              `unknown parameter "${where}.${k}"; known: ${Object.keys(tmpl).join(', ')}`
-            );
+            invalid(`unknown parameter "${where}.${k}"; known: ${Object.keys(tmpl).join(', ')}`);
           }
           check(sub, tmpl[k], `${where}.${k}`);
         } else if (k === 'mode') {

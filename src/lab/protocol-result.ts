@@ -4,13 +4,15 @@
  * typed-array field of a `PhaseMapResult` is sent, including fields the engine
  * adds later; the rest of the result travels as JSON. Pure: no JupyterLab.
  */
+import { stackShape, type PhaseMapResult, type ReferenceSet, type Stack } from '../core/index.js';
 import {
-  stackShape,
-  type PhaseMapResult,
-  type ReferenceSet,
-  type Stack
-} from '../core/index.js';
-import { dtypeOf, outArray, type JSONObject, type JSONValue, type OutArray, type TypedArray } from './protocol-arrays.js';
+  dtypeOf,
+  outArray,
+  type JSONObject,
+  type JSONValue,
+  type OutArray,
+  type TypedArray
+} from './protocol-arrays.js';
 
 /** JSON-safe copy: non-finite numbers become null, typed arrays are left out. */
 export function jsonSafe(value: unknown): JSONValue {
@@ -77,7 +79,7 @@ export function encodeResult(
       value.length > 0 &&
       value.every(v => typeof v === 'number')
     ) {
-      arrays[key] = outArray(Float64Array.from(value as number[]), [value.length]);
+      arrays[key] = outArray(Float64Array.from(value), [value.length]);
     } else if (key === 'trainingLoss' || key === 'validationLoss') {
       arrays[key] = outArray(new Float64Array(0), [0]);
     } else if (key === 'phaseGaussians') {

@@ -90,8 +90,8 @@ export function parseIncoming(data: unknown): Incoming {
         type: 'error',
         id: typeof data.id === 'string' ? data.id.slice(0, 64) : null,
         error: {
-          kind: String(err.kind ?? 'unknown').slice(0, 64),
-          message: String(err.message ?? '').slice(0, 2000)
+          kind: typeof err.kind === 'string' ? err.kind.slice(0, 64) : 'unknown',
+          message: typeof err.message === 'string' ? err.message.slice(0, 2000) : ''
         }
       };
     }
