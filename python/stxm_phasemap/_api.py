@@ -309,11 +309,14 @@ class Workbench:
         self.lab = lab
         self.path: str | None = None
         self.info: dict[str, Any] | None = None
+        #: Milliseconds per step of opening (write, upload, open) when the extension reports them.
+        self.timings: dict[str, float] = {}
         self._local_path = local_path
 
         async def opened() -> Workbench:
             result = await opening
             self.path = str(result.get("path"))
+            self.timings = dict(result.get("timings") or {})
             info = result.get("info")
             self.info = info if isinstance(info, dict) else None
             return self

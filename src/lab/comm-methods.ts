@@ -21,7 +21,8 @@ import { simulateDemo } from '../core/simulate/demo.js';
 import { nvpfSpectrum } from '../core/simulate/xanes.js';
 import type { AnalysisWorkerClient } from '../worker/client.js';
 import type { StxmDocument } from './document.js';
-import { fetchFileBytes, toBase64 } from './files.js';
+import { bytesToBase64 } from './base64.js';
+import { fetchFileBytes } from './files.js';
 import type { Method } from './protocol.js';
 import {
   ProtocolError,
@@ -194,7 +195,11 @@ export class CommMethods {
     if (!this.options.tracker.find(d => d.context.path === path) && !(await this.exists(path))) {
       throw new ProtocolError('not-found', `${path}: no such file on the Jupyter server`);
     }
-    this.options.docManager.openOrReveal(path, FACTORY_NAME);
+    // Beside the notebook, without taking the focus from it.
+    this.options.docManager.openOrReveal(path, FACTORY_NAME, undefined, {
+      mode: 'split-right',
+      activate: false
+    });
     const doc = await this.waitForDocument(path);
     await waitUntilSettled(doc);
     if (doc.workbench.status === 'error') {
@@ -236,8 +241,11 @@ export class CommMethods {
       metadata: { scanType: 'sample image stack', title: p.title }
     };
     const worker = this.options.worker();
+    const t0 = performance.now();
     const bytes = await worker.writeStack(stack);
+    const t1 = performance.now();
     await this.upload(p.path, bytes);
+    const t2 = performance.now();
     const doc = this.options.tracker.find(d => d.context.path === p.path);
     if (doc) {
       // Already open (overwrite): read the new file into the same workbench.
@@ -245,7 +253,14 @@ export class CommMethods {
         worker.readStack(p.path, await fetchFileBytes(p.path, this.options.serverSettings))
       );
     }
-    return this.open(p.path);
+    const opened = await this.open(p.path);
+    const ms = (v: number): number => Math.round(v);
+    opened.json.timings = {
+      write: ms(t1 - t0),
+      upload: ms(t2 - t1),
+      open: ms(performance.now() - t2)
+    };
+    return opened;
   }
 
   /** Save bytes through the contents API, in chunks (the file browser's upload protocol). */
@@ -256,13 +271,8 @@ export class CommMethods {
     for (let i = 0; i < n; i++) {
       const slice = bytes.slice(i * UPLOAD_CHUNK_BYTES, (i + 1) * UPLOAD_CHUNK_BYTES);
       const chunk = n > 1 ? { chunk: i === n - 1 ? -1 : i + 1 } : {};
-      await contents.save(path, {
-        type: 'file',
-        format: 'base64',
-        name,
-        content: toBase64(slice),
-        ...chunk
-      });
+      const content = bytesToBase64(slice);
+      await contents.save(path, { type: 'file', format: 'base64', name, content, ...chunk });
     }
   }
 
@@ -298,8 +308,8 @@ export class CommMethods {
   }
 
   private async run(params: JSONObject, ctx: MethodContext): Promise<MethodReply> {
-    const doc = await this.settled(optionalPath(params));
     const pipelineParams = parsePipelineParams(params.params);
+    const doc = await this.settled(optionalPath(params));
     this.stackOf(doc);
     doc.workbench.setParams(pipelineParams);
     const onProgress = (_: unknown, event: ProgressEvent): void => ctx.progress(event);
