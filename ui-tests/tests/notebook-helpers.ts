@@ -34,7 +34,9 @@ export async function runCell(
       async () =>
         page.evaluate(
           i =>
-            (window as unknown as { galata: { haveBeenExecuted(i: number): boolean } }).galata.haveBeenExecuted(i),
+            (
+              window as unknown as { galata: { haveBeenExecuted(i: number): boolean } }
+            ).galata.haveBeenExecuted(i),
           index
         ),
       { timeout, intervals: [100, 250, 500] }
@@ -76,4 +78,52 @@ export async function execute(
     },
     { command, args }
   );
+}
+
+/**
+ * Execute code in the kernel of the current notebook panel through its own
+ * kernel connection (what running a cell does, without Galata's cell helpers)
+ * and return its stdout; fails on an error.
+ */
+export async function executeInKernel(page: IJupyterLabPageFixture, code: string): Promise<string> {
+  const result = await page.evaluate(async code => {
+    type Msg = {
+      header: { msg_type: string };
+      content: { name?: string; text?: string; ename?: string; evalue?: string };
+    };
+    const app = (
+      window as unknown as {
+        jupyterapp: {
+          shell: {
+            currentWidget: {
+              sessionContext: {
+                session: {
+                  kernel: {
+                    requestExecute(c: { code: string }): {
+                      onIOPub: (m: Msg) => void;
+                      done: Promise<unknown>;
+                    };
+                  };
+                };
+              };
+            };
+          };
+        };
+      }
+    ).jupyterapp;
+    const future = app.shell.currentWidget.sessionContext.session.kernel.requestExecute({ code });
+    let out = '';
+    let error = '';
+    future.onIOPub = (msg: Msg) => {
+      if (msg.header.msg_type === 'stream') {
+        out += msg.content.text ?? '';
+      } else if (msg.header.msg_type === 'error') {
+        error = `${msg.content.ename}: ${msg.content.evalue}`;
+      }
+    };
+    await future.done;
+    return { out, error };
+  }, code);
+  expect(result.error, `kernel raised running: ${code}`).toBe('');
+  return result.out;
 }
