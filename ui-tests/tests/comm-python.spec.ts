@@ -182,3 +182,71 @@ test.describe('kernel restart', () => {
     expect(reloaded.reconnects).toBe(1);
   });
 });
+
+test('comm: a subshell console gets answers while a notebook cell is busy', async ({ page }) => {
+  test.setTimeout(120_000);
+  // The default name: the console finds its notebook's kernel by the session's path,
+  // which Galata's rename would leave behind.
+  const notebook = await page.notebook.createNew(undefined, { kernel: 'python3' });
+  expect(notebook).toMatch(/\.ipynb$/);
+  await runInCell0(page, 'import stxm_phasemap as spm, time, threading\nlab = await spm.connect()');
+  // Keep the notebook's kernel connection at hand to start the blocking cell later.
+  await page.evaluate(() => {
+    const w = window as unknown as {
+      nbKernel: unknown;
+      jupyterapp: {
+        shell: { currentWidget: { sessionContext: { session: { kernel: unknown } } } };
+      };
+    };
+    w.nbKernel = w.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+  });
+  // The console asks for its subshell (kernel info first) while the main shell is free.
+  await execute(page, 'notebook:create-subshell-console', { activate: false });
+  await expect
+    .poll(
+      () =>
+        page.evaluate(() => {
+          const panel = document.querySelector('.jp-CodeConsole');
+          return panel !== null && (window as unknown as { galata: unknown }).galata !== undefined;
+        }),
+      { timeout: 30_000 }
+    )
+    .toBe(true);
+  await page.activity.activateTab('Console 1');
+  await expect
+    .poll(
+      () =>
+        page.evaluate(() => {
+          const app = (
+            window as unknown as {
+              jupyterapp: {
+                shell: {
+                  currentWidget: {
+                    sessionContext: { session: { kernel: { subshellId: string | null } } | null };
+                  };
+                };
+              };
+            }
+          ).jupyterapp;
+          return app.shell.currentWidget.sessionContext.session?.kernel.subshellId ?? null;
+        }),
+      { timeout: 30_000 }
+    )
+    .not.toBeNull();
+  // A plain (blocking) cell keeps the main shell busy for 30 s.
+  await page.evaluate(() => {
+    (
+      window as unknown as { nbKernel: { requestExecute(c: { code: string }): unknown } }
+    ).nbKernel.requestExecute({ code: 't0 = time.time(); time.sleep(30)' });
+  });
+  await page.waitForTimeout(500);
+  const out = await executeInKernel(
+    page,
+    'print("start", round(time.time() - t0, 1), threading.current_thread().name)\n' +
+      's = await lab.simulate(0.4, shape=(20, 24))\nprint(s.data.shape, round(time.time() - t0, 1))'
+  );
+  console.log(`subshell console: ${JSON.stringify(out)}`);
+  expect(out).toMatch(/\(12, 20, 24\) /);
+  expect(out).not.toMatch(/MainThread/);
+  expect(Number(out.trim().split(' ').pop())).toBeLessThan(30); // the notebook cell still sleeps
+});

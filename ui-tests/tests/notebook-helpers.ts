@@ -97,6 +97,7 @@ export async function executeInKernel(page: IJupyterLabPageFixture, code: string
           shell: {
             currentWidget: {
               sessionContext: {
+                ready: Promise<void>;
                 session: {
                   kernel: {
                     requestExecute(c: { code: string }): {
@@ -111,7 +112,9 @@ export async function executeInKernel(page: IJupyterLabPageFixture, code: string
         };
       }
     ).jupyterapp;
-    const future = app.shell.currentWidget.sessionContext.session.kernel.requestExecute({ code });
+    const context = app.shell.currentWidget.sessionContext;
+    await context.ready;
+    const future = context.session.kernel.requestExecute({ code });
     let out = '';
     let error = '';
     future.onIOPub = (msg: Msg) => {
