@@ -363,4 +363,4 @@ class Connection:
 
     def __repr__(self) -> str:
         state = f"connected to extension {self.version}" if self.connected else "not connected"
-        return f"<stxm_phasemap.Connection {state}>"
+        return f"<stxm_phasemap.{type(self).__name__} {state}>"

@@ -138,8 +138,28 @@ def map_rgb(phase: np.ndarray, n_phases: int, grey: np.ndarray | None = None) ->
     return rgb
 
 
+_PNG_TEXT = str.maketrans(
+    {
+        **{chr(0x2080 + i): str(i) for i in range(10)},  # subscript digits
+        **{c: str(i) for i, c in enumerate("⁰¹²³⁴⁵⁶⁷⁸⁹")},
+        "µ": "u",
+        "μ": "u",
+        "×": "x",
+        "τ": "tau",
+        "–": "-",
+        "—": "-",
+        "−": "-",
+    }
+)
+
+
+def png_text(text: str) -> str:
+    """Text for the PNG: Pillow's built-in font covers ASCII only (Na₃ → Na3, µm → um)."""
+    return str(text).translate(_PNG_TEXT)
+
+
 def png_bytes(r: Any, max_side: int = 512) -> bytes:
-    """The final and initial phase maps side by side, with titles and a legend."""
+    """The final and initial phase maps side by side, with a title and a legend."""
     from PIL import Image, ImageDraw, ImageFont
 
     ny, nx = r.phase.shape
@@ -155,33 +175,36 @@ def png_bytes(r: Any, max_side: int = 512) -> bytes:
         Image.fromarray(a, "RGB").resize(size, Image.Resampling.NEAREST) for a in (final, initial)
     ]
     font = ImageFont.load_default(size=13)
-    pad, title_h, row_h = 12, 22, 20
-    legend_rows = n + 1
-    width = max(2 * size[0] + 3 * pad, 360)
-    height = pad + title_h + size[1] + pad + legend_rows * row_h + pad
+    pad, line_h, row_h = 12, 20, 20
+    name = str(r.path).rsplit("/", 1)[-1] or "phase map"
+    px = r.pixel_size.get("x")
+    title = f"{name}: {ny} x {nx} px" + (f", pixel {px:g} um" if _finite_or_none(px) else "")
+    method = (r.params or {}).get("method", "")
+    subtitle = (f"method {method}, " if method else "") + f"threshold {r.threshold:g}"
+    panel_titles = ("final phase map", "initial (argmax)")
+    fractions = np.asarray(r.fractions, dtype=np.float64)
+    legend = [
+        (phase_color(i), f"{name_}  {100 * fractions[i]:.1f} %" if i < len(fractions) else name_)
+        for i, name_ in enumerate(r.phase_names)
+    ] + [(AMBIGUOUS_COLOR, "ambiguous (initial map)")]
+    texts = [png_text(t) for t in (title, subtitle, *(label for _, label in legend))]
+    text_w = max(int(font.getlength(t)) for t in texts) + 22
+    width = max(2 * size[0] + 3 * pad, text_w + 2 * pad)
+    height = pad + 2 * line_h + line_h + size[1] + pad + len(legend) * row_h + pad
     img = Image.new("RGB", (width, height), "white")
     draw = ImageDraw.Draw(img)
-    titles = ("final phase map", f"initial (argmax), ambiguous in grey, τ = {r.threshold:g}")
-    for i, (panel, title) in enumerate(zip(panels, titles, strict=True)):
+    draw.text((pad, pad), png_text(title), fill="black", font=font)
+    draw.text((pad, pad + line_h), png_text(subtitle), fill="#444444", font=font)
+    top = pad + 3 * line_h
+    for i, (panel, label) in enumerate(zip(panels, panel_titles, strict=True)):
         x0 = pad + i * (size[0] + pad)
-        draw.text((x0, pad), title, fill="black", font=font)
-        img.paste(panel, (x0, pad + title_h))
-    y = pad + title_h + size[1] + pad
-    fractions = np.asarray(r.fractions, dtype=np.float64)
-    for i, name in enumerate(r.phase_names):
-        draw.rectangle((pad, y + 3, pad + 14, y + 17), fill=phase_color(i), outline="black")
-        frac = f"{100 * fractions[i]:.1f} %" if i < len(fractions) else ""
-        draw.text((pad + 22, y + 2), f"{name}  {frac}", fill="black", font=font)
+        draw.text((x0, top - line_h + 2), label, fill="black", font=font)
+        img.paste(panel, (x0, top))
+    y = top + size[1] + pad
+    for color, label in legend:
+        draw.rectangle((pad, y + 3, pad + 14, y + 17), fill=color, outline="black")
+        draw.text((pad + 22, y + 2), png_text(label), fill="black", font=font)
         y += row_h
-    draw.rectangle((pad, y + 3, pad + 14, y + 17), fill=AMBIGUOUS_COLOR, outline="black")
-    px = r.pixel_size.get("x")
-    px_text = f", pixel {px:g} µm" if _finite_or_none(px) else ""
-    draw.text(
-        (pad + 22, y + 2),
-        f"ambiguous   {str(r.path)[-40:]}: {ny} × {nx} px{px_text}",
-        fill="black",
-        font=font,
-    )
     out = io.BytesIO()
     img.save(out, format="PNG", optimize=True)
     return out.getvalue()

@@ -89,10 +89,16 @@ def test_png_shows_the_maps_in_the_shared_palette():
     for i in range(3):
         assert hex_to_rgb(PHASE_COLORS[i]) in colours
     assert hex_to_rgb(AMBIGUOUS_COLOR) in colours and hex_to_rgb(BACKGROUND_COLOR) in colours
-    # Final map: top-left is background, the centre the first phase (scale 4, offset 12+22).
-    scale = 240 // 60
-    assert tuple(px[34, 12]) == hex_to_rgb(BACKGROUND_COLOR)
-    assert tuple(px[34 + 20 * scale + 1, 12 + 30 * scale + 1]) == hex_to_rgb(PHASE_COLORS[0])
+    # Final map: top-left is background, the centre the first phase (scale 4, top 12 + 3 × 20).
+    scale, top = 240 // 60, 12 + 60
+    assert tuple(px[top, 12]) == hex_to_rgb(BACKGROUND_COLOR)
+    assert tuple(px[top + 20 * scale + 1, 12 + 30 * scale + 1]) == hex_to_rgb(PHASE_COLORS[0])
+
+
+def test_png_text_is_ascii_for_the_builtin_font():
+    from stxm_phasemap._display import png_text
+
+    assert png_text("Na₃V₂ 0.03 µm × τ") == "Na3V2 0.03 um x tau"
 
 
 def test_text_summary_lists_fractions_in_order():
