@@ -119,9 +119,7 @@ test('example notebook: runs, its numpy results check out, its HTML export shows
 
   // Saved and exported to HTML, the notebook shows the maps as PNG images.
   await page.notebook.save();
-  const response = await page.request.get(
-    `/api/contents/${where}${NAME}?content=1&type=notebook`
-  );
+  const response = await page.request.get(`/api/contents/${where}${NAME}?content=1&type=notebook`);
   expect(response.ok()).toBe(true);
   const notebook = (await response.json()).content as Record<string, unknown>;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stxm-example-'));
