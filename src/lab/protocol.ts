@@ -60,9 +60,6 @@ export type Incoming =
   | { type: 'cancel'; id: string }
   | { type: 'error'; id: string | null; error: { kind: string; message: string } };
 
-/** Kept for the skeleton's callers: a single-part request. */
-export type ReplyPart = WirePart;
-
 function invalid(message: string): never {
   throw new ProtocolError('invalid-request', message);
 }

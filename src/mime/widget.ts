@@ -74,12 +74,14 @@ export class PhaseMapView extends Widget implements IRenderMime.IRenderer {
   private build(p: MapPayload): void {
     const [ny, nx] = p.shape;
     const head = el('div', 'jp-STXMPhaseMapOutput-title');
-    head.appendChild(el('strong', '', p.title || 'phase map'));
+    const name = el('strong', '', p.title.split('/').pop() || 'phase map');
+    name.title = p.title;
+    head.appendChild(name);
     const detail = [
       `${p.fullShape[0]} × ${p.fullShape[1]} px`,
       p.method ? `method ${p.method}` : '',
       p.threshold !== null ? `τ = ${p.threshold}` : '',
-      p.pixelSize.x !== null ? `pixel ${p.pixelSize.x} µm` : '',
+      p.pixelSize.x !== null ? `pixel ${Number(p.pixelSize.x.toPrecision(4))} µm` : '',
       p.step > 1 ? `shown every ${p.step} px` : ''
     ].filter(Boolean);
     head.appendChild(el('span', '', `  ${detail.join(', ')}`));

@@ -4,8 +4,11 @@
  * the interactive output renderer (safe with hostile payloads), and the data
  * surviving a kernel restart and a page reload.
  */
+import * as path from 'path';
+
 import { expect, test } from '@jupyterlab/galata';
 
+import { DOCS_IMAGES } from './helpers';
 import { execute, executeInKernel, lastJson, runInCell0, uploadHelper } from './notebook-helpers';
 
 test.describe.configure({ mode: 'serial' });
@@ -75,6 +78,7 @@ test('comm: the output renderer draws a result and never runs markup from a note
   const box = (await view.locator('canvas').boundingBox())!;
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
   await expect(view.locator('.jp-STXMPhaseMapOutput-readout')).toContainText(/Na3|Na1/);
+  await view.screenshot({ path: path.join(DOCS_IMAGES, 'notebook-output.png') });
 
   // A hostile payload: markup in the title and phase names is shown as text.
   await page.notebook.setCell(
