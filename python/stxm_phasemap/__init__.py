@@ -66,11 +66,12 @@ __all__ = [
     "current",
     "gather",
     "get_stack",
-    "open",
     "open_arrays",
     "simulate",
     "workbenches",
 ]
+
+# `open` is not in __all__: `from stxm_phasemap import *` must not shadow the builtin.
 
 _default: Lab | None = None
 

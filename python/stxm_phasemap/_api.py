@@ -55,6 +55,16 @@ class Lab(Connection):
             )
         return rel.replace(os.sep, "/")
 
+    def _workbench_path(self, path: str | os.PathLike[str]) -> str:
+        """A workbench's server path from a local path (if it exists here) or a server path."""
+        text = os.fspath(path)
+        if os.path.exists(text):
+            try:
+                return self.server_path(text)
+            except ValueError:
+                pass
+        return text.replace(os.sep, "/").lstrip("/")
+
     def local_path(self, server_path: str) -> str | None:
         """A server path as a local path (None when the server's root is unknown)."""
         root = self.hello.server_root if self.hello else None
@@ -77,7 +87,7 @@ class Lab(Connection):
     # The skeleton's name, kept.
     list_workbenches = workbenches
 
-    def info(self, path: str | None = None) -> Pending[dict[str, Any]]:
+    def info(self, path: str | os.PathLike[str] | None = None) -> Pending[dict[str, Any]]:
         """The description of an open stack (default: the most recently active one)."""
 
         async def work() -> dict[str, Any]:
@@ -85,7 +95,7 @@ class Lab(Connection):
             chosen = (
                 [w for w in wbs if w.get("current")]
                 if path is None
-                else [w for w in wbs if w.get("path") == path.lstrip("/")]
+                else [w for w in wbs if w.get("path") == self._workbench_path(path)]
             )
             if not chosen or not isinstance(chosen[0].get("info"), dict):
                 from ._errors import WorkbenchNotFoundError
@@ -98,11 +108,12 @@ class Lab(Connection):
 
         return Pending("stack info", work())
 
-    def get_stack(self, path: str | None = None) -> Pending[Stack]:
-        """The stack of a workbench (server path; default: the most recently active one)."""
+    def get_stack(self, path: str | os.PathLike[str] | None = None) -> Pending[Stack]:
+        """The stack of a workbench (its file, local or server path; default: the current one)."""
 
         async def work() -> Stack:
-            params = {"path": path} if path is not None else {}
+            await self.ensure_open()
+            params = {"path": self._workbench_path(path)} if path is not None else {}
             reply = await self.request("get_stack", params, timeout=600)
             return stack_from_reply(reply.result, reply.arrays)
 

@@ -551,3 +551,26 @@ def test_kernel_restart_means_a_new_connection():
     lab2 = spm.connect()
     assert lab1 is not lab2 and spm._default is lab2
     assert "not connected" in repr(lab2)
+
+
+def test_get_stack_takes_a_local_or_a_server_path(in_tmp):
+    (in_tmp / "sub").mkdir()
+    (in_tmp / "sub" / "s.h5").write_bytes(b"x")
+    cube = np.ones((1, 2, 2), np.float32)
+    arrays = {"data": cube, "energies": np.array([1.0]), "x": np.arange(2.0), "y": np.arange(2.0)}
+    ext = FakeExtension(
+        lambda m, p, a, e: ({"path": p["path"]}, arrays), hello_msg=hello(serverRoot=str(in_tmp))
+    )
+
+    async def main():
+        lab = Lab(ext)
+        os.chdir(in_tmp / "sub")
+        await lab.get_stack("s.h5")  # local: the file is here
+        await lab.get_stack("sub/s.h5")  # server path: no such local file
+        await lab.get_stack("/sub/s.h5")
+
+    run(main())
+    assert [r[1]["path"] for r in ext.requests] == ["sub/s.h5"] * 3
+    import stxm_phasemap as spm
+
+    assert "open" not in spm.__all__ and callable(spm.open)

@@ -35,7 +35,10 @@ test('comm: a 100 MB cube goes to a workbench and comes back exactly', async ({
   await expect(page.locator('.jp-STXMView[data-status="ready"]')).toHaveCount(1);
 });
 
-test('comm: malformed requests get error replies naming the problem', async ({ page, tmpPath }) => {
+test('comm: malformed requests get error replies; a plain cell reads its answer in the next', async ({
+  page,
+  tmpPath
+}) => {
   await uploadHelper(page, tmpPath, 'comm_check.py');
   expect(await page.notebook.createNew('bad.ipynb', { kernel: 'python3' })).toBe('bad.ipynb');
   await runInCell0(
@@ -49,6 +52,11 @@ test('comm: malformed requests get error replies naming the problem', async ({ p
   expect(out.nbytes).toMatch(/^invalid-request: chunk of "data" says 8 bytes, buffer has 4/);
   // The connection still works after all that.
   expect(await runInCell0(page, 'print(len(await lab.workbenches()))')).toMatch(/^\d+/);
+  // A plain cell cannot await: the answer is handled after the cell, read in the next one.
+  expect(
+    await runInCell0(page, 'job = lab.simulate(0.5, shape=(20, 24))\nprint(job.done())')
+  ).toContain('False');
+  expect(await runInCell0(page, 'print(job.result().data.shape)')).toContain('(12, 20, 24)');
 });
 
 test('comm: the output renderer draws a result and never runs markup from a notebook', async ({
