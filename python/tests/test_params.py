@@ -54,3 +54,11 @@ def test_camel_to_snake():
     assert camel_to_snake("falseAssignment") == "false_assignment"
     assert camel_to_snake("energyShiftEv") == "energy_shift_ev"
     assert camel_to_snake("phase") == "phase"
+
+
+def test_optional_parameters_without_default_are_known():
+    defaults = {
+        **FALLBACK_DEFAULTS,
+        "gmvae": {**FALLBACK_DEFAULTS["gmvae"], "neighbourWeight": None},
+    }
+    assert build_params(defaults, neighbour_weight=0.5) == {"gmvae": {"neighbourWeight": 0.5}}

@@ -9,7 +9,7 @@
 import type { ISessionContext } from '@jupyterlab/apputils';
 import type { Kernel, KernelMessage } from '@jupyterlab/services';
 
-import { DEFAULT_PARAMS, oneLine, type ProgressEvent } from '../core/index.js';
+import { oneLine, type ProgressEvent } from '../core/index.js';
 import type { MethodReply, MethodRequest, MethodContext } from './comm-methods.js';
 import {
   COMM_TARGET,
@@ -25,6 +25,7 @@ import {
   type RequestPart
 } from './protocol.js';
 import { PartAssembler, ProtocolError, type JSONObject, type WirePart } from './protocol-arrays.js';
+import { paramsTemplate } from './protocol-params.js';
 import { jsonSafe } from './protocol-result.js';
 
 /** What answers the requests (CommMethods in the app, a stand-in in unit tests). */
@@ -107,7 +108,7 @@ export class CommBridge {
       hello({
         version: this.options.version,
         serverRoot: this.options.serverRoot,
-        params: jsonSafe(DEFAULT_PARAMS) as JSONObject
+        params: paramsTemplate()
       })
     );
   }

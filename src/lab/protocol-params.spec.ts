@@ -6,6 +6,7 @@ import {
   parsePipelineParams,
   parseReferences,
   parseSimulate,
+  paramsTemplate,
   serverPath
 } from './protocol-params.js';
 
@@ -114,6 +115,17 @@ describe('parsePipelineParams', () => {
     };
     expect(parsePipelineParams(p)).toEqual(p);
     expect(parsePipelineParams(undefined)).toEqual({});
+  });
+
+  it('accepts the optional parameters that have no default, and lists them for the kernel', () => {
+    expect(parsePipelineParams({ gmvae: { neighbourWeight: 0.5 } })).toEqual({
+      gmvae: { neighbourWeight: 0.5 }
+    });
+    expect(() => parsePipelineParams({ gmvae: { neighbourWeight: 'x' } })).toThrow(/finite number/);
+    const template = paramsTemplate() as { gmvae: Record<string, unknown>; threshold: number };
+    expect(template.gmvae.neighbourWeight ?? null).toBeNull();
+    expect('neighbourWeight' in template.gmvae).toBe(true);
+    expect(template.threshold).toBe(0.005);
   });
 
   it.each([

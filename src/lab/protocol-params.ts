@@ -230,6 +230,28 @@ export function parseSimulate(params: JSONObject): SimulateParams {
 
 type Shape = 'number' | 'boolean' | 'string' | 'object';
 
+/**
+ * Optional parameters that have no default value (unset = the engine decides),
+ * by group, with their type. Keep in step with `PipelineParams`.
+ */
+export const OPTIONAL_PARAMS: Record<string, Record<string, Exclude<Shape, 'object'>>> = {
+  gmvae: { neighbourWeight: 'number' }
+};
+
+/** The defaults, with the optional parameters as null: what the hello tells the kernel. */
+export function paramsTemplate(): JSONObject {
+  const out = JSON.parse(JSON.stringify(DEFAULT_PARAMS)) as JSONObject;
+  for (const [group, keys] of Object.entries(OPTIONAL_PARAMS)) {
+    const target = out[group] as JSONObject;
+    for (const key of Object.keys(keys)) {
+      if (!(key in target)) {
+        target[key] = null;
+      }
+    }
+  }
+  return out;
+}
+
 function kindOf(v: unknown): Shape {
   return isPlainObject(v) ? 'object' : (typeof v as Shape);
 }
@@ -258,8 +280,16 @@ export function parsePipelineParams(value: unknown): DeepPartial<PipelineParams>
       const obj = v as Record<string, unknown>;
       const tmpl = template as Record<string, unknown>;
       const isGroup = where === 'params.preprocess' || where === 'params.gmvae';
+      const group = where.slice('params.'.length);
       for (const [k, sub] of Object.entries(obj)) {
-        if (isGroup) {
+        const optional = isGroup && !(k in tmpl) ? OPTIONAL_PARAMS[group]?.[k] : undefined;
+        if (optional) {
+          if (typeof sub !== optional || (typeof sub === 'number' && !Number.isFinite(sub))) {
+            invalid(
+              `"${where}.${k}" must be a ${optional === 'number' ? 'finite number' : optional}`
+            );
+          }
+        } else if (isGroup) {
           if (!(k in tmpl)) {
             invalid(`unknown parameter "${where}.${k}"; known: ${Object.keys(tmpl).join(', ')}`);
           }
