@@ -68,6 +68,15 @@ export class AnalysisWorkerClient {
     throw new Error(res.ok ? 'worker answered with no file' : res.message);
   }
 
+  /** Write `stack` (copied, not transferred) as NXstxm file bytes. */
+  async writeStack(stack: Stack): Promise<ArrayBuffer> {
+    const res = await this.request({ kind: 'write-stack', stack }, []);
+    if (res.ok && res.kind === 'file') {
+      return res.bytes;
+    }
+    throw new Error(res.ok ? 'worker answered with no file' : res.message);
+  }
+
   /**
    * Pre-process a copy of `stack` (I0, optical density, alignment, mask) in
    * the worker, for the workbench's OD view and pre-processing read-outs.

@@ -21,8 +21,9 @@ export interface DemoOptions {
   /** Incident counts per pixel at full ring current. */
   i0?: number;
   /**
-   * Where the Na3 core meets the Na1 shell, as a fraction of the particle's
-   * radius (default 0.6): a smaller value is a more charged (oxidised) particle.
+   * Radius of the core–shell front as a fraction of the particle's radius
+   * (default 0.6): 0 = all Na1 (charged), 1 = all Na3. The Na1 share of the
+   * particle is about 1 − front².
    */
   front?: number;
 }
@@ -62,7 +63,7 @@ export function simulateDemo(options: DemoOptions = {}): { stack: Stack; truth: 
       }
       const i = y * nx + x;
       thickness[i] = 0.1 + 0.4 * Math.sqrt(1 - r * r); // µm, a rounded particle
-      // core–shell front at r = front (default 0.6), 2 px wide mixed band
+      // core–shell front at r = front, 2 px wide mixed band
       const pxFromFront = (r - front) * Math.min(rx, ry);
       mix[i] = Math.min(1, Math.max(0, 0.5 + pxFromFront / 2));
       phase[i] = mix[i] < 0.5 ? 0 : 1;
