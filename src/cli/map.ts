@@ -68,6 +68,12 @@ export async function mapCommand(args: string[], io: CommandIO): Promise<number>
   const references = parseOrExplain(values.refs);
   const stack = readStack(await nodeH5Runtime(), resolve(file), file);
   configureNodeWasm();
+  if (stack.energies.length < 6 && values.quiet !== true) {
+    io.err(
+      `note: ${file} has ${stack.energies.length} energies; correlations from so few points separate only ` +
+        'phases that differ strongly there (stxm-phasemap plan suggests energies for the next acquisition)'
+    );
+  }
 
   const report = progressReporter(io, values.quiet === true);
   const t0 = performance.now();
@@ -151,7 +157,7 @@ function mapParams(values: {
     gmvae.maxTrainPixels = maxTrain;
   }
   if (values.backend !== undefined) {
-    gmvae.backend = values.backend as 'wasm' | 'cpu';
+    gmvae.backend = values.backend;
   }
   return {
     ...(threshold !== undefined ? { threshold } : {}),
@@ -198,13 +204,14 @@ function stripPrefix(message: string, file: string): string {
 
 function progressReporter(io: CommandIO, quiet: boolean): (e: ProgressEvent) => void {
   let lastEpochLine = -Infinity;
+  const started = new Map<string, number>();
   return e => {
     if (quiet) {
       return;
     }
     if (e.stage === 'train' && e.epoch !== undefined) {
       const now = performance.now();
-      // one line per epoch at most every 2 s, and the first
+      // the first epoch, then at most one line every 2 s
       if (e.epoch === 0 || now - lastEpochLine > 2000) {
         lastEpochLine = now;
         io.err(`[train] ${e.message ?? `epoch ${e.epoch + 1}`}`);
@@ -214,7 +221,12 @@ function progressReporter(io: CommandIO, quiet: boolean): (e: ProgressEvent) => 
     if (e.message) {
       io.err(`[${e.stage}] ${e.message}`);
     } else if (e.fraction === 0) {
-      io.err(`[${e.stage}] …`);
+      started.set(e.stage, performance.now());
+    } else if (e.fraction === 1) {
+      const t0 = started.get(e.stage);
+      io.err(
+        `[${e.stage}] done${t0 === undefined ? '' : ` in ${Math.round(performance.now() - t0)} ms`}`
+      );
     }
   };
 }

@@ -10,7 +10,7 @@ import { ReferenceSetError, StackReadError, parseReferenceCsv } from '../core/in
 import { planEnergies } from '../core/analysis/planner.js';
 import { UsageError, type CommandIO } from './io.js';
 
-export async function planCommand(args: string[], io: CommandIO): Promise<number> {
+export function planCommand(args: string[], io: CommandIO): Promise<number> {
   let values: {
     refs?: string;
     n?: string;
@@ -95,5 +95,5 @@ export async function planCommand(args: string[], io: CommandIO): Promise<number
       ].join('\n')
     );
   }
-  return 0;
+  return Promise.resolve(0);
 }

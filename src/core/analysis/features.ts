@@ -36,7 +36,11 @@ export function maskedPixels(mask: Uint8Array): Int32Array {
  * Per-pixel standardised spectra of `pixels` from an (E, y, x) cube;
  * a flat spectrum becomes zeros.
  */
-export function standardisedSpectra(cube: Float32Array, ne: number, pixels: Int32Array): Float32Array {
+export function standardisedSpectra(
+  cube: Float32Array,
+  ne: number,
+  pixels: Int32Array
+): Float32Array {
   const npx = cube.length / ne;
   const out = new Float32Array(pixels.length * ne);
   for (let k = 0; k < pixels.length; k++) {

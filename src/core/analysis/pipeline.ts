@@ -63,11 +63,15 @@ export async function runPipeline(
     return out;
   };
 
+  // references that do not cover the stack fail before any work is done
+  let refs = resampleReferences(references, input.energies, params.preprocess.energyShiftEv);
   const prepared = await timed('prepare', () => prepareStack(input, params.preprocess));
   const stack = prepared.stack;
   const [ne, ny, nx] = stackShape(stack);
   const npx = ny * nx;
-  const refs = resampleReferences(references, stack.energies, params.preprocess.energyShiftEv);
+  if (stack.energies !== input.energies) {
+    refs = resampleReferences(references, stack.energies, params.preprocess.energyShiftEv);
+  }
   const nRefs = refs.names.length;
 
   const maps = await timed('pcc', () =>
@@ -125,7 +129,16 @@ export async function runPipeline(
       });
       return { ...out, latent: latent.latent, latentDim: latent.latentDim };
     }
-    return baseline(params, stack.data, ne, refs.values, nRefs, mask, maps.initialPhase, maps.margin);
+    return baseline(
+      params,
+      stack.data,
+      ne,
+      refs.values,
+      nRefs,
+      mask,
+      maps.initialPhase,
+      maps.margin
+    );
   });
   provenance.push({
     step: 'resolution',

@@ -5,7 +5,8 @@
  * written to be fast: compact arrays, no allocation per pixel.
  *
  * 1. Each phase's latent distribution from its unambiguous pixels (mean,
- *    shrunk covariance; gaussians.ts).
+ *    shrunk covariance; gaussians.ts), re-estimated once without the pixels
+ *    outside its 99.9 % ellipsoid.
  * 2. Squared Mahalanobis distance D²ₙ of every particle pixel to every phase;
  *    latent posterior ∝ exp(−½D²ₙ) (equal priors).
  * 3. Ambiguous pixels: the phase of least D² (the paper's rule); with
@@ -22,7 +23,12 @@
  *    not a transition).
  */
 import type { LatentGaussian } from '../model/result.js';
-import { chiSquareQuantile, estimateGaussians, prepareGaussian } from './gaussians.js';
+import {
+  chiSquareQuantile,
+  estimateGaussians,
+  mahalanobis2,
+  prepareGaussian
+} from './gaussians.js';
 
 export interface ResolveInput {
   /** (y, x, L), NaN outside the particle. */
@@ -69,7 +75,7 @@ export function resolveInLatentSpace(input: ResolveInput): ResolveOutput {
       labels[p] = initialPhase[p];
     }
   }
-  const gaussians = estimateGaussians(latent, dim, labels, n);
+  const gaussians = robustGaussians(latent, dim, labels, n);
   const prepared = gaussians.map(g => prepareGaussian(g, dim));
   const usable = prepared.map(g => g.usable);
   const anyUsable = usable.some(u => u);
@@ -189,6 +195,17 @@ export function resolveInLatentSpace(input: ResolveInput): ResolveOutput {
     } else {
       confidence[p] = softPosterior(d2, null, 0, n, own);
     }
+    const dBest = d2[best];
+    if (
+      second >= 0 &&
+      usable[second] &&
+      dBest > q90 &&
+      between(latent, p * dim, dim, means, inv, best, second, q99, diff)
+    ) {
+      transition[p] = 1;
+      counts.transition++;
+      continue; // between two phases: neither a false assignment nor far from all
+    }
     if (
       !isAmb &&
       best !== init &&
@@ -197,14 +214,6 @@ export function resolveInLatentSpace(input: ResolveInput): ResolveOutput {
     ) {
       falseAssignment[p] = 1;
       counts.falseAssignment++;
-    }
-    const dBest = d2[best];
-    if (second >= 0 && usable[second] && dBest > q90) {
-      if (between(latent, p * dim, dim, means, inv, best, second, q99, diff)) {
-        transition[p] = 1;
-        counts.transition++;
-        continue;
-      }
     }
     if (dBest > q999) {
       unassigned[p] = 1;
@@ -215,6 +224,32 @@ export function resolveInLatentSpace(input: ResolveInput): ResolveOutput {
     counts.changed += phase[p] !== initialPhase[p] ? 1 : 0;
   }
   return { phase, confidence, transition, falseAssignment, unassigned, gaussians, counts };
+}
+
+/**
+ * Phase Gaussians from the labelled pixels, then once more without the
+ * pixels outside their own phase's 99.9 % ellipsoid: a few unambiguous but
+ * wrong labels (false assignments, specks of another phase) would otherwise
+ * inflate a covariance and pull ambiguous pixels towards it.
+ */
+function robustGaussians(
+  latent: Float32Array,
+  dim: number,
+  labels: Int16Array,
+  n: number
+): LatentGaussian[] {
+  const first = estimateGaussians(latent, dim, labels, n);
+  const prepared = first.map(g => prepareGaussian(g, dim));
+  const limit = chiSquareQuantile(dim, 0.999);
+  let trimmed = 0;
+  for (let p = 0; p < labels.length; p++) {
+    const g = labels[p];
+    if (g >= 0 && prepared[g].usable && mahalanobis2(prepared[g], latent, p * dim, dim) > limit) {
+      labels[p] = -1;
+      trimmed++;
+    }
+  }
+  return trimmed > 0 ? estimateGaussians(latent, dim, labels, n) : first;
 }
 
 function argmin(values: Float64Array, offset: number, n: number): number {

@@ -1,6 +1,9 @@
 /** Phase fractions and pixel counts of a final map. */
 
-export function phaseFractions(phase: Int16Array, phases: number): { fractions: Float64Array; particle: number } {
+export function phaseFractions(
+  phase: Int16Array,
+  phases: number
+): { fractions: Float64Array; particle: number } {
   const counts = new Float64Array(phases);
   let particle = 0;
   for (let p = 0; p < phase.length; p++) {

@@ -56,7 +56,9 @@ export function applyThreshold(result: PhaseMapResult, threshold: number): Phase
     threshold,
     ambiguous,
     confidence:
-      result.params.method === 'pcc' ? marginConfidence(result.margin, threshold) : result.confidence,
+      result.params.method === 'pcc'
+        ? marginConfidence(result.margin, threshold)
+        : result.confidence,
     counts: { ...result.counts, ambiguous: nAmbiguous },
     params
   };

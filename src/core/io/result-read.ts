@@ -13,6 +13,7 @@ import type {
 } from '../model/result.js';
 import { StackReadError } from './errors.js';
 import { child, isDataset, isGroup, openHdf5, stringAttr, toFloat64 } from './h5.js';
+import { repairString } from './text.js';
 
 export function readResult(
   runtime: H5RuntimeLike,
@@ -47,7 +48,9 @@ export function readResult(
     const i16 = (name: string): Int16Array => Int16Array.from(toFloat64(ds(name).value) ?? []);
     const f64 = (name: string): Float64Array => toFloat64(ds(name).value) ?? new Float64Array(0);
     const names = ds('phase_names').value;
-    const phaseNames = Array.isArray(names) ? names.map(String) : [String(names)];
+    const phaseNames = (Array.isArray(names) ? names : [names]).map(v =>
+      typeof v === 'string' ? repairString(v) : ''
+    );
     const n = phaseNames.length;
     const latentDim = Number(attrNumber(data, 'latent_dim'));
     const means = f64('phase_mean');
@@ -70,7 +73,8 @@ export function readResult(
         return null;
       }
       const v = d.value;
-      return Array.isArray(v) ? String(v[0]) : typeof v === 'string' ? v : null;
+      const first: unknown = Array.isArray(v) ? v[0] : v;
+      return typeof first === 'string' ? repairString(first) : null;
     };
     const provenance = JSON.parse(text(phasemap, 'provenance') ?? '[]') as ProvenanceStep[];
     const timings = JSON.parse(text(phasemap, 'timings_ms') ?? '{}') as PhaseMapResult['timings'];

@@ -92,7 +92,8 @@ function paint(layout: PhaseLayout, el: Ellipse, options: MorphologyOptions, tMa
     for (let x = 0; x < nx; x++) {
       const { r } = ellipseCoords(el, y, x);
       if (r < 1) {
-        layout.thickness[y * nx + x] = thicknessUm[0] + (tMax - thicknessUm[0]) * Math.sqrt(1 - r * r);
+        layout.thickness[y * nx + x] =
+          thicknessUm[0] + (tMax - thicknessUm[0]) * Math.sqrt(1 - r * r);
       }
     }
   }
@@ -163,7 +164,10 @@ function grains(
     seeds.push({
       y: el.cy + rr * el.ry * Math.sin(a),
       x: el.cx + rr * el.rx * Math.cos(a),
-      phase: seeds.length < phaseOf.length ? phaseOf[seeds.length] : available[randomInt(rng, available.length)]
+      phase:
+        seeds.length < phaseOf.length
+          ? phaseOf[seeds.length]
+          : available[randomInt(rng, available.length)]
     });
   }
   for (let y = 0; y < ny; y++) {
@@ -221,7 +225,8 @@ function particles(layout: PhaseLayout, rng: Rng, options: MorphologyOptions): v
       angle: uniformIn(rng, 0, Math.PI)
     };
     const clear = placed.every(
-      q => Math.hypot(q.cy - el.cy, q.cx - el.cx) > Math.max(q.rx, q.ry) + Math.max(el.rx, el.ry) + 3
+      q =>
+        Math.hypot(q.cy - el.cy, q.cx - el.cx) > Math.max(q.rx, q.ry) + Math.max(el.rx, el.ry) + 3
     );
     if (clear) {
       placed.push(el);

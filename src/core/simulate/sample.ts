@@ -107,11 +107,17 @@ export function simulateSample(partial: Partial<SampleConfig> = {}): SimulatedSa
     thicknessUm: config.thicknessUm
   });
   const fractions = new Float32Array(nAll * npx);
-  inSample.forEach((m, i) => fractions.set(layout.fractions.subarray(i * npx, (i + 1) * npx), m * npx));
+  inSample.forEach((m, i) =>
+    fractions.set(layout.fractions.subarray(i * npx, (i + 1) * npx), m * npx)
+  );
 
   // the sample's own spectra: the references, distorted
-  const distortions = material.phases.map(() => randomDistortion(rng, config.mismatch, material.range));
-  const own = material.phases.map((ph, n) => distort(e => ph.absorption(e), distortions[n], material.range));
+  const distortions = material.phases.map(() =>
+    randomDistortion(rng, config.mismatch, material.range)
+  );
+  const own = material.phases.map((ph, n) =>
+    distort(e => ph.absorption(e), distortions[n], material.range)
+  );
 
   // OD field per frame at the photon energies (label + calibration offset)
   const mu = new Float64Array(nAll * ne);

@@ -159,7 +159,13 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'nvpf-missing-phase',
     description: 'NVPF grains with all 5 phases, references without Na1-y, 12 energies, I0 2000',
-    config: { material: 'nvpf', morphology: 'grains', i0: 2000, referencePhases: [0, 1, 2, 3], seed: 23 },
+    config: {
+      material: 'nvpf',
+      morphology: 'grains',
+      i0: 2000,
+      referencePhases: [0, 1, 2, 3],
+      seed: 23
+    },
     energies: 'hand:12'
   },
   {

@@ -137,7 +137,12 @@ export function nnlsGram(g: Float64Array, b: Float64Array, n: number): Float64Ar
   return x;
 }
 
-function solvePassive(g: Float64Array, b: Float64Array, n: number, passive: Uint8Array): Float64Array {
+function solvePassive(
+  g: Float64Array,
+  b: Float64Array,
+  n: number,
+  passive: Uint8Array
+): Float64Array {
   const idx: number[] = [];
   for (let i = 0; i < n; i++) {
     if (passive[i]) {

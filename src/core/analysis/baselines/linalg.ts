@@ -43,7 +43,10 @@ export function choleskySolve(a: Float64Array, b: Float64Array, n: number): Floa
  * Returns eigenvalues in descending order and eigenvectors as columns
  * (n × n row-major), each with its largest component positive (deterministic sign).
  */
-export function symmetricEigen(m: Float64Array, n: number): { values: Float64Array; vectors: Float64Array } {
+export function symmetricEigen(
+  m: Float64Array,
+  n: number
+): { values: Float64Array; vectors: Float64Array } {
   const a = Float64Array.from(m);
   const v = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {

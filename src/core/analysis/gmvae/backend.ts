@@ -24,7 +24,9 @@ let wasmFailure: string | null = null;
  * Where the wasm binaries are: a folder URL/path ending in `/`, or one URL
  * per file name. Call before the first run.
  */
-export function configureWasm(prefixOrFiles: string | Partial<Record<(typeof WASM_FILES)[number], string>>): void {
+export function configureWasm(
+  prefixOrFiles: string | Partial<Record<(typeof WASM_FILES)[number], string>>
+): void {
   setWasmPaths(prefixOrFiles);
   wasmConfigured = true;
 }
@@ -41,7 +43,9 @@ export function isWasmConfigured(): boolean {
  * a single thread keeps results bit-identical from run to run.
  * @returns the backend in use and, on fallback, why.
  */
-export async function useBackend(wanted: BackendName): Promise<{ backend: BackendName; note: string | null }> {
+export async function useBackend(
+  wanted: BackendName
+): Promise<{ backend: BackendName; note: string | null }> {
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   tf.env().set('PROD', true); // no console chatter (e.g. the cpu backend's tfjs-node advert)
   if (wanted === 'wasm' && wasmFailure === null) {
@@ -64,6 +68,7 @@ export async function useBackend(wanted: BackendName): Promise<{ backend: Backen
   }
   return {
     backend: 'cpu',
-    note: wanted === 'wasm' ? `wasm backend unavailable (${wasmFailure ?? 'unknown'}): used cpu` : null
+    note:
+      wanted === 'wasm' ? `wasm backend unavailable (${wasmFailure ?? 'unknown'}): used cpu` : null
   };
 }

@@ -155,9 +155,13 @@ export function loss(w: Weights, x: tf.Tensor2D, eps: tf.Tensor2D, shape: GmvaeS
 }
 
 /** Latent means E_q(y|x)[µ(x, y)], (B, L), and q(y|x), (B, K). */
-export function latentMeans(w: Weights, x: tf.Tensor2D, shape: GmvaeShape): { z: tf.Tensor2D; qy: tf.Tensor2D } {
+export function latentMeans(
+  w: Weights,
+  x: tf.Tensor2D,
+  shape: GmvaeShape
+): { z: tf.Tensor2D; qy: tf.Tensor2D } {
   const { logQy, mu } = encode(w, x, shape);
   const qy = tf.exp(logQy);
   const z = tf.sum(tf.mul(mu, tf.expandDims(qy, 2)), 1);
-  return { z: z as tf.Tensor2D, qy: qy as tf.Tensor2D };
+  return { z: z as tf.Tensor2D, qy: qy };
 }

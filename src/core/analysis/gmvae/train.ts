@@ -59,12 +59,18 @@ export async function trainGmvae(
     throw new RangeError(`the latent model needs at least 2 particle pixels, got ${count}`);
   }
   const splitRng = new Rng(options.seed ^ 0x5eed0001);
-  const order = shuffleInPlace(splitRng, Int32Array.from({ length: count }, (_, i) => i));
+  const order = shuffleInPlace(
+    splitRng,
+    Int32Array.from({ length: count }, (_, i) => i)
+  );
   const used = options.maxSamples > 0 ? Math.min(count, options.maxSamples) : count;
   const nVal = used >= 20 ? Math.max(1, Math.round(used * (options.validationFraction ?? 0.1))) : 0;
   const valIdx = order.subarray(0, nVal);
   // tiny sets: validate on the training samples themselves
-  const trainIdx = nVal > 0 ? Int32Array.from(order.subarray(nVal, used)) : Int32Array.from(order.subarray(0, used));
+  const trainIdx =
+    nVal > 0
+      ? Int32Array.from(order.subarray(nVal, used))
+      : Int32Array.from(order.subarray(0, used));
   const valRows = nVal > 0 ? valIdx : trainIdx;
 
   const initRng = new Rng(options.seed ^ 0x5eed0002);
@@ -81,7 +87,7 @@ export async function trainGmvae(
     return out;
   };
   const valX = tf.tensor2d(rows(valRows, 0, valRows.length), [valRows.length, dim]);
-  const valEps = tf.zeros([valRows.length * shape.components, shape.latentDim]) as tf.Tensor2D;
+  const valEps = tf.zeros<tf.Rank.R2>([valRows.length * shape.components, shape.latentDim]);
 
   const trainingLoss: number[] = [];
   const validationLoss: number[] = [];
@@ -122,7 +128,9 @@ export async function trainGmvae(
       validationLoss.push(valLoss);
       options.onEpoch?.(epoch, trainLoss, valLoss);
       if (!Number.isFinite(trainLoss) || !Number.isFinite(valLoss)) {
-        throw new Error(`training diverged at epoch ${epoch + 1} (loss ${trainLoss}); try a smaller learning rate`);
+        throw new Error(
+          `training diverged at epoch ${epoch + 1} (loss ${trainLoss}); try a smaller learning rate`
+        );
       }
       if (valLoss < best) {
         best = valLoss;
@@ -185,8 +193,8 @@ export function encodeAll(
       tf.tidy(() => {
         const x = tf.tensor2d(features.subarray(start * dim, end * dim), [end - start, dim]);
         const out = latentMeans(w as Weights, x, shape);
-        latent.set(out.z.dataSync() as Float32Array, start * shape.latentDim);
-        qy.set(out.qy.dataSync() as Float32Array, start * shape.components);
+        latent.set(out.z.dataSync(), start * shape.latentDim);
+        qy.set(out.qy.dataSync(), start * shape.components);
       });
     }
   } finally {
