@@ -123,6 +123,15 @@ test:
 	if [ -n "$$failed" ]; then echo "FAILED:$$failed" >&2; exit 1; fi; \
 	echo "make test: all stages passed"
 
+# ------------------------------------------------------------------------ benchmarks
+
+# Accuracy of the phase maps on the simulator's stacks (PCC, PCC + GMVAE, baselines)
+# against ground truth: tables into docs/benchmarks.md, raw numbers into bench/results/.
+.PHONY: bench-accuracy
+bench-accuracy: $(NODE_STAMP)
+	$(NPM) run build:lib
+	node bench/accuracy.mjs
+
 # ----------------------------------------------------------------------------- demo
 
 demo-data: $(DEMO_STACK)

@@ -5,7 +5,16 @@
  */
 import type { LatentGaussian } from '../model/result.js';
 
-/** Shrinkage towards a scaled identity: Σ' = (1 − α)Σ + α·tr(Σ)/L·I (+ a tiny ridge). */
+/**
+ * Regularisation of each phase's covariance:
+ * Σ' = (1 − α)·[(1 − γ)·Σ_phase + γ·Σ_pooled] + α·tr(…)/L·I (+ a tiny ridge),
+ * γ towards the pooled within-phase covariance, α towards a scaled identity.
+ * Pooling matters: a phase estimated from noisy rim pixels gets a broad
+ * covariance and, with unpooled covariances, would draw in every mixed
+ * pixel at a front (Mahalanobis favours the broader class). Chosen on the
+ * tuning stacks (docs/benchmarks.md).
+ */
+export const COVARIANCE_POOLING = 0.5;
 export const COVARIANCE_SHRINKAGE = 0.1;
 
 /** A Gaussian ready for distances: L⁻¹ of its Cholesky factor (lower, row-major). */
@@ -18,16 +27,18 @@ export interface PreparedGaussian {
 
 /**
  * Means and covariances of the latent positions of pixels grouped by label
- * (`label[p]` in 0..n−1 for pixels that count, −1 otherwise). A group with
- * fewer than L + 1 pixels borrows the pooled within-group covariance; a group
- * with no pixel is returned with `count` 0 (no phase can be assigned to it).
+ * (`label[p]` in 0..n−1 for pixels that count, −1 otherwise), regularised as
+ * above. A group with fewer than L + 1 pixels takes the pooled within-group
+ * covariance; a group with no pixel is returned with `count` 0 (no phase can
+ * be assigned to it).
  */
 export function estimateGaussians(
   latent: Float32Array,
   dim: number,
   label: Int16Array,
   groups: number,
-  shrinkage = COVARIANCE_SHRINKAGE
+  shrinkage = COVARIANCE_SHRINKAGE,
+  pooling = COVARIANCE_POOLING
 ): LatentGaussian[] {
   const sums = new Float64Array(groups * dim);
   const counts = new Float64Array(groups);
@@ -80,11 +91,11 @@ export function estimateGaussians(
   for (let g = 0; g < groups; g++) {
     const cov = new Float64Array(dim * dim);
     const own = counts[g] >= dim + 1;
+    const gamma = own ? pooling : 1;
     for (let i = 0; i < dim; i++) {
       for (let j = 0; j <= i; j++) {
-        const v = own
-          ? scatter[g * dim * dim + i * dim + j] / (counts[g] - 1)
-          : pooled[i * dim + j];
+        const mine = own ? scatter[g * dim * dim + i * dim + j] / (counts[g] - 1) : 0;
+        const v = (1 - gamma) * mine + gamma * pooled[i * dim + j];
         cov[i * dim + j] = v;
         cov[j * dim + i] = v;
       }

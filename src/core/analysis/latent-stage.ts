@@ -1,11 +1,13 @@
 /**
  * The latent stage of the pipeline: pixel features → GMVAE training → latent
  * means of every particle pixel, as a (y, x, L) map.
+ *
+ * tfjs is loaded on first use (dynamic import): the page bundle, which
+ * imports the core for its types and small helpers, never loads it; the
+ * worker bundle (esbuild, one file) and Node load it when a run needs it.
  */
 import type { GmvaeParams, ProgressEvent, TrainingSummary } from '../model/result.js';
 import { pixelFeatures } from './features.js';
-import { useBackend } from './gmvae/backend.js';
-import { encodeAll, trainGmvae } from './gmvae/train.js';
 
 export interface LatentStageResult {
   latent: Float32Array;
@@ -31,6 +33,8 @@ export async function latentStage(
 ): Promise<LatentStageResult> {
   const { gmvae } = options;
   const [ny, nx] = shape;
+  const { useBackend } = await import('./gmvae/backend.js');
+  const { encodeAll, trainGmvae } = await import('./gmvae/train.js');
   const { backend, note } = await useBackend(gmvae.backend);
   const features = pixelFeatures(cube, ne, shape, mask, options.context);
   const count = features.pixels.length;

@@ -9,7 +9,7 @@ import type { PipelineParams, ResolutionMethod } from '../model/result.js';
  * of the 8 neighbours gains k·β against ½D². Chosen on a tuning set of
  * simulated stacks disjoint from the benchmark's (docs/benchmarks.md).
  */
-export const DEFAULT_NEIGHBOUR_WEIGHT = 1.0;
+export const DEFAULT_NEIGHBOUR_WEIGHT = 2.0;
 
 export interface MethodSettings {
   /** Trains a GMVAE and resolves ambiguous pixels in its latent space. */

@@ -249,7 +249,7 @@ function baseline(
     }
     return { ...none, phase: fit.phase, confidence: fit.confidence, counts: counts(fit.phase) };
   }
-  const phase = Int16Array.from(initialPhase);
+  const phase = initialPhase.slice();
   return {
     ...none,
     phase,

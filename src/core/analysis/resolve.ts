@@ -80,7 +80,7 @@ export function resolveInLatentSpace(input: ResolveInput): ResolveOutput {
   const usable = prepared.map(g => g.usable);
   const anyUsable = usable.some(u => u);
 
-  const phase = Int16Array.from(initialPhase);
+  const phase = initialPhase.slice();
   const confidence = new Float32Array(npx).fill(Number.NaN);
   const transition = new Uint8Array(npx);
   const falseAssignment = new Uint8Array(npx);

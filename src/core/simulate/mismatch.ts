@@ -25,15 +25,18 @@ export const NO_DISTORTION: Distortion = {
 };
 
 /**
- * A random distortion; `level` 0 = none, 1 = typical (offsets up to
- * ±0.15 eV, a few per cent of smooth shape change).
+ * A random distortion; `level` 0 = none, 1 = typical: relative offsets up to
+ * ±0.06 eV and a few per cent of smooth shape change. (Adjacent NVPF phases,
+ * valence 3.3 and 3.5, differ by only ≈0.16 eV in their L3 peak: larger
+ * relative offsets swap their identities, which no reference-based method
+ * can undo. A global calibration offset is simulated separately.)
  */
 export function randomDistortion(rng: Rng, level: number, range: [number, number]): Distortion {
   if (!(level > 0)) {
     return NO_DISTORTION;
   }
   return {
-    shiftEv: level * uniformIn(rng, -0.15, 0.15),
+    shiftEv: level * uniformIn(rng, -0.06, 0.06),
     tilt: level * 0.04 * rng.normal(),
     bow: level * 0.03 * rng.normal(),
     bump: {

@@ -7,6 +7,7 @@
  */
 import { planEnergies } from '../analysis/planner.js';
 import type { ReferenceSet } from '../model/references.js';
+import type { PreprocessParams } from '../model/result.js';
 import {
   MATERIALS,
   handPickedEnergies,
@@ -71,6 +72,11 @@ export interface Scenario {
   energies: string;
   /** Also train on a subsample of this many pixels (benchmark: subsample vs all). */
   subsample?: number;
+  /**
+   * Pre-processing a user would apply to this stack, e.g. the energy
+   * calibration found with a reference foil, frame alignment.
+   */
+  preprocess?: Partial<PreprocessParams>;
 }
 
 /** The benchmark's stacks. Seeds are per scenario; tuning used other seeds (docs/benchmarks.md). */
@@ -107,7 +113,8 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     name: 'nvpf-grains-drift-offset',
-    description: 'NVPF grains, 12 energies, I0 2000, drift 0.15 px/frame, energy offset +0.2 eV',
+    description:
+      'NVPF grains, 12 energies, I0 2000, drift 0.15 px/frame, energy offset +0.2 eV (calibrated by the user: shift −0.2 eV; frames aligned)',
     config: {
       material: 'nvpf',
       morphology: 'grains',
@@ -116,7 +123,8 @@ export const SCENARIOS: Scenario[] = [
       energyOffsetEv: 0.2,
       seed: 16
     },
-    energies: 'hand:12'
+    energies: 'hand:12',
+    preprocess: { energyShiftEv: -0.2, align: true }
   },
   {
     name: 'nvpf-non-square',
