@@ -5,8 +5,10 @@
  * written to be fast: compact arrays, no allocation per pixel.
  *
  * 1. Each phase's latent distribution from its unambiguous pixels (mean,
- *    shrunk covariance; gaussians.ts), re-estimated once without the pixels
- *    outside its 99.9 % ellipsoid.
+ *    regularised covariance; gaussians.ts), re-estimated once without the
+ *    pixels outside its 99.9 % ellipsoid. A phase with fewer than
+ *    max(10, 0.5 % of the unambiguous pixels) takes no part: its few pixels
+ *    are more likely noise than a distribution.
  * 2. Squared Mahalanobis distance D²ₙ of every particle pixel to every phase;
  *    latent posterior ∝ exp(−½D²ₙ) (equal priors).
  * 3. Ambiguous pixels: the phase of least D² (the paper's rule); with
@@ -59,6 +61,9 @@ export interface ResolveOutput {
 }
 
 const FALSE_ASSIGNMENT_POSTERIOR = 0.9;
+/** A phase needs this many unambiguous pixels, and this share of them, to attract ambiguous ones. */
+const MIN_PHASE_PIXELS = 10;
+const MIN_PHASE_SHARE = 0.005;
 const ICM_SWEEPS = 4;
 /** exp(−½·GAP) is negligible: terms further than this from the best are skipped. */
 const GAP = 60;
@@ -76,7 +81,17 @@ export function resolveInLatentSpace(input: ResolveInput): ResolveOutput {
     }
   }
   const gaussians = robustGaussians(latent, dim, labels, n);
-  const prepared = gaussians.map(g => prepareGaussian(g, dim));
+  // a phase with too few unambiguous pixels (a few noisy pixels Pearson
+  // happened to give it) has no distribution to resolve towards
+  let labelled = 0;
+  for (const g of gaussians) {
+    labelled += g.count;
+  }
+  const minPixels = Math.max(MIN_PHASE_PIXELS, Math.ceil(MIN_PHASE_SHARE * labelled));
+  const prepared = gaussians.map(g => {
+    const pg = prepareGaussian(g, dim);
+    return g.count >= minPixels ? pg : { ...pg, usable: false };
+  });
   const usable = prepared.map(g => g.usable);
   const anyUsable = usable.some(u => u);
 
