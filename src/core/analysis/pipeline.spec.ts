@@ -170,6 +170,15 @@ describe('runPipeline with the GMVAE', () => {
     expect(back.params.threshold).toBe(first.threshold);
   });
 
+  it('trains on the cpu backend when asked (the fallback), deterministically too', async () => {
+    const params = { method: 'gmvae', seed: 2, gmvae: { epochs: 2, backend: 'cpu' } } as const;
+    const a = await runPipeline(small.stack, small.references, params);
+    const b = await runPipeline(small.stack, small.references, params);
+    expect(a.training!.backend).toBe('cpu');
+    expect(a.versions['tfjs-backend']).toBe('cpu');
+    expect(bytes(a.latent).equals(bytes(b.latent))).toBe(true);
+  });
+
   it('stops between batches when cancelled', async () => {
     const controller = new AbortController();
     const run = runPipeline(
