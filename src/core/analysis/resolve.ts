@@ -21,15 +21,17 @@
  *    another phase ≥ 0.9); transition (outside the 90 % ellipsoid of its
  *    nearest phase, its projection on the segment to the second-nearest
  *    phase's mean falls in the middle 60 % and lies within that segment's
- *    99 % tube); unassigned (outside the 99.9 % ellipsoid of every phase and
- *    not a transition).
+ *    99 % tube); unassigned (outside the 99.9 % ellipsoid of every phase,
+ *    each with its own covariance, and not a transition).
  */
 import type { LatentGaussian } from '../model/result.js';
 import {
+  COVARIANCE_SHRINKAGE,
   chiSquareQuantile,
   estimateGaussians,
   mahalanobis2,
-  prepareGaussian
+  prepareGaussian,
+  type PreparedGaussian
 } from './gaussians.js';
 
 export interface ResolveInput {
@@ -93,6 +95,13 @@ export function resolveInLatentSpace(input: ResolveInput): ResolveOutput {
     return g.count >= minPixels ? pg : { ...pg, usable: false };
   });
   const usable = prepared.map(g => g.usable);
+  // each phase's own spread (not pooled), for "far from every phase"
+  const ownSpread = estimateGaussians(latent, dim, labels, n, COVARIANCE_SHRINKAGE, 0).map(
+    (g, k) => {
+      const pg = prepareGaussian(g, dim);
+      return usable[k] ? pg : { ...pg, usable: false };
+    }
+  );
   const anyUsable = usable.some(u => u);
 
   const phase = initialPhase.slice();
@@ -230,7 +239,7 @@ export function resolveInLatentSpace(input: ResolveInput): ResolveOutput {
       falseAssignment[p] = 1;
       counts.falseAssignment++;
     }
-    if (dBest > q999) {
+    if (dBest > q90 && farFromAll(ownSpread, latent, p * dim, dim, q999)) {
       unassigned[p] = 1;
       counts.unassigned++;
     }
@@ -265,6 +274,22 @@ function robustGaussians(
     }
   }
   return trimmed > 0 ? estimateGaussians(latent, dim, labels, n) : first;
+}
+
+/** Outside the `limit` ellipsoid of every usable phase (own covariances). */
+function farFromAll(
+  gaussians: PreparedGaussian[],
+  latent: Float32Array,
+  off: number,
+  dim: number,
+  limit: number
+): boolean {
+  for (const g of gaussians) {
+    if (g.usable && mahalanobis2(g, latent, off, dim) <= limit) {
+      return false;
+    }
+  }
+  return true;
 }
 
 function argmin(values: Float64Array, offset: number, n: number): number {

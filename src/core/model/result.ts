@@ -105,7 +105,7 @@ export const DEFAULT_GMVAE: GmvaeParams = {
   batchSize: 128,
   learningRate: 5e-3,
   patience: 10,
-  maxTrainPixels: 20000,
+  maxTrainPixels: 5000,
   backend: 'wasm'
 };
 

@@ -28,6 +28,8 @@ export interface Accuracy {
   falseParticle: number;
   /** Flag quality: transition flag vs mixed truth pixels. */
   transition: { flagged: number; flaggedMixed: number; mixed: number };
+  /** False-assignment flags, and how many of them Pearson had indeed got wrong. */
+  falseAssignment: { flagged: number; pearsonWrong: number };
 }
 
 export interface TruthLike {
@@ -62,7 +64,8 @@ export function evaluateAgainstTruth(
     missingPhase: { total: 0, flaggedUnassigned: 0 },
     notAnalysed: 0,
     falseParticle: 0,
-    transition: { flagged: 0, flaggedMixed: 0, mixed: 0 }
+    transition: { flagged: 0, flaggedMixed: 0, mixed: 0 },
+    falseAssignment: { flagged: 0, pearsonWrong: 0 }
   };
   for (let p = 0; p < npx; p++) {
     const t = truth.phase[p];
@@ -91,6 +94,10 @@ export function evaluateAgainstTruth(
       acc.missingPhase.total++;
       acc.missingPhase.flaggedUnassigned += result.unassigned[p] ? 1 : 0;
       continue;
+    }
+    if (result.falseAssignment[p]) {
+      acc.falseAssignment.flagged++;
+      acc.falseAssignment.pearsonWrong += result.initialPhase[p] !== toResult[t] ? 1 : 0;
     }
     const ok = r === toResult[t] ? 1 : 0;
     acc.overall.total++;
