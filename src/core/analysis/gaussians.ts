@@ -40,40 +40,77 @@ export function estimateGaussians(
   shrinkage = COVARIANCE_SHRINKAGE,
   pooling = COVARIANCE_POOLING
 ): LatentGaussian[] {
-  const sums = new Float64Array(groups * dim);
+  return gaussiansFromMoments(latentMoments(latent, dim, label, groups), shrinkage, pooling);
+}
+
+/** Counts, means and scatter matrices (lower triangles) of the latent positions per group. */
+export interface LatentMoments {
+  dim: number;
+  groups: number;
+  counts: Float64Array;
+  means: Float64Array;
+  /** groups × dim × dim, Σ (z − µ)(z − µ)ᵀ, lower triangle filled. */
+  scatter: Float64Array;
+}
+
+/** One pass over the pixels: sums and sums of outer products (float64) per group. */
+export function latentMoments(
+  latent: Float32Array,
+  dim: number,
+  label: Int16Array,
+  groups: number
+): LatentMoments {
   const counts = new Float64Array(groups);
+  const sums = new Float64Array(groups * dim);
+  const second = new Float64Array(groups * dim * dim);
   for (let p = 0; p < label.length; p++) {
     const g = label[p];
     if (g < 0) {
       continue;
     }
     counts[g]++;
+    const off = p * dim;
+    const sb = g * dim;
+    const qb = g * dim * dim;
     for (let i = 0; i < dim; i++) {
-      sums[g * dim + i] += latent[p * dim + i];
-    }
-  }
-  const means = sums.map((s, j) => {
-    const c = counts[Math.floor(j / dim)];
-    return c > 0 ? s / c : 0;
-  });
-  const scatter = new Float64Array(groups * dim * dim);
-  const d = new Float64Array(dim);
-  for (let p = 0; p < label.length; p++) {
-    const g = label[p];
-    if (g < 0) {
-      continue;
-    }
-    for (let i = 0; i < dim; i++) {
-      d[i] = latent[p * dim + i] - means[g * dim + i];
-    }
-    const base = g * dim * dim;
-    for (let i = 0; i < dim; i++) {
+      const zi = latent[off + i];
+      sums[sb + i] += zi;
       for (let j = 0; j <= i; j++) {
-        scatter[base + i * dim + j] += d[i] * d[j];
+        second[qb + i * dim + j] += zi * latent[off + j];
       }
     }
   }
-  // pooled within-group covariance for small groups
+  const means = new Float64Array(groups * dim);
+  const scatter = new Float64Array(groups * dim * dim);
+  for (let g = 0; g < groups; g++) {
+    const c = counts[g];
+    if (c === 0) {
+      continue;
+    }
+    for (let i = 0; i < dim; i++) {
+      means[g * dim + i] = sums[g * dim + i] / c;
+    }
+    for (let i = 0; i < dim; i++) {
+      for (let j = 0; j <= i; j++) {
+        const k = g * dim * dim + i * dim + j;
+        scatter[k] = Math.max(
+          i === j ? 0 : Number.NEGATIVE_INFINITY,
+          second[k] - c * means[g * dim + i] * means[g * dim + j]
+        );
+      }
+    }
+  }
+  return { dim, groups, counts, means, scatter };
+}
+
+/** Regularised Gaussians from moments (see COVARIANCE_POOLING). */
+export function gaussiansFromMoments(
+  m: LatentMoments,
+  shrinkage = COVARIANCE_SHRINKAGE,
+  pooling = COVARIANCE_POOLING
+): LatentGaussian[] {
+  const { dim, groups, counts, means, scatter } = m;
+  // pooled within-group covariance
   const pooled = new Float64Array(dim * dim);
   let dof = 0;
   for (let g = 0; g < groups; g++) {

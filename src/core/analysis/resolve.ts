@@ -28,7 +28,8 @@ import type { LatentGaussian } from '../model/result.js';
 import {
   COVARIANCE_SHRINKAGE,
   chiSquareQuantile,
-  estimateGaussians,
+  gaussiansFromMoments,
+  latentMoments,
   mahalanobis2,
   prepareGaussian,
   type PreparedGaussian
@@ -82,7 +83,7 @@ export function resolveInLatentSpace(input: ResolveInput): ResolveOutput {
       labels[p] = initialPhase[p];
     }
   }
-  const gaussians = robustGaussians(latent, dim, labels, n);
+  const { pooled: gaussians, own: ownGaussians } = robustGaussians(latent, dim, labels, n);
   // a phase with too few unambiguous pixels (a few noisy pixels Pearson
   // happened to give it) has no distribution to resolve towards
   let labelled = 0;
@@ -96,12 +97,10 @@ export function resolveInLatentSpace(input: ResolveInput): ResolveOutput {
   });
   const usable = prepared.map(g => g.usable);
   // each phase's own spread (not pooled), for "far from every phase"
-  const ownSpread = estimateGaussians(latent, dim, labels, n, COVARIANCE_SHRINKAGE, 0).map(
-    (g, k) => {
-      const pg = prepareGaussian(g, dim);
-      return usable[k] ? pg : { ...pg, usable: false };
-    }
-  );
+  const ownSpread = ownGaussians.map((g, k) => {
+    const pg = prepareGaussian(g, dim);
+    return usable[k] ? pg : { ...pg, usable: false };
+  });
   const anyUsable = usable.some(u => u);
 
   const phase = initialPhase.slice();
@@ -128,8 +127,26 @@ export function resolveInLatentSpace(input: ResolveInput): ResolveOutput {
   }
   const diff = new Float64Array(dim);
   const d2 = new Float64Array(n);
+  // 2-D latents (the default) get an unrolled kernel: D² = (a·dx)² + (b·dx + c·dy)²
+  const two = dim === 2;
   const distances = (p: number): void => {
     const off = p * dim;
+    if (two) {
+      const zx = latent[off];
+      const zy = latent[off + 1];
+      for (let k = 0; k < n; k++) {
+        if (!usable[k]) {
+          d2[k] = Number.POSITIVE_INFINITY;
+          continue;
+        }
+        const dx = zx - means[2 * k];
+        const dy = zy - means[2 * k + 1];
+        const u = inv[4 * k] * dx;
+        const v = inv[4 * k + 2] * dx + inv[4 * k + 3] * dy;
+        d2[k] = u * u + v * v;
+      }
+      return;
+    }
     for (let k = 0; k < n; k++) {
       if (!usable[k]) {
         d2[k] = Number.POSITIVE_INFINITY;
@@ -142,12 +159,12 @@ export function resolveInLatentSpace(input: ResolveInput): ResolveOutput {
       const ik = k * dim * dim;
       let total = 0;
       for (let i = 0; i < dim; i++) {
-        let s = 0;
+        let sum = 0;
         const row = ik + i * dim;
         for (let j = 0; j <= i; j++) {
-          s += inv[row + j] * diff[j];
+          sum += inv[row + j] * diff[j];
         }
-        total += s * s;
+        total += sum * sum;
       }
       d2[k] = total;
     }
@@ -261,9 +278,9 @@ function robustGaussians(
   dim: number,
   labels: Int16Array,
   n: number
-): LatentGaussian[] {
-  const first = estimateGaussians(latent, dim, labels, n);
-  const prepared = first.map(g => prepareGaussian(g, dim));
+): { pooled: LatentGaussian[]; own: LatentGaussian[] } {
+  const first = latentMoments(latent, dim, labels, n);
+  const prepared = gaussiansFromMoments(first).map(g => prepareGaussian(g, dim));
   const limit = chiSquareQuantile(dim, 0.999);
   let trimmed = 0;
   for (let p = 0; p < labels.length; p++) {
@@ -273,7 +290,11 @@ function robustGaussians(
       trimmed++;
     }
   }
-  return trimmed > 0 ? estimateGaussians(latent, dim, labels, n) : first;
+  const moments = trimmed > 0 ? latentMoments(latent, dim, labels, n) : first;
+  return {
+    pooled: gaussiansFromMoments(moments),
+    own: gaussiansFromMoments(moments, COVARIANCE_SHRINKAGE, 0)
+  };
 }
 
 /** Outside the `limit` ellipsoid of every usable phase (own covariances). */
