@@ -1,244 +1,366 @@
-"""The comm connection to the STXM PhaseMap extension in JupyterLab."""
+"""The comm connection to the STXM PhaseMap extension in JupyterLab.
+
+One comm per connection. Each request is acknowledged by the extension as soon
+as its first part arrives; a request that gets no acknowledgement (the page was
+reloaded, so the comm on the browser side is gone) reopens the comm once and is
+sent again. A kernel restart loses nothing in the workbenches (their data lives
+in the browser): ``connect()`` again, or use the module-level functions, which
+connect on first use.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+import threading
 import time
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from ._errors import (
+    ExtensionUnavailableError,
+    ProtocolError,
+    StxmPhaseMapError,
+)
+from ._pending import wait_future
 from ._protocol import (
     COMM_TARGET,
     PROTOCOL,
-    ProtocolError,
+    Hello,
     Reply,
     ReplyAssembler,
-    StxmPhaseMapError,
+    cancel_message,
+    error_notice,
     make_request,
+    validate_ack,
+    validate_event,
     validate_hello,
 )
 
-#: How often a waiting coroutine yields to the kernel so comm messages get handled.
-POLL_SECONDS = 0.01
+#: Seconds to wait for the extension's hello after opening a comm.
+CONNECT_TIMEOUT = 10.0
+#: Seconds to wait for a request's acknowledgement before reopening the comm.
+ACK_TIMEOUT = 10.0
+#: How often a waiting request looks at progress events (seconds).
+PROGRESS_POLL = 0.25
+
+ProgressCallback = Callable[[dict[str, Any]], None]
 
 
 @dataclass
-class Stack:
-    """An STXM image stack as the workbench holds it.
+class _Waiter:
+    request_id: str
+    assembler: ReplyAssembler
+    ack: concurrent.futures.Future = field(default_factory=concurrent.futures.Future)
+    done: concurrent.futures.Future = field(default_factory=concurrent.futures.Future)
+    progress: dict[str, Any] | None = None
+    progress_seq: int = 0
 
-    ``data`` is ``I(E, y, x)`` (float32, C order); ``energies`` in eV; ``x`` and
-    ``y`` sample positions in µm; ``info`` the extension's description (the same
-    object ``stxm-phasemap info --json`` prints).
+
+def _settle(fut: concurrent.futures.Future, value: Any = None, error: BaseException | None = None):
+    if fut.done():
+        return
+    if error is not None:
+        fut.set_exception(error)
+    else:
+        fut.set_result(value)
+
+
+class Connection:
+    """The comm to the STXM PhaseMap extension of the JupyterLab running this kernel.
+
+    Create it with :func:`stxm_phasemap.connect`. Requests wait for the
+    extension's hello first, so a plain cell may use a connection right away.
     """
 
-    path: str
-    data: np.ndarray
-    energies: np.ndarray
-    x: np.ndarray
-    y: np.ndarray
-    info: dict[str, Any]
-
-    def __repr__(self) -> str:
-        ne, ny, nx = self.data.shape
-        lo, hi = (float(self.energies.min()), float(self.energies.max())) if ne else (0.0, 0.0)
-        return (
-            f"<Stack {self.path!r}: {ne} energies ({lo:g}–{hi:g} eV) × {ny} × {nx} px, "
-            f"{self.data.dtype}>"
-        )
-
-
-async def _wait_for(cond: Callable[[], bool], timeout: float, what: str) -> None:
-    """Yield to the kernel until ``cond()`` holds; comm messages are handled meanwhile."""
-    deadline = time.monotonic() + timeout
-    while not cond():
-        if time.monotonic() > deadline:
-            raise StxmPhaseMapError(
-                "timeout", f"no answer from the STXM PhaseMap extension {what} within {timeout:g} s"
-            )
-        await asyncio.sleep(POLL_SECONDS)
-
-
-class Workbench:
-    """A connection to the STXM PhaseMap workbenches open in this JupyterLab.
-
-    Create it with ``await stxm_phasemap.connect()``.
-    """
-
-    def __init__(self, comm_factory: Callable[..., Any] | None = None):
+    def __init__(
+        self,
+        comm_factory: Callable[..., Any] | None = None,
+        *,
+        connect_timeout: float = CONNECT_TIMEOUT,
+        ack_timeout: float = ACK_TIMEOUT,
+    ):
         if comm_factory is None:
             from comm import create_comm
 
             comm_factory = create_comm
         self._comm_factory = comm_factory
+        self.connect_timeout = connect_timeout
+        self.ack_timeout = ack_timeout
+        self._lock = threading.RLock()
         self._comm: Any = None
-        self.version: str | None = None
-        self._open_error: StxmPhaseMapError | None = None
-        self._pending: dict[str, ReplyAssembler] = {}
-        self._done: dict[str, Reply | StxmPhaseMapError] = {}
+        self._hello: concurrent.futures.Future[Hello] | None = None
+        self._waiters: dict[str, _Waiter] = {}
+        self.hello: Hello | None = None
+        self.reconnects = 0
 
     # -- connection --------------------------------------------------------------------
 
-    async def _open(self, timeout: float) -> Workbench:
-        self.version = None
-        self._open_error = None
-        self._comm = self._comm_factory(target_name=COMM_TARGET, data={"protocol": PROTOCOL})
-        self._comm.on_msg(self._on_msg)
-        self._comm.on_close(self._on_close)
-        try:
-            await _wait_for(
-                lambda: self.version is not None or self._open_error is not None,
-                timeout,
-                "(is the stxm-phasemap extension installed and enabled, and is this notebook "
-                "open in JupyterLab?)",
-            )
-        except StxmPhaseMapError:
-            self.close()
-            raise
-        if self._open_error is not None:
-            raise self._open_error
-        return self
+    @property
+    def version(self) -> str | None:
+        """The extension's version, once it said hello."""
+        return self.hello.version if self.hello else None
 
     @property
     def connected(self) -> bool:
-        return self._comm is not None and self.version is not None
+        return (
+            self._comm is not None
+            and self._hello is not None
+            and self._hello.done()
+            and (self._hello.exception() is None)
+        )
 
-    def close(self) -> None:
-        """Close the comm. ``connect()`` again to reconnect (e.g. after a kernel restart)."""
-        comm, self._comm = self._comm, None
-        if comm is not None:
+    def _open_comm(self) -> concurrent.futures.Future[Hello]:
+        with self._lock:
+            if self._comm is not None and self._hello is not None:
+                return self._hello
+            hello: concurrent.futures.Future[Hello] = concurrent.futures.Future()
+            self._hello = hello
+            comm = self._comm_factory(target_name=COMM_TARGET, data={"protocol": PROTOCOL})
+            self._comm = comm
+        comm.on_msg(lambda msg: self._on_msg(comm, msg))
+        comm.on_close(lambda msg: self._on_close(comm))
+        return hello
+
+    async def ensure_open(self, timeout: float | None = None) -> Hello:
+        """Open the comm if needed and wait for the extension's hello."""
+        hello = self._open_comm()
+        timeout = self.connect_timeout if timeout is None else timeout
+        try:
+            value = await wait_future(hello, timeout)
+        except asyncio.TimeoutError:
+            self._drop_comm()
+            raise ExtensionUnavailableError(
+                "timeout",
+                f"no answer from the STXM PhaseMap extension within {timeout:g} s (is the "
+                "stxm-phasemap extension installed and enabled, and is this notebook open "
+                "in JupyterLab?)",
+            ) from None
+        except StxmPhaseMapError:
+            self._drop_comm()
+            raise
+        self.hello = value
+        return value
+
+    def _drop_comm(self, close: bool = True) -> None:
+        with self._lock:
+            comm, self._comm, self._hello = self._comm, None, None
+        if comm is not None and close:
             try:
                 comm.close()
             except Exception:  # already closed by the other side
                 pass
-        self._fail_pending(
-            StxmPhaseMapError("closed", "the connection to the extension was closed")
-        )
 
-    def _fail_pending(self, err: StxmPhaseMapError) -> None:
-        for request_id in list(self._pending):
-            self._done[request_id] = err
-        self._pending.clear()
+    def close(self) -> None:
+        """Close the comm; pending requests fail. The next request opens a new one."""
+        self._drop_comm()
+        self._fail_all(ExtensionUnavailableError("closed", "the connection was closed"))
 
-    def _on_close(self, _msg: Any) -> None:
-        self._comm = None
-        if self.version is None and self._open_error is None:
-            self._open_error = StxmPhaseMapError(
-                "closed",
-                "JupyterLab closed the comm: the stxm-phasemap extension is not installed or "
-                "not enabled in this JupyterLab",
+    def _fail_all(self, err: StxmPhaseMapError) -> None:
+        with self._lock:
+            waiters = list(self._waiters.values())
+        for w in waiters:
+            _settle(w.ack, error=err)
+            _settle(w.done, error=err)
+
+    def _on_close(self, comm: Any) -> None:
+        with self._lock:
+            if comm is not self._comm:
+                return  # an old comm
+            hello = self._hello
+            self._comm, self._hello = None, None
+        if hello is not None and not hello.done():
+            _settle(
+                hello,
+                error=ExtensionUnavailableError(
+                    "closed",
+                    "JupyterLab closed the comm: the stxm-phasemap extension is not installed "
+                    "or not enabled in this JupyterLab",
+                ),
             )
-        self._fail_pending(StxmPhaseMapError("closed", "the extension closed the connection"))
+        self._fail_all(ExtensionUnavailableError("closed", "the extension closed the connection"))
 
-    def _on_msg(self, msg: dict[str, Any]) -> None:
-        content = msg.get("content", {})
+    def _send(self, data: dict[str, Any], buffers: list[Any] | None = None) -> None:
+        comm = self._comm
+        if comm is None:
+            raise ExtensionUnavailableError("closed", "not connected")
+        comm.send(data=data, buffers=buffers or None)
+
+    def _on_msg(self, comm: Any, msg: dict[str, Any]) -> None:
+        """Handle one comm message (called by the kernel, possibly on a subshell thread)."""
+        content = msg.get("content", {}) if isinstance(msg, dict) else {}
         data = content.get("data")
         buffers = msg.get("buffers") or []
-        try:
-            if self.version is None:
-                self.version = validate_hello(data)
-                return
-            request_id = data.get("id") if isinstance(data, dict) else None
-            assembler = self._pending.get(request_id) if isinstance(request_id, str) else None
-            if assembler is None:
-                warnings.warn(
-                    f"stxm_phasemap: ignoring a message for no pending request: {str(data)[:200]}",
-                    stacklevel=1,
-                )
-                return
+        with self._lock:
+            hello = self._hello if comm is self._comm else None
+        if hello is not None and not hello.done():
             try:
-                assembler.add(data, buffers)
+                _settle(hello, validate_hello(data))
             except (ProtocolError, StxmPhaseMapError) as err:
-                del self._pending[request_id]
-                self._done[request_id] = (
+                error = (
                     err
                     if isinstance(err, StxmPhaseMapError)
-                    else StxmPhaseMapError("protocol", f"invalid reply from the extension: {err}")
+                    else ExtensionUnavailableError("protocol", str(err))
                 )
-                return
-            if assembler.complete:
-                del self._pending[request_id]
-                self._done[request_id] = assembler.reply()
-        except StxmPhaseMapError as err:
-            self._open_error = err
+                _settle(hello, error=error)
+            return
+        try:
+            self._dispatch(data, buffers)
         except ProtocolError as err:
-            self._open_error = StxmPhaseMapError("protocol", str(err))
+            rid = data.get("id") if isinstance(data, dict) else None
+            rid = rid if isinstance(rid, str) else None
+            self._reject(rid, str(err))
+
+    def _reject(self, request_id: str | None, message: str) -> None:
+        """A malformed message: fail its request, tell the extension, warn."""
+        with self._lock:
+            waiter = self._waiters.get(request_id) if request_id else None
+        error = ExtensionUnavailableError(
+            "protocol", f"invalid message from the extension: {message}"
+        )
+        if waiter is not None:
+            _settle(waiter.ack, error=error)
+            _settle(waiter.done, error=error)
+        else:
+            warnings.warn(f"stxm_phasemap: {error}", stacklevel=2)
+        try:
+            self._send(error_notice(request_id, message))
+        except Exception:
+            pass
+
+    def _dispatch(self, data: Any, buffers: list[Any]) -> None:
+        if not isinstance(data, dict):
+            raise ProtocolError("message is not a JSON object")
+        kind = data.get("type")
+        if kind not in ("ack", "event", "reply"):
+            raise ProtocolError(f"unexpected message type {kind!r}")
+        rid = validate_ack(data) if kind != "reply" else data.get("id")
+        with self._lock:
+            waiter = self._waiters.get(rid) if isinstance(rid, str) else None
+        if waiter is None:
+            if kind == "reply" and rid is None and data.get("ok") is False:
+                err = data.get("error") if isinstance(data.get("error"), dict) else {}
+                warnings.warn(
+                    f"stxm_phasemap: the extension refused a message: {err.get('message')}",
+                    stacklevel=2,
+                )
+            return  # a late answer to a request that timed out or was sent again
+        _settle(waiter.ack, True)
+        if kind == "ack":
+            return
+        if kind == "event":
+            _, progress = validate_event(data)
+            waiter.progress = progress
+            waiter.progress_seq += 1
+            return
+        try:
+            waiter.assembler.add(data, buffers)
+        except StxmPhaseMapError as err:  # the extension's error reply
+            _settle(waiter.done, error=err)
+            return
+        if waiter.assembler.complete:
+            _settle(waiter.done, waiter.assembler.reply())
 
     # -- requests ----------------------------------------------------------------------
 
     async def request(
-        self, method: str, params: dict[str, Any] | None = None, timeout: float = 60.0
+        self,
+        method: str,
+        params: dict[str, Any] | None = None,
+        arrays: dict[str, np.ndarray] | None = None,
+        *,
+        timeout: float | None = 120.0,
+        on_progress: ProgressCallback | None = None,
+        request_id: str | None = None,
     ) -> Reply:
-        """Send a request and wait for its whole reply."""
-        if not self.connected:
-            raise StxmPhaseMapError("closed", "not connected: call `await stxm_phasemap.connect()`")
-        request_id, message = make_request(method, params)
-        self._pending[request_id] = ReplyAssembler(request_id)
-        self._comm.send(message)
-        try:
-            await _wait_for(lambda: request_id in self._done, timeout, f"to {method}")
-        except StxmPhaseMapError:
-            self._pending.pop(request_id, None)
-            raise
-        outcome = self._done.pop(request_id)
-        if isinstance(outcome, StxmPhaseMapError):
-            raise outcome
-        return outcome
-
-    async def list_workbenches(self, timeout: float = 30.0) -> list[dict[str, Any]]:
-        """The open workbenches: ``[{"path", "status", "info", "current"}, …]``."""
-        reply = await self.request("list_workbenches", timeout=timeout)
-        workbenches = reply.result.get("workbenches")
-        if not isinstance(workbenches, list) or not all(isinstance(w, dict) for w in workbenches):
-            raise StxmPhaseMapError("protocol", '"workbenches" missing from the reply')
-        return workbenches
-
-    async def info(self, path: str | None = None, timeout: float = 30.0) -> dict[str, Any]:
-        """The description of an open stack (default: the most recently active one).
-
-        Uses ``list_workbenches``, so no array is transferred.
-        """
-        workbenches = await self.list_workbenches(timeout)
-        if path is None:
-            chosen = [w for w in workbenches if w.get("current")]
-        else:
-            chosen = [w for w in workbenches if w.get("path") == path.lstrip("/")]
-        if not chosen or not isinstance(chosen[0].get("info"), dict):
-            where = f" for {path!r}" if path else ""
-            raise StxmPhaseMapError("not-found", f"no loaded STXM workbench is open{where}")
-        return chosen[0]["info"]
-
-    async def get_stack(self, path: str | None = None, timeout: float = 120.0) -> Stack:
-        """The stack of a workbench (default: the most recently active one) as numpy arrays."""
-        params = {"path": path} if path is not None else {}
-        reply = await self.request("get_stack", params, timeout=timeout)
-        a = reply.arrays
-        missing = {"data", "energies", "x", "y"} - set(a)
-        if missing:
-            raise StxmPhaseMapError(
-                "protocol", f"get_stack reply lacks {', '.join(sorted(missing))}"
+        """Send a request and wait for its whole reply (``timeout`` None: no limit)."""
+        hello = await self.ensure_open()
+        if method not in hello.methods:
+            raise ExtensionUnavailableError(
+                "protocol",
+                f"the stxm-phasemap extension {hello.version} does not know {method!r}: "
+                "update the extension (pip install -U stxm-phasemap) and reload JupyterLab",
             )
-        return Stack(
-            path=str(reply.result.get("path", "")),
-            data=a["data"],
-            energies=a["energies"],
-            x=a["x"],
-            y=a["y"],
-            info=dict(reply.result.get("info") or {}),
-        )
+        request_id, parts = make_request(method, params, arrays, id=request_id)
+        waiter = _Waiter(request_id, ReplyAssembler(request_id))
+        with self._lock:
+            self._waiters[request_id] = waiter
+        try:
+            for attempt in range(2):
+                for data, buffers in parts:
+                    self._send(data, buffers)
+                try:
+                    await wait_future(waiter.ack, self.ack_timeout)
+                    break
+                except asyncio.TimeoutError:
+                    if attempt == 1:
+                        raise ExtensionUnavailableError(
+                            "timeout",
+                            f"the STXM PhaseMap extension did not acknowledge {method!r} within "
+                            f"{self.ack_timeout:g} s",
+                        ) from None
+                # No acknowledgement: the browser side of the comm is gone (page reloaded).
+                self._drop_comm()
+                self.reconnects += 1
+                await self.ensure_open()
+                waiter.assembler = ReplyAssembler(request_id)
+            return await self._await_done(waiter, method, timeout, on_progress)
+        finally:
+            with self._lock:
+                self._waiters.pop(request_id, None)
+
+    async def _await_done(
+        self,
+        waiter: _Waiter,
+        method: str,
+        timeout: float | None,
+        on_progress: ProgressCallback | None,
+    ) -> Reply:
+        done = asyncio.wrap_future(waiter.done)
+        deadline = None if timeout is None else time.monotonic() + timeout
+        seen = 0
+        try:
+            while True:
+                wait = PROGRESS_POLL if on_progress else None
+                if deadline is not None:
+                    left = deadline - time.monotonic()
+                    wait = left if wait is None else min(wait, left)
+                    if left <= 0:
+                        self._send_cancel(waiter.request_id)
+                        raise ExtensionUnavailableError(
+                            "timeout",
+                            f"no answer from the STXM PhaseMap extension to {method!r} within "
+                            f"{timeout:g} s",
+                        )
+                finished, _ = await asyncio.wait({done}, timeout=wait)
+                if on_progress and waiter.progress_seq != seen and waiter.progress is not None:
+                    seen = waiter.progress_seq
+                    try:
+                        on_progress(waiter.progress)
+                    except Exception as err:  # a display problem must not lose the result
+                        warnings.warn(
+                            f"stxm_phasemap: progress callback failed: {err}", stacklevel=2
+                        )
+                if finished:
+                    return done.result()
+        except (asyncio.CancelledError, KeyboardInterrupt):
+            self._send_cancel(waiter.request_id)
+            raise
+
+    def _send_cancel(self, request_id: str) -> None:
+        try:
+            self._send(cancel_message(request_id))
+        except Exception:
+            pass
+
+    def cancel(self, request_id: str) -> None:
+        """Ask the extension to cancel a running request."""
+        self._send_cancel(request_id)
 
     def __repr__(self) -> str:
         state = f"connected to extension {self.version}" if self.connected else "not connected"
-        return f"<stxm_phasemap.Workbench {state}>"
-
-
-async def connect(timeout: float = 10.0) -> Workbench:
-    """Open a comm to the STXM PhaseMap extension in the JupyterLab running this kernel.
-
-    Use in an async cell (top-level ``await``): results arrive as comm messages,
-    which the kernel handles while the cell awaits.
-    """
-    return await Workbench()._open(timeout)
+        return f"<stxm_phasemap.{type(self).__name__} {state}>"

@@ -2,67 +2,55 @@
 
 Pure functions and a reassembly buffer: no Jupyter imports, so every rule is
 tested without a browser. Every message from the extension is validated here; a
-message that breaks the contract raises :class:`ProtocolError`.
+message that breaks the contract raises :class:`ProtocolError`. Requests with
+arrays are split into parts of at most 8 MiB of buffers, like the replies.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from ._errors import ProtocolError, error_for
+
 PROTOCOL = "stxm-phasemap/1"
 COMM_TARGET = "stxm-phasemap"
 MAX_CHUNK_BYTES = 8 * 1024 * 1024
-METHODS = ("list_workbenches", "get_stack")
+METHODS = (
+    "list_workbenches",
+    "get_stack",
+    "open",
+    "open_arrays",
+    "set_references",
+    "get_references",
+    "run",
+    "get_result",
+    "simulate",
+)
 
 #: dtypes the protocol allows, all little-endian.
 DTYPES: dict[str, np.dtype] = {
     "float32": np.dtype("<f4"),
     "float64": np.dtype("<f8"),
-    "int16": np.dtype("<i2"),
-    "int32": np.dtype("<i4"),
+    "int8": np.dtype("i1"),
     "uint8": np.dtype("u1"),
+    "int16": np.dtype("<i2"),
+    "uint16": np.dtype("<u2"),
+    "int32": np.dtype("<i4"),
+    "uint32": np.dtype("<u4"),
 }
+_NAMES = {dt: name for name, dt in DTYPES.items()}
 
 #: No single array may claim more than this (a guard against absurd claims).
-MAX_ARRAY_BYTES = 4 * 1024**3
-
-
-class ProtocolError(ValueError):
-    """A message from the extension does not follow the protocol."""
-
-
-class StxmPhaseMapError(RuntimeError):
-    """The extension answered with an error, or could not be reached.
-
-    ``kind`` is the protocol's error kind (``invalid-request``, ``not-found``,
-    ``failed``) or ``protocol``/``timeout``/``closed`` for transport problems.
-    """
-
-    def __init__(self, kind: str, message: str):
-        super().__init__(message)
-        self.kind = kind
-        self.message = message
+MAX_ARRAY_BYTES = 2 * 1024**3
 
 
 def new_request_id() -> str:
     return uuid.uuid4().hex[:16]
-
-
-def make_request(method: str, params: dict[str, Any] | None = None, *, id: str | None = None):
-    """Build a request message; returns ``(id, message)``."""
-    if method not in METHODS:
-        raise ValueError(f"unknown method {method!r}; expected one of {', '.join(METHODS)}")
-    request_id = id or new_request_id()
-    return request_id, {
-        "type": "request",
-        "id": request_id,
-        "method": method,
-        "params": dict(params or {}),
-    }
 
 
 def _require(cond: bool, message: str) -> None:
@@ -74,12 +62,110 @@ def _is_int(v: Any) -> bool:
     return isinstance(v, int) and not isinstance(v, bool)
 
 
-def validate_hello(data: Any) -> str:
-    """Check a ``hello`` message; returns the extension's version."""
+def wire_array(a: Any, name: str = "array") -> np.ndarray:
+    """``a`` as a C-contiguous little-endian array of a protocol dtype (a copy only if needed)."""
+    arr = np.asarray(a)
+    dt = arr.dtype.newbyteorder("<") if arr.dtype.byteorder == ">" else arr.dtype
+    if dt not in _NAMES:
+        raise TypeError(
+            f"{name}: dtype {arr.dtype} cannot travel on the comm (allowed: {', '.join(DTYPES)})"
+        )
+    return np.ascontiguousarray(arr, dtype=dt)
+
+
+def split_message(
+    common: dict[str, Any],
+    first: dict[str, Any],
+    arrays: dict[str, np.ndarray] | None = None,
+    max_chunk: int = MAX_CHUNK_BYTES,
+) -> list[tuple[dict[str, Any], list[memoryview]]]:
+    """Split a message into parts of at most ``max_chunk`` bytes of buffers.
+
+    Every part carries ``common`` plus ``part``/``parts``/``chunks``; part 0
+    also carries ``first`` and the array descriptions. Returns
+    ``[(data, buffers), …]`` with buffers as zero-copy memoryviews.
+    """
+    descriptions: dict[str, Any] = {}
+    chunks: list[tuple[dict[str, Any], memoryview]] = []
+    for name, a in (arrays or {}).items():
+        a = wire_array(a, name)
+        raw = memoryview(a).cast("B") if a.size else memoryview(b"")
+        descriptions[name] = {
+            "dtype": _NAMES[a.dtype],
+            "shape": [int(s) for s in a.shape],
+            "nbytes": int(a.nbytes),
+        }
+        for off in range(0, a.nbytes, max_chunk):
+            piece = raw[off : off + max_chunk]
+            chunks.append(({"array": name, "offset": off, "nbytes": piece.nbytes}, piece))
+    groups: list[list[tuple[dict[str, Any], memoryview]]] = [[]]
+    size = 0
+    for c in chunks:
+        if groups[-1] and size + c[0]["nbytes"] > max_chunk:
+            groups.append([c])
+            size = c[0]["nbytes"]
+        else:
+            groups[-1].append(c)
+            size += c[0]["nbytes"]
+    out = []
+    for i, group in enumerate(groups):
+        data = {**common, "part": i, "parts": len(groups)}
+        if i == 0:
+            data.update(first)
+            data["arrays"] = descriptions
+        data["chunks"] = [c[0] for c in group]
+        out.append((data, [c[1] for c in group]))
+    return out
+
+
+def make_request(
+    method: str,
+    params: dict[str, Any] | None = None,
+    arrays: dict[str, np.ndarray] | None = None,
+    *,
+    id: str | None = None,
+    max_chunk: int = MAX_CHUNK_BYTES,
+) -> tuple[str, list[tuple[dict[str, Any], list[memoryview]]]]:
+    """Build a request; returns ``(id, [(data, buffers), …])`` (one part unless arrays are big)."""
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}; expected one of {', '.join(METHODS)}")
+    request_id = id or new_request_id()
+    parts = split_message(
+        {"type": "request", "id": request_id},
+        {"method": method, "params": dict(params or {})},
+        arrays,
+        max_chunk,
+    )
+    return request_id, parts
+
+
+def cancel_message(request_id: str) -> dict[str, Any]:
+    return {"type": "cancel", "id": request_id}
+
+
+def error_notice(request_id: str | None, message: str) -> dict[str, Any]:
+    """Tell the extension that one of its messages broke the protocol."""
+    return {
+        "type": "error",
+        "id": request_id,
+        "error": {"kind": "invalid-reply", "message": message[:2000]},
+    }
+
+
+@dataclass
+class Hello:
+    version: str
+    methods: tuple[str, ...]
+    server_root: str | None
+    params: dict[str, Any]
+
+
+def validate_hello(data: Any) -> Hello:
+    """Check a ``hello`` message (or the extension's refusal)."""
     _require(isinstance(data, dict), "message is not a JSON object")
     if data.get("type") == "error":
         err = data.get("error") if isinstance(data.get("error"), dict) else {}
-        raise StxmPhaseMapError(str(err.get("kind", "protocol")), str(err.get("message", data)))
+        raise error_for(str(err.get("kind", "protocol")), str(err.get("message", data)))
     _require(data.get("type") == "hello", f"expected a hello message, got {data.get('type')!r}")
     _require(
         data.get("protocol") == PROTOCOL,
@@ -87,7 +173,37 @@ def validate_hello(data: Any) -> str:
     )
     version = data.get("version")
     _require(isinstance(version, str), '"version" must be a string')
-    return version
+    methods = data.get("methods", ["list_workbenches", "get_stack"])
+    _require(
+        isinstance(methods, list) and all(isinstance(m, str) for m in methods),
+        '"methods" must be a list of strings',
+    )
+    root = data.get("serverRoot")
+    _require(root is None or isinstance(root, str), '"serverRoot" must be a string or null')
+    params = data.get("params", {})
+    _require(isinstance(params, dict), '"params" must be an object')
+    return Hello(version, tuple(methods), root or None, params)
+
+
+def validate_ack(data: dict[str, Any]) -> str:
+    rid = data.get("id")
+    _require(isinstance(rid, str) and 0 < len(rid) <= 64, 'ack: "id" must be a request id')
+    return rid
+
+
+def validate_event(data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """A progress event: ``(request id, progress)``."""
+    rid = validate_ack(data)
+    _require(data.get("event") == "progress", f"unknown event {data.get('event')!r}")
+    p = data.get("progress")
+    _require(isinstance(p, dict), 'event: "progress" must be an object')
+    _require(isinstance(p.get("stage"), str), 'progress: "stage" must be a string')
+    frac = p.get("fraction")
+    _require(
+        isinstance(frac, (int, float)) and not isinstance(frac, bool),
+        'progress: "fraction" must be a number',
+    )
+    return rid, p
 
 
 @dataclass
@@ -147,9 +263,10 @@ class ReplyAssembler:
     _seen: set[int] = field(default_factory=set)
     _pending: list[tuple[list[Any], list[Any]]] = field(default_factory=list)
 
-    def add(self, data: Any, buffers: list[Any]) -> None:
-        """Add one message. Raises :class:`StxmPhaseMapError` for an error reply."""
-        _require(isinstance(data, dict), "message is not a JSON object")
+    def add(self, data: Any, buffers: Iterable[Any]) -> None:
+        """Add one part; raises :class:`ProtocolError`, or the extension's error."""
+        buffers = list(buffers)
+        _require(isinstance(data, dict), "reply is not a JSON object")
         _require(data.get("type") == "reply", f'"type" must be "reply", got {data.get("type")!r}')
         _require(
             data.get("id") == self.request_id,
@@ -159,14 +276,14 @@ class ReplyAssembler:
         _require(isinstance(ok, bool), '"ok" must be a boolean')
         if not ok:
             err = data.get("error")
-            _require(isinstance(err, dict), 'an error reply needs an "error" object')
-            kind, message = err.get("kind"), err.get("message")
             _require(
-                isinstance(kind, str) and isinstance(message, str),
-                "error kind/message must be strings",
+                isinstance(err, dict)
+                and isinstance(err.get("kind"), str)
+                and isinstance(err.get("message"), str),
+                'an error reply needs "error": {"kind", "message"}',
             )
-            raise StxmPhaseMapError(kind, message)
-        part, parts = data.get("part"), data.get("parts")
+            raise error_for(err["kind"], err["message"])
+        parts, part = data.get("parts"), data.get("part")
         _require(_is_int(parts) and parts >= 1, '"parts" must be a positive integer')
         _require(_is_int(part) and 0 <= part < parts, f'"part" {part!r} is outside 0..{parts - 1}')
         _require(self.parts in (None, parts), f"parts changed from {self.parts} to {parts}")
@@ -192,9 +309,9 @@ class ReplyAssembler:
             for c, b in pending:
                 self._copy(c, b)
         if self.specs is None:
-            self._pending.append((chunks, list(buffers)))  # part 0 not here yet
+            self._pending.append((chunks, buffers))  # part 0 not here yet
         else:
-            self._copy(chunks, list(buffers))
+            self._copy(chunks, buffers)
         if len(self._seen) == self.parts and not self.complete:
             short = [n for n, s in (self.specs or {}).items() if self._filled[n] != s.nbytes]
             raise ProtocolError(f"reply ended with array(s) {', '.join(short)} incomplete")

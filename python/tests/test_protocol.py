@@ -7,63 +7,128 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from stxm_phasemap._errors import ProtocolError, StxmPhaseMapError, WorkbenchNotFoundError
 from stxm_phasemap._protocol import (
     MAX_CHUNK_BYTES,
     PROTOCOL,
-    ProtocolError,
     ReplyAssembler,
-    StxmPhaseMapError,
     make_request,
+    split_message,
+    validate_event,
     validate_hello,
+    wire_array,
 )
+
+from .loopback import RequestBuffer, split_reply
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def split_reply(request_id, result, arrays, max_chunk=MAX_CHUNK_BYTES):
-    """An independent implementation of the extension's splitting (docs/comm-protocol.md)."""
-    descriptions, chunks = {}, []
-    for name, a in arrays.items():
-        a = np.ascontiguousarray(a)
-        raw = a.tobytes()
-        descriptions[name] = {"dtype": str(a.dtype), "shape": list(a.shape), "nbytes": len(raw)}
-        for off in range(0, len(raw), max_chunk):
-            piece = raw[off : off + max_chunk]
-            chunks.append(({"array": name, "offset": off, "nbytes": len(piece)}, piece))
-    groups, size = [[]], 0
-    for c in chunks:
-        if groups[-1] and size + c[0]["nbytes"] > max_chunk:
-            groups.append([c])
-            size = c[0]["nbytes"]
-        else:
-            groups[-1].append(c)
-            size += c[0]["nbytes"]
-    msgs = []
-    for i, g in enumerate(groups):
-        data = {
-            "type": "reply",
-            "id": request_id,
-            "ok": True,
-            "part": i,
-            "parts": len(groups),
-            "chunks": [c[0] for c in g],
-        }
-        if i == 0:
-            data.update(result=result, arrays=descriptions)
-        msgs.append((data, [memoryview(c[1]) for c in g]))
-    return msgs
-
-
 def test_make_request_builds_a_valid_message():
-    rid, msg = make_request("get_stack", {"path": "a.h5"})
-    assert msg == {"type": "request", "id": rid, "method": "get_stack", "params": {"path": "a.h5"}}
+    rid, parts = make_request("get_stack", {"path": "a.h5"})
+    assert parts == [
+        (
+            {
+                "type": "request",
+                "id": rid,
+                "part": 0,
+                "parts": 1,
+                "method": "get_stack",
+                "params": {"path": "a.h5"},
+                "arrays": {},
+                "chunks": [],
+            },
+            [],
+        )
+    ]
     assert 1 <= len(rid) <= 64
     with pytest.raises(ValueError, match="unknown method"):
         make_request("delete_everything")
 
 
+def test_large_requests_are_chunked_and_reassemble_exactly():
+    rng = np.random.default_rng(3)
+    cube = rng.random((5, 1100, 1000), dtype=np.float32)  # 22 MB, over the 10 MiB server limit
+    energies = np.linspace(512, 545, 5)
+    rid, parts = make_request("open_arrays", {"path": "a.h5"}, {"data": cube, "energies": energies})
+    assert len(parts) == 3
+    buf = RequestBuffer()
+    for data, buffers in parts:
+        json.dumps(data)
+        assert sum(b.nbytes for b in buffers) <= MAX_CHUNK_BYTES
+        assert data["id"] == rid and data["parts"] == 3
+        assert ("method" in data) == (data["part"] == 0)
+        buf.add(data, buffers)
+    arrays = buf.arrays()
+    np.testing.assert_array_equal(arrays["data"], cube)
+    np.testing.assert_array_equal(arrays["energies"], energies)
+    assert buf.head["arrays"]["data"] == {
+        "dtype": "float32",
+        "shape": [5, 1100, 1000],
+        "nbytes": cube.nbytes,
+    }
+
+
+def test_request_buffers_are_views_not_copies():
+    cube = np.zeros((4, 100, 100), np.float32)
+    _, parts = make_request("open_arrays", {}, {"data": cube})
+    (data, buffers) = parts[0]
+    cube[0, 0, 0] = 42.0
+    assert np.frombuffer(buffers[0], np.float32)[0] == 42.0
+
+
+def test_wire_array_normalises_dtype_and_layout():
+    big_endian = np.arange(6, dtype=">f8").reshape(2, 3)
+    a = wire_array(big_endian.T)
+    assert a.dtype == np.dtype("<f8") and a.flags.c_contiguous
+    np.testing.assert_array_equal(a, big_endian.T)
+    with pytest.raises(TypeError, match="complex128 cannot travel"):
+        wire_array(np.zeros(3, complex), "z")
+    empty = split_message({"type": "x"}, {}, {"e": np.zeros((0, 3), np.float32)})
+    assert empty[0][0]["arrays"]["e"] == {"dtype": "float32", "shape": [0, 3], "nbytes": 0}
+
+
+def test_event_validation():
+    rid, p = validate_event(
+        {
+            "type": "event",
+            "id": "r1",
+            "event": "progress",
+            "progress": {"stage": "train", "fraction": 0.5, "epoch": 3},
+        }
+    )
+    assert rid == "r1" and p["epoch"] == 3
+    for bad in (
+        {"type": "event", "id": "r1", "event": "kaboom", "progress": {}},
+        {"type": "event", "id": "r1", "event": "progress", "progress": {"stage": 3, "fraction": 0}},
+        {
+            "type": "event",
+            "id": "r1",
+            "event": "progress",
+            "progress": {"stage": "x", "fraction": "1"},
+        },
+        {"type": "event", "id": "", "event": "progress", "progress": {"stage": "x", "fraction": 1}},
+    ):
+        with pytest.raises(ProtocolError):
+            validate_event(bad)
+
+
 def test_hello():
-    assert validate_hello({"type": "hello", "protocol": PROTOCOL, "version": "0.1.0"}) == "0.1.0"
+    h = validate_hello({"type": "hello", "protocol": PROTOCOL, "version": "0.1.0"})
+    assert h.version == "0.1.0" and h.methods == ("list_workbenches", "get_stack")
+    h = validate_hello(
+        {
+            "type": "hello",
+            "protocol": PROTOCOL,
+            "version": "0.2.0",
+            "methods": ["run"],
+            "serverRoot": "/srv",
+            "params": {"threshold": 0.005},
+        }
+    )
+    assert h.methods == ("run",) and h.server_root == "/srv" and h.params == {"threshold": 0.005}
+    with pytest.raises(ProtocolError, match="serverRoot"):
+        validate_hello({"type": "hello", "protocol": PROTOCOL, "version": "1", "serverRoot": 5})
     with pytest.raises(ProtocolError, match="speaks"):
         validate_hello({"type": "hello", "protocol": "stxm-phasemap/99", "version": "9"})
     with pytest.raises(StxmPhaseMapError, match="unsupported protocol"):
@@ -105,7 +170,7 @@ def test_parts_may_arrive_out_of_order():
 
 def test_error_reply_raises_with_the_extension_message():
     asm = ReplyAssembler("r3")
-    with pytest.raises(StxmPhaseMapError, match="no STXM stack is open") as info:
+    with pytest.raises(WorkbenchNotFoundError, match="no STXM stack is open") as info:
         asm.add(
             {
                 "type": "reply",
@@ -118,6 +183,7 @@ def test_error_reply_raises_with_the_extension_message():
             [],
         )
     assert info.value.kind == "not-found"
+    assert isinstance(info.value, (StxmPhaseMapError, LookupError))
 
 
 def good_single(rid="r"):

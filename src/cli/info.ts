@@ -1,27 +1,55 @@
-/** `stxm-phasemap info FILE [--json]` */
-import { existsSync } from 'node:fs';
+/** `stxm-phasemap info FILE [--json] [--entry NAME] [--channel NAME] [--energies FILE]` */
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 
-import { StackReadError, describeStack, formatStackInfo, readStack } from '../core/index.js';
+import { StackReadError, describeFile, formatFileInfo } from '../core/index.js';
 import { nodeH5Runtime } from './runtime.js';
 import { UsageError, type CommandIO } from './io.js';
 
 export async function infoCommand(args: string[], io: CommandIO): Promise<number> {
-  const json = args.includes('--json');
-  const files = args.filter(a => a !== '--json');
-  const unknown = files.filter(a => a.startsWith('-'));
-  if (unknown.length > 0) {
-    throw new UsageError(`info: unknown option ${unknown[0]}`);
+  let values: { json?: boolean; entry?: string; channel?: string; energies?: string };
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args,
+      options: {
+        json: { type: 'boolean' },
+        entry: { type: 'string' },
+        channel: { type: 'string' },
+        energies: { type: 'string' }
+      },
+      allowPositionals: true
+    }));
+  } catch (err) {
+    throw new UsageError(`info: ${(err as Error).message}`);
   }
-  if (files.length !== 1) {
+  if (positionals.length !== 1) {
     throw new UsageError('info: expected exactly one FILE');
   }
-  const file = files[0];
+  const file = positionals[0];
   if (!existsSync(file)) {
     throw new StackReadError(file, 'no such file');
   }
-  const stack = readStack(await nodeH5Runtime(), resolve(file), file);
-  const info = describeStack(stack);
-  io.out(json ? JSON.stringify(info, null, 2) : formatStackInfo(info));
+  let energies: number[] | undefined;
+  if (values.energies !== undefined) {
+    if (!existsSync(values.energies)) {
+      throw new StackReadError(values.energies, 'no such file');
+    }
+    energies = readFileSync(values.energies, 'utf8')
+      .split(/\r\n|\n|\r/)
+      .map(l => l.trim())
+      .filter(l => l !== '' && !/^[#*!%;]/.test(l) && /^[-+.\d]/.test(l))
+      .map(l => Number(l.split(/[\s,;]+/)[0]));
+    if (energies.some(e => !Number.isFinite(e))) {
+      throw new StackReadError(values.energies, 'not a list of energies (one number per line)');
+    }
+  }
+  const info = describeFile(await nodeH5Runtime(), resolve(file), file, {
+    entry: values.entry,
+    channel: values.channel,
+    energies
+  });
+  io.out(values.json ? JSON.stringify(info, null, 2) : formatFileInfo(info));
   return 0;
 }

@@ -41,12 +41,11 @@ describe.skipIf(!HAVE_SHARED)('info on the real SLS file', () => {
     expect(stdout).toContain('4 energies × 50 y × 50 x');
   });
 
-  it('exits 2 with a one-line reason for the aXis2000 .hdr it cannot read yet', async () => {
+  it('reads the aXis2000 .hdr beside its .xim files', async () => {
     const hdr = join(SHARED_DATA, 'stxm', 'max_iv.hdr');
-    const { code, stderr } = await cli('info', hdr);
-    expect(code).toBe(2);
-    expect(stderr.trim().split('\n')).toHaveLength(1);
-    expect(stderr).toContain('max_iv.hdr: unsupported file type');
+    const { code, stdout } = await cli('info', hdr, '--json');
+    expect(code).toBe(0);
+    expect((JSON.parse(stdout) as { shape: number[] }).shape).toEqual([2, 10, 10]);
   });
 });
 

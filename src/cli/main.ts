@@ -7,7 +7,7 @@
  */
 import { createRequire } from 'node:module';
 
-import { StackReadError, oneLine } from '../core/index.js';
+import { PreprocessError, ReferenceSetError, StackReadError, oneLine } from '../core/index.js';
 import { infoCommand } from './info.js';
 import { mapCommand } from './map.js';
 import { planCommand } from './plan.js';
@@ -17,8 +17,12 @@ import { UsageError, nodeIO, type CommandIO } from './io.js';
 const USAGE = `usage: stxm-phasemap <command> [options]
 
 commands:
-  info FILE [--json]   format, dialect, scan type, shape (energies, y, x),
-                       energy range and pixel size of a stack file
+  info FILE [--json] [--entry NAME] [--channel NAME] [--energies FILE]
+                       format, dialect, scan type, shape (energies, y, x),
+                       energy range and pixel size of a scan file: NXstxm
+                       (.h5 .hdf5 .nxs .stxm), aXis2000 .hdr (+ .xim beside
+                       it), multi-page TIFF (+ energy list); --entry picks an
+                       ALS entry or aXis2000 region
   map FILE --refs REFS.csv [--threshold 0.005] [--seed N] [--out RESULT.h5] [--json]
                        the whole pipeline: optical density, Pearson maps,
                        ambiguity, resolution; progress on stderr, a summary
@@ -79,7 +83,11 @@ export async function main(argv: string[], io: CommandIO = nodeIO): Promise<numb
       io.err(`stxm-phasemap: ${err.message}\n${USAGE}`);
       return 2;
     }
-    if (err instanceof StackReadError) {
+    if (
+      err instanceof StackReadError ||
+      err instanceof PreprocessError ||
+      err instanceof ReferenceSetError
+    ) {
       io.err(`stxm-phasemap: ${oneLine(err)}`);
       return 2;
     }

@@ -1,42 +1,71 @@
 /**
- * The comm bridge: lets Python in a notebook's kernel reach the open
- * workbenches (docs/comm-protocol.md). Every message is validated; a malformed
- * one gets an error reply, never an exception in the kernel connection.
+ * The comm bridge: lets Python in a notebook's (or console's) kernel reach the
+ * open workbenches (docs/comm-protocol.md). Every message is validated; a
+ * malformed one gets an error reply, never an exception in the kernel
+ * connection. Requests may span several messages (arrays in chunks of at most
+ * 8 MiB); each is acknowledged as soon as its first part arrives, so that the
+ * kernel can tell a live connection from a stale one (a reloaded page).
  */
-import type { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
+import type { ISessionContext } from '@jupyterlab/apputils';
 import type { Kernel, KernelMessage } from '@jupyterlab/services';
 
-import { oneLine, stackShape } from '../core/index.js';
-import type { StxmDocument } from './document.js';
+import { oneLine, type ProgressEvent } from '../core/index.js';
+import type { MethodReply, MethodRequest, MethodContext } from './comm-methods.js';
 import {
   COMM_TARGET,
   PROTOCOL,
-  ProtocolError,
+  ack,
   errorReply,
-  outArray,
-  parseRequest,
+  hello,
+  parseIncoming,
+  progressEvent,
   replyParts,
   requestIdOf,
-  type JSONObject,
-  type ReplyPart,
-  type Request
+  type Method,
+  type RequestPart
 } from './protocol.js';
-import type { IStxmTracker } from './tokens.js';
+import { PartAssembler, ProtocolError, type JSONObject, type WirePart } from './protocol-arrays.js';
+import { paramsTemplate } from './protocol-params.js';
+import { jsonSafe } from './protocol-result.js';
+
+/** What answers the requests (CommMethods in the app, a stand-in in unit tests). */
+export interface MethodHandler {
+  call(req: MethodRequest, ctx: MethodContext): Promise<MethodReply>;
+}
+
+export interface CommBridgeOptions {
+  methods: MethodHandler;
+  version: string;
+  /** Absolute path of the Jupyter server's root folder (PageConfig `serverRoot`). */
+  serverRoot: string | null;
+}
+
+/** A panel with a kernel session: notebooks and consoles. */
+interface SessionPanel {
+  sessionContext: ISessionContext;
+}
+
+/** Parts of a request stop arriving for this long → it is dropped with an error reply. */
+const STALE_REQUEST_MS = 120_000;
+/** At most this many requests may be half-received at once on one comm. */
+const MAX_INCOMING = 16;
+/** Progress events are sent at most this often (stage changes always). */
+const PROGRESS_INTERVAL_MS = 250;
 
 export class CommBridge {
-  constructor(
-    private readonly tracker: IStxmTracker,
-    private readonly version: string
-  ) {}
+  constructor(private readonly options: CommBridgeOptions) {}
 
-  /** Register the comm target on the kernel of every notebook, now and after kernel changes. */
-  watchNotebooks(notebooks: INotebookTracker): void {
-    const watch = (panel: NotebookPanel): void => {
+  /** Register the comm target on the kernel of every panel, now and after kernel changes. */
+  watch<T extends SessionPanel>(tracker: {
+    forEach(fn: (panel: T) => void): void;
+    widgetAdded: { connect(fn: (sender: unknown, panel: T) => void): unknown };
+  }): void {
+    const watchPanel = (panel: T): void => {
       const register = (): void => {
         const kernel = panel.sessionContext.session?.kernel;
         if (kernel && !this._registered.has(kernel)) {
           this._registered.add(kernel);
-          kernel.registerCommTarget(COMM_TARGET, (comm, msg) => this.open(comm, msg));
+          kernel.registerCommTarget(COMM_TARGET, (comm, msg) => this.open(kernel, comm, msg));
           kernel.disposed.connect(() => this._registered.delete(kernel));
         }
       };
@@ -44,11 +73,22 @@ export class CommBridge {
       void panel.sessionContext.ready.then(register);
       register();
     };
-    notebooks.forEach(watch);
-    notebooks.widgetAdded.connect((_, panel) => watch(panel));
+    tracker.forEach(watchPanel);
+    tracker.widgetAdded.connect((_, panel) => watchPanel(panel));
   }
 
-  private open(comm: Kernel.IComm, msg: KernelMessage.ICommOpenMsg): void {
+  private open(
+    kernel: Kernel.IKernelConnection,
+    comm: Kernel.IComm,
+    msg: KernelMessage.ICommOpenMsg
+  ): void {
+    // A kernel shared by several panels (or pages) broadcasts its comm_open to all of
+    // them: only the connection whose client ran the code answers.
+    const parent = msg.parent_header as Partial<KernelMessage.IHeader> | undefined;
+    if (parent?.session && parent.session !== kernel.clientId) {
+      comm.dispose();
+      return;
+    }
     const protocol = (msg.content.data as { protocol?: unknown } | undefined)?.protocol;
     if (protocol !== PROTOCOL) {
       comm.send({
@@ -61,101 +101,168 @@ export class CommBridge {
       comm.close();
       return;
     }
-    comm.onMsg = m => this.handle(comm, m.content.data);
-    comm.send({ type: 'hello', protocol: PROTOCOL, version: this.version });
-  }
-
-  private async handle(comm: Kernel.IComm, data: unknown): Promise<void> {
-    let parts: ReplyPart[];
-    let request: Request | undefined;
-    try {
-      request = parseRequest(data);
-      parts = await this.answer(request);
-    } catch (err) {
-      const kind = err instanceof ProtocolError ? err.kind : 'failed';
-      parts = [errorReply(request?.id ?? requestIdOf(data), kind, oneLine(err))];
-    }
-    if (comm.isDisposed) {
-      return;
-    }
-    for (const part of parts) {
-      comm.send(part.data, undefined, part.buffers);
-    }
-  }
-
-  private async answer(request: Request): Promise<ReplyPart[]> {
-    switch (request.method) {
-      case 'list_workbenches': {
-        const workbenches: JSONObject[] = [];
-        const current = this.tracker.currentWidget;
-        this.tracker.forEach(doc => {
-          workbenches.push({
-            path: doc.context.path,
-            current: doc === current,
-            status: doc.workbench.status,
-            info: (doc.workbench.info as unknown as JSONObject) ?? null
-          });
-        });
-        return replyParts(request.id, { workbenches });
-      }
-      case 'get_stack': {
-        const doc = this.find(request.params.path as string | undefined);
-        await waitUntilSettled(doc);
-        const stack = doc.workbench.stack;
-        if (!stack) {
-          throw new ProtocolError(
-            'failed',
-            doc.workbench.error ?? `${doc.context.path}: no stack loaded`
-          );
-        }
-        const [ne, ny, nx] = stackShape(stack);
-        return replyParts(
-          request.id,
-          { path: doc.context.path, info: doc.workbench.info as unknown as JSONObject },
-          {
-            data: outArray(stack.data, [ne, ny, nx]),
-            energies: outArray(stack.energies, [ne]),
-            x: outArray(stack.x, [nx]),
-            y: outArray(stack.y, [ny])
-          }
-        );
-      }
-    }
-  }
-
-  private find(path: string | undefined): StxmDocument {
-    if (path) {
-      const doc = this.tracker.find(
-        d => d.context.path === path || d.context.path === path.replace(/^\/+/, '')
-      );
-      if (!doc) {
-        throw new ProtocolError('not-found', `no STXM workbench is open for "${path}"`);
-      }
-      return doc;
-    }
-    const doc = this.tracker.currentWidget;
-    if (!doc) {
-      throw new ProtocolError('not-found', 'no STXM stack is open in JupyterLab');
-    }
-    return doc;
+    const connection = new CommConnection(comm, this.options.methods);
+    comm.onMsg = m => connection.handle(m.content.data, m.buffers ?? []);
+    comm.onClose = () => connection.dispose();
+    comm.send(
+      hello({
+        version: this.options.version,
+        serverRoot: this.options.serverRoot,
+        params: paramsTemplate()
+      })
+    );
   }
 
   private readonly _registered = new Set<Kernel.IKernelConnection>();
 }
 
-/** Wait while the workbench is still loading its stack. */
-function waitUntilSettled(doc: StxmDocument): Promise<void> {
-  const model = doc.workbench;
-  if (model.status !== 'loading') {
-    return Promise.resolve();
+interface Incoming {
+  assembler: PartAssembler;
+  method?: Method;
+  params?: JSONObject;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+/** One comm: reassembles requests, answers them, streams progress, honours cancels. */
+export class CommConnection {
+  constructor(
+    private readonly comm: Pick<Kernel.IComm, 'send' | 'isDisposed'>,
+    private readonly methods: MethodHandler
+  ) {}
+
+  /** Handle one message from the kernel. Never throws. */
+  handle(data: unknown, buffers: readonly (ArrayBuffer | ArrayBufferView)[]): void {
+    let msg;
+    try {
+      msg = parseIncoming(data);
+    } catch (err) {
+      this.sendParts([errorReply(requestIdOf(data), 'invalid-request', oneLine(err))]);
+      return;
+    }
+    switch (msg.type) {
+      case 'cancel':
+        this._running.get(msg.id)?.abort();
+        return;
+      case 'error':
+        console.warn(
+          `stxm-phasemap: the kernel reported a bad message (${msg.error.kind}): ${msg.error.message}`
+        );
+        return;
+      case 'request':
+        this.addPart(msg, buffers);
+        return;
+    }
   }
-  return new Promise(resolve => {
-    const done = (): void => {
-      if (model.status !== 'loading') {
-        model.changed.disconnect(done);
-        resolve();
+
+  dispose(): void {
+    for (const entry of this._incoming.values()) {
+      clearTimeout(entry.timer);
+    }
+    this._incoming.clear();
+  }
+
+  private addPart(part: RequestPart, buffers: readonly (ArrayBuffer | ArrayBufferView)[]): void {
+    const { id } = part;
+    let entry = this._incoming.get(id);
+    if (!entry) {
+      if (this._running.has(id)) {
+        this.sendParts([errorReply(id, 'invalid-request', `request "${id}" is already running`)]);
+        return;
+      }
+      if (this._incoming.size >= MAX_INCOMING) {
+        this.sendParts([
+          errorReply(id, 'invalid-request', `more than ${MAX_INCOMING} requests half-received`)
+        ]);
+        return;
+      }
+      entry = { assembler: new PartAssembler(id), timer: this.staleTimer(id) };
+      this._incoming.set(id, entry);
+    } else {
+      clearTimeout(entry.timer);
+      entry.timer = this.staleTimer(id);
+    }
+    try {
+      entry.assembler.add(part.part, part.parts, part.arrays, part.chunks, buffers);
+    } catch (err) {
+      this.drop(id);
+      this.sendParts([errorReply(id, 'invalid-request', oneLine(err))]);
+      return;
+    }
+    if (part.part === 0) {
+      entry.method = part.method;
+      entry.params = part.params;
+      this.send(ack(id));
+    }
+    if (entry.assembler.complete) {
+      const arrays = entry.assembler.arrays();
+      this.drop(id);
+      void this.dispatch({ id, method: entry.method!, params: entry.params!, arrays });
+    }
+  }
+
+  private staleTimer(id: string): ReturnType<typeof setTimeout> {
+    return setTimeout(() => {
+      if (this._incoming.has(id)) {
+        this.drop(id);
+        this.sendParts([
+          errorReply(id, 'invalid-request', `request "${id}": its parts stopped arriving`)
+        ]);
+      }
+    }, STALE_REQUEST_MS);
+  }
+
+  private drop(id: string): void {
+    const entry = this._incoming.get(id);
+    if (entry) {
+      clearTimeout(entry.timer);
+      this._incoming.delete(id);
+    }
+  }
+
+  private async dispatch(req: MethodRequest): Promise<void> {
+    const controller = new AbortController();
+    this._running.set(req.id, controller);
+    let lastSent = 0;
+    let lastStage = '';
+    const progress = (p: ProgressEvent): void => {
+      const now = Date.now();
+      if (p.stage !== lastStage || p.fraction >= 1 || now - lastSent >= PROGRESS_INTERVAL_MS) {
+        lastSent = now;
+        lastStage = p.stage;
+        this.send(progressEvent(req.id, jsonSafe(p) as JSONObject));
       }
     };
-    model.changed.connect(done);
-  });
+    let parts: WirePart[];
+    try {
+      const reply = await this.methods.call(req, { signal: controller.signal, progress });
+      parts = replyParts(req.id, reply.json, reply.arrays ?? {});
+    } catch (err) {
+      const kind = err instanceof ProtocolError ? err.kind : 'failed';
+      parts = [errorReply(req.id, kind, oneLine(err))];
+    } finally {
+      this._running.delete(req.id);
+    }
+    this.sendParts(parts);
+  }
+
+  private send(data: JSONObject): void {
+    this.sendParts([{ data, buffers: [] }]);
+  }
+
+  private sendParts(parts: WirePart[]): void {
+    for (const part of parts) {
+      if (this.comm.isDisposed) {
+        return; // the kernel went away (restart): the workbench keeps its data
+      }
+      try {
+        this.comm.send(part.data, undefined, part.buffers);
+      } catch (err) {
+        console.warn(`stxm-phasemap: could not send to the kernel: ${oneLine(err)}`);
+        return;
+      }
+    }
+  }
+
+  private readonly _incoming = new Map<string, Incoming>();
+  private readonly _running = new Map<string, AbortController>();
 }

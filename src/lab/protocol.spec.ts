@@ -2,10 +2,16 @@ import { describe, expect, it } from 'vitest';
 
 import {
   MAX_CHUNK_BYTES,
+  METHODS,
+  PROTOCOL,
   ProtocolError,
+  ack,
   errorReply,
+  hello,
   outArray,
+  parseIncoming,
   parseRequest,
+  progressEvent,
   replyParts,
   requestIdOf
 } from './protocol.js';
@@ -47,7 +53,9 @@ describe('parseRequest', () => {
     [{ type: 'request', id: 7, method: 'get_stack' }, '"id"'],
     [{ type: 'request', id: 'x', method: 'rm_rf' }, 'unknown "method"'],
     [{ type: 'request', id: 'x', method: 'get_stack', params: [] }, '"params" must be an object'],
-    [{ type: 'request', id: 'x', method: 'get_stack', params: { path: 3 } }, '"params.path"']
+    [{ type: 'request', id: 'x', method: 'get_stack', parts: 0 }, '"parts"'],
+    [{ type: 'request', id: 'x', method: 'get_stack', part: 2, parts: 2 }, '"part" 2'],
+    [{ type: 'request', id: 'x', part: 1, parts: 2, method: 'run' }, 'only part 0']
   ])('rejects %j', (message, expected) => {
     let caught: unknown;
     try {
@@ -64,6 +72,42 @@ describe('parseRequest', () => {
     expect(requestIdOf({ id: 'abc' })).toBe('abc');
     expect(requestIdOf({ id: 5 })).toBeNull();
     expect(requestIdOf('junk')).toBeNull();
+  });
+});
+
+describe('parseIncoming', () => {
+  it('accepts later parts, cancels and error notices', () => {
+    expect(parseIncoming({ type: 'request', id: 'a', part: 1, parts: 3, chunks: [] })).toEqual({
+      type: 'request',
+      id: 'a',
+      part: 1,
+      parts: 3,
+      chunks: []
+    });
+    expect(parseIncoming({ type: 'cancel', id: 'a' })).toEqual({ type: 'cancel', id: 'a' });
+    expect(
+      parseIncoming({ type: 'error', id: 'a', error: { kind: 'invalid-reply', message: 'x' } })
+    ).toEqual({ type: 'error', id: 'a', error: { kind: 'invalid-reply', message: 'x' } });
+    expect(() => parseIncoming({ type: 'hello' })).toThrow(/"type" must be/);
+    expect(() => parseIncoming({ type: 'cancel' })).toThrow(/"id"/);
+  });
+
+  it('says hello with the methods, the server root and the parameters', () => {
+    const h = hello({ version: '9.9.9', serverRoot: '/srv', params: { threshold: 0.005 } });
+    expect(h).toMatchObject({
+      type: 'hello',
+      protocol: PROTOCOL,
+      version: '9.9.9',
+      serverRoot: '/srv'
+    });
+    expect(h.methods).toEqual([...METHODS]);
+    expect(ack('r')).toEqual({ type: 'ack', id: 'r' });
+    expect(progressEvent('r', { stage: 'pcc', fraction: 1 })).toEqual({
+      type: 'event',
+      id: 'r',
+      event: 'progress',
+      progress: { stage: 'pcc', fraction: 1 }
+    });
   });
 });
 

@@ -1,97 +1,146 @@
 /**
  * The comm protocol `stxm-phasemap/1` (docs/comm-protocol.md), extension side:
- * validation of requests and the splitting of replies into parts of at most
- * 8 MiB of buffers. Pure: no JupyterLab imports, unit-tested in Node.
+ * the messages, their validation, and the framing of replies. Pure: no
+ * JupyterLab imports, unit-tested in Node. Arrays and their chunking are in
+ * protocol-arrays.ts, the parameters of each method in protocol-params.ts.
  */
+import {
+  ProtocolError,
+  isPlainObject,
+  splitParts,
+  type ErrorKind,
+  type JSONObject,
+  type OutArray,
+  type WirePart
+} from './protocol-arrays.js';
+
+export {
+  MAX_CHUNK_BYTES,
+  ProtocolError,
+  outArray,
+  type ErrorKind,
+  type JSONObject,
+  type JSONValue,
+  type OutArray
+} from './protocol-arrays.js';
 
 export const PROTOCOL = 'stxm-phasemap/1';
 export const COMM_TARGET = 'stxm-phasemap';
-export const MAX_CHUNK_BYTES = 8 * 1024 * 1024;
-export const METHODS = ['list_workbenches', 'get_stack'] as const;
+export const METHODS = [
+  'list_workbenches',
+  'get_stack',
+  'open',
+  'open_arrays',
+  'set_references',
+  'get_references',
+  'run',
+  'get_result',
+  'simulate'
+] as const;
 export type Method = (typeof METHODS)[number];
 
-export type JSONValue =
-  string | number | boolean | null | JSONValue[] | { [key: string]: JSONValue };
-export type JSONObject = { [key: string]: JSONValue };
+/** One part of a request, validated (docs/comm-protocol.md, "Requests"). */
+export interface RequestPart {
+  type: 'request';
+  id: string;
+  part: number;
+  parts: number;
+  /** Part 0 only. */
+  method?: Method;
+  /** Part 0 only (default {}). */
+  params?: JSONObject;
+  /** Part 0 only: raw array descriptions (validated by the assembler). */
+  arrays?: unknown;
+  chunks?: unknown;
+}
 
-export interface Request {
+/** Messages the kernel sends. */
+export type Incoming =
+  | RequestPart
+  | { type: 'cancel'; id: string }
+  | { type: 'error'; id: string | null; error: { kind: string; message: string } };
+
+function invalid(message: string): never {
+  throw new ProtocolError('invalid-request', message);
+}
+
+function parseId(id: unknown): string {
+  if (typeof id !== 'string' || id.length < 1 || id.length > 64) {
+    invalid('"id" must be a string of 1–64 characters');
+  }
+  return id;
+}
+
+/** Validate any message from the kernel; throws `ProtocolError('invalid-request')`. */
+export function parseIncoming(data: unknown): Incoming {
+  if (!isPlainObject(data)) {
+    invalid('message is not a JSON object');
+  }
+  switch (data.type) {
+    case 'request':
+      return parseRequestPart(data);
+    case 'cancel':
+      return { type: 'cancel', id: parseId(data.id) };
+    case 'error': {
+      const err = isPlainObject(data.error) ? data.error : {};
+      return {
+        type: 'error',
+        id: typeof data.id === 'string' ? data.id.slice(0, 64) : null,
+        error: {
+          kind: typeof err.kind === 'string' ? err.kind.slice(0, 64) : 'unknown',
+          message: typeof err.message === 'string' ? err.message.slice(0, 2000) : ''
+        }
+      };
+    }
+    default:
+      invalid(
+        `"type" must be "request", "cancel" or "error", got ${JSON.stringify(data.type)?.slice(0, 40)}`
+      );
+  }
+}
+
+function parseRequestPart(data: Record<string, unknown>): RequestPart {
+  const id = parseId(data.id);
+  const part = data.part ?? 0;
+  const parts = data.parts ?? 1;
+  if (typeof parts !== 'number' || !Number.isSafeInteger(parts) || parts < 1) {
+    invalid('"parts" must be a positive integer');
+  }
+  if (typeof part !== 'number' || !Number.isSafeInteger(part) || part < 0 || part >= parts) {
+    invalid(`"part" ${JSON.stringify(part)} is outside 0..${parts - 1}`);
+  }
+  const out: RequestPart = { type: 'request', id, part, parts, chunks: data.chunks };
+  if (part === 0) {
+    if (typeof data.method !== 'string' || !(METHODS as readonly string[]).includes(data.method)) {
+      invalid(
+        `unknown "method" ${JSON.stringify(data.method)?.slice(0, 40)}; expected one of ${METHODS.join(', ')}`
+      );
+    }
+    const params = data.params ?? {};
+    if (!isPlainObject(params)) {
+      invalid('"params" must be an object');
+    }
+    out.method = data.method as Method;
+    out.params = params as JSONObject;
+    out.arrays = data.arrays;
+  } else if ('method' in data || 'params' in data || 'arrays' in data) {
+    invalid(`only part 0 may carry "method", "params" and "arrays" (this is part ${part})`);
+  }
+  return out;
+}
+
+/** A single-part request without arrays (the skeleton's form); kept for tests and callers. */
+export function parseRequest(data: unknown): {
   type: 'request';
   id: string;
   method: Method;
   params: JSONObject;
-}
-
-export type ErrorKind = 'invalid-request' | 'not-found' | 'failed';
-
-export class ProtocolError extends Error {
-  constructor(
-    readonly kind: ErrorKind,
-    message: string
-  ) {
-    super(message);
+} {
+  const msg = parseIncoming(data);
+  if (msg.type !== 'request' || msg.part !== 0) {
+    invalid('not the first part of a request');
   }
-}
-
-const DTYPES = {
-  float32: Float32Array,
-  float64: Float64Array,
-  int16: Int16Array,
-  int32: Int32Array,
-  uint8: Uint8Array
-} as const;
-export type DType = keyof typeof DTYPES;
-
-/** An array to send: a typed array of one of the protocol's dtypes, with its shape. */
-export interface OutArray {
-  dtype: DType;
-  shape: number[];
-  values: Float32Array | Float64Array | Int16Array | Int32Array | Uint8Array;
-}
-
-export function outArray(values: OutArray['values'], shape: number[]): OutArray {
-  const dtype = (Object.keys(DTYPES) as DType[]).find(k => values instanceof DTYPES[k]);
-  if (!dtype) {
-    throw new TypeError('unsupported array type');
-  }
-  if (shape.reduce((a, b) => a * b, 1) !== values.length) {
-    throw new TypeError(`shape ${JSON.stringify(shape)} does not fit ${values.length} values`);
-  }
-  return { dtype, shape, values };
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** Validate an incoming message as a request; throws `ProtocolError('invalid-request')`. */
-export function parseRequest(data: unknown): Request {
-  if (!isPlainObject(data)) {
-    throw new ProtocolError('invalid-request', 'message is not a JSON object');
-  }
-  if (data.type !== 'request') {
-    throw new ProtocolError(
-      'invalid-request',
-      `"type" must be "request", got ${JSON.stringify(data.type)}`
-    );
-  }
-  const id = data.id;
-  if (typeof id !== 'string' || id.length < 1 || id.length > 64) {
-    throw new ProtocolError('invalid-request', '"id" must be a string of 1–64 characters');
-  }
-  if (typeof data.method !== 'string' || !(METHODS as readonly string[]).includes(data.method)) {
-    throw new ProtocolError(
-      'invalid-request',
-      `unknown "method" ${JSON.stringify(data.method)}; expected one of ${METHODS.join(', ')}`
-    );
-  }
-  const params = data.params ?? {};
-  if (!isPlainObject(params)) {
-    throw new ProtocolError('invalid-request', '"params" must be an object');
-  }
-  if ('path' in params && params.path !== null && typeof params.path !== 'string') {
-    throw new ProtocolError('invalid-request', '"params.path" must be a string');
-  }
-  return { type: 'request', id, method: data.method as Method, params: params as JSONObject };
+  return { type: 'request', id: msg.id, method: msg.method!, params: msg.params! };
 }
 
 /** The id of a message if it has a usable one, for error replies to malformed requests. */
@@ -101,9 +150,31 @@ export function requestIdOf(data: unknown): string | null {
     : null;
 }
 
-export interface ReplyPart {
-  data: JSONObject;
-  buffers: ArrayBuffer[];
+/** The extension's greeting once it accepted a comm. */
+export function hello(options: {
+  version: string;
+  serverRoot: string | null;
+  params: JSONObject;
+}): JSONObject {
+  return {
+    type: 'hello',
+    protocol: PROTOCOL,
+    version: options.version,
+    methods: [...METHODS],
+    maxChunkBytes: 8 * 1024 * 1024,
+    serverRoot: options.serverRoot,
+    params: options.params
+  };
+}
+
+/** Sent as soon as part 0 of a request arrived and parsed. */
+export function ack(id: string): JSONObject {
+  return { type: 'ack', id };
+}
+
+/** A progress event of a running request. */
+export function progressEvent(id: string, progress: JSONObject): JSONObject {
+  return { type: 'event', id, event: 'progress', progress };
 }
 
 /**
@@ -114,47 +185,12 @@ export function replyParts(
   id: string,
   result: JSONObject,
   arrays: Record<string, OutArray> = {},
-  maxChunk = MAX_CHUNK_BYTES
-): ReplyPart[] {
-  const descriptions: JSONObject = {};
-  type Chunk = { array: string; offset: number; nbytes: number; buffer: ArrayBuffer };
-  const chunks: Chunk[] = [];
-  for (const [name, arr] of Object.entries(arrays)) {
-    const bytes = new Uint8Array(arr.values.buffer, arr.values.byteOffset, arr.values.byteLength);
-    descriptions[name] = { dtype: arr.dtype, shape: arr.shape, nbytes: bytes.byteLength };
-    for (let offset = 0; offset < bytes.byteLength; offset += maxChunk) {
-      const piece = bytes.slice(offset, Math.min(offset + maxChunk, bytes.byteLength));
-      chunks.push({ array: name, offset, nbytes: piece.byteLength, buffer: piece.buffer });
-    }
-  }
-  // Pack chunks into parts of at most maxChunk bytes.
-  const groups: Chunk[][] = [[]];
-  let size = 0;
-  for (const c of chunks) {
-    const current = groups[groups.length - 1];
-    if (current.length > 0 && size + c.nbytes > maxChunk) {
-      groups.push([c]);
-      size = c.nbytes;
-    } else {
-      current.push(c);
-      size += c.nbytes;
-    }
-  }
-  return groups.map((group, part) => ({
-    data: {
-      type: 'reply',
-      id,
-      ok: true,
-      part,
-      parts: groups.length,
-      ...(part === 0 ? { result, arrays: descriptions } : {}),
-      chunks: group.map(c => ({ array: c.array, offset: c.offset, nbytes: c.nbytes }))
-    },
-    buffers: group.map(c => c.buffer)
-  }));
+  maxChunk?: number
+): WirePart[] {
+  return splitParts({ type: 'reply', id, ok: true }, { result }, arrays, maxChunk);
 }
 
-export function errorReply(id: string | null, kind: ErrorKind, message: string): ReplyPart {
+export function errorReply(id: string | null, kind: ErrorKind, message: string): WirePart {
   return {
     data: { type: 'reply', id, ok: false, part: 0, parts: 1, error: { kind, message } },
     buffers: []

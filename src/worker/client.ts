@@ -52,6 +52,15 @@ export class AnalysisWorkerClient {
     throw new Error(res.ok ? 'worker answered with no file' : res.message);
   }
 
+  /** Write `stack` (copied, not transferred) as NXstxm file bytes. */
+  async writeStack(stack: Stack): Promise<ArrayBuffer> {
+    const res = await this.request({ kind: 'write-stack', stack }, []);
+    if (res.ok && res.kind === 'file') {
+      return res.bytes;
+    }
+    throw new Error(res.ok ? 'worker answered with no file' : res.message);
+  }
+
   /**
    * Run the pipeline on a copy of `stack` in a worker of its own, so that a
    * cancel (through `signal`) terminates it at once, mid-computation, and

@@ -28,6 +28,12 @@ export type WorkerRequest =
     }
   | {
       id: number;
+      /** Write a stack as NXstxm file bytes (arrays pushed from Python). */
+      kind: 'write-stack';
+      stack: Stack;
+    }
+  | {
+      id: number;
       kind: 'run';
       /** A copy of the page's stack (structured clone). */
       stack: Stack;

@@ -15,6 +15,7 @@ import {
   runPipeline,
   type H5Runtime
 } from '../core/index.js';
+import { writeNxstxm } from '../core/io/nxstxm-write.js';
 import { simulateDemoFile } from '../core/simulate/demo.js';
 import { stackTransferables, type WorkerRequest, type WorkerResponse } from './protocol.js';
 
@@ -70,7 +71,11 @@ async function handle(req: WorkerRequest): Promise<void> {
       const stack = readStack(rt, fsPath, req.name);
       scope.postMessage({ id: req.id, ok: true, kind: 'stack', stack }, stackTransferables(stack));
     } else {
-      simulateDemoFile(rt, fsPath, { seed: req.seed });
+      if (req.kind === 'write-stack') {
+        writeNxstxm(rt, fsPath, req.stack);
+      } else {
+        simulateDemoFile(rt, fsPath, { seed: req.seed });
+      }
       const bytes = fs.readFile(fsPath).slice().buffer;
       scope.postMessage({ id: req.id, ok: true, kind: 'file', bytes }, [bytes]);
     }

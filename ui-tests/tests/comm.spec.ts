@@ -4,7 +4,7 @@
  */
 import * as path from 'path';
 
-import { expect, test, type IJupyterLabPageFixture } from '@jupyterlab/galata';
+import { expect, test } from '@jupyterlab/galata';
 
 import {
   HAVE_REAL_STACK,
@@ -14,28 +14,9 @@ import {
   stackView,
   waitForStatus
 } from './helpers';
+import { lastJson, runInCell0 as run } from './notebook-helpers';
 
 const HELPER = path.join(__dirname, 'stxm_check.py');
-
-/**
- * Run `source` in cell 0 and return its text output, failing on a Python error.
- * Always cell 0: "run" advances and may insert cells below, and the kernel keeps
- * its state between runs anyway.
- */
-async function run(page: IJupyterLabPageFixture, source: string): Promise<string> {
-  await page.notebook.setCell(0, 'code', source);
-  expect(await page.notebook.runCell(0)).toBe(true);
-  const output = ((await page.notebook.getCellTextOutput(0)) ?? []).join('\n');
-  expect(output, `cell (${source}) raised`).not.toMatch(/Traceback|Error/);
-  return output;
-}
-
-/** The last line of output that parses as JSON. */
-function lastJson(output: string): Record<string, unknown> {
-  const lines = output.split('\n').filter(l => l.trim().startsWith('{'));
-  expect(lines.length, `no JSON line in output: ${output}`).toBeGreaterThan(0);
-  return JSON.parse(lines[lines.length - 1]);
-}
 
 test('comm: get_stack() in a notebook matches h5py', async ({ page, tmpPath }) => {
   test.skip(!HAVE_REAL_STACK, NO_REAL_STACK_MESSAGE);

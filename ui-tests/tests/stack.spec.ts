@@ -95,9 +95,9 @@ test.describe('STXM stack document', () => {
 
   test('a file that is not HDF5 shows an error naming it', async ({ page, tmpPath }) => {
     const remote = `${tmpPath}/bad.h5`;
-    expect(
-      await page.contents.uploadContent('this is not an HDF5 file\n', 'text', remote)
-    ).toBe(true);
+    expect(await page.contents.uploadContent('this is not an HDF5 file\n', 'text', remote)).toBe(
+      true
+    );
     await page.filebrowser.refresh();
 
     expect(await page.filebrowser.open(remote)).toBe(true);

@@ -65,12 +65,13 @@ export async function runPipeline(
 
   // references that do not cover the stack fail before any work is done
   let refs = resampleReferences(references, input.energies, params.preprocess.energyShiftEv);
-  const prepared = await timed('prepare', () => prepareStack(input, params.preprocess));
+  // (the references also serve an automatic energy-shift estimate, when asked for)
+  const prepared = await timed('prepare', () => prepareStack(input, params.preprocess, references));
   const stack = prepared.stack;
   const [ne, ny, nx] = stackShape(stack);
   const npx = ny * nx;
-  if (stack.energies !== input.energies) {
-    refs = resampleReferences(references, stack.energies, params.preprocess.energyShiftEv);
+  if (stack.energies !== input.energies || prepared.energyShiftEv !== refs.shiftEv) {
+    refs = resampleReferences(references, stack.energies, prepared.energyShiftEv);
   }
   const nRefs = refs.names.length;
 

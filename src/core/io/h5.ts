@@ -24,7 +24,7 @@ export interface H5FileSystem {
 
 /** What a reader needs from an initialised h5wasm module. */
 export interface H5Runtime {
-  File: new (filename: string, mode?: 'r' | 'w') => H5File;
+  File: new (filename: string, mode?: 'r' | 'w' | 'a') => H5File;
   FS: H5FileSystem;
 }
 
@@ -55,7 +55,7 @@ export function describeH5Error(err: unknown): string {
   return (last ? last[1] : text).replace(/\s+/g, ' ').trim();
 }
 
-const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
+export const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 
 /**
  * Whether the file carries an HDF5 superblock signature at 0, 512, 1024, …

@@ -1,28 +1,43 @@
 /**
- * Entry point of the readers: picks a reader from the file name.
+ * The readers and writers of STXM PhaseMap: stacks (NXstxm in its dialects,
+ * aXis2000 .hdr + .xim, multi-page TIFF + energies), reference spectra
+ * (CSV, two-column text, line/point spectra scans), and the OD stack and
+ * spectra writers.
  */
-import type { Stack } from '../model/stack.js';
-import { StackReadError } from './errors.js';
-import type { H5Runtime } from './h5.js';
-import { readNxstxm } from './nxstxm.js';
-
 export { StackReadError, oneLine } from './errors.js';
 export { createH5Runtime, describeH5Error } from './h5.js';
 export type { H5FileSystem, H5ModuleLike, H5Runtime } from './h5.js';
-export { readNxstxm } from './nxstxm.js';
-export { lengthToMicrometres, repairString } from './text.js';
-
-/** File name extensions of the stack formats the readers open. */
-export const STACK_EXTENSIONS = ['.hdf5', '.h5', '.nxs', '.hdf', '.stxm'] as const;
-
-/** Read a stack from `path` (in h5wasm's file system), choosing the reader by extension. */
-export function readStack(runtime: H5Runtime, path: string, displayName = path): Stack {
-  const lower = displayName.toLowerCase();
-  if (STACK_EXTENSIONS.some(ext => lower.endsWith(ext))) {
-    return readNxstxm(runtime, path, displayName);
-  }
-  throw new StackReadError(
-    displayName,
-    `unsupported file type (expected one of ${STACK_EXTENSIONS.join(', ')})`
-  );
-}
+export {
+  ALL_STACK_EXTENSIONS,
+  STACK_EXTENSIONS,
+  companionFiles,
+  detectStackFormat,
+  readScan,
+  readStack
+} from './read.js';
+export type { ReadOptions, StackFormat } from './read.js';
+export { readNxstxm, listNxstxmRegions, MAX_VALUES } from './nxstxm.js';
+export type { NxstxmOptions, RegionSummary } from './nxstxm.js';
+export { readAxis2000, axis2000DataFiles } from './axis2000.js';
+export type { Axis2000Options } from './axis2000.js';
+export { readTiffStack, energyListNames } from './tiff-stack.js';
+export type { TiffOptions } from './tiff-stack.js';
+export { fsFileAccess, memoryFileAccess } from './files.js';
+export type { FileAccess } from './files.js';
+export { scanKindOf, describeKind } from './scan.js';
+export { describeFile, describeScan, formatFileInfo } from './describe.js';
+export type { FileInfo } from './describe.js';
+export {
+  REFERENCE_EXTENSIONS,
+  combineReferences,
+  parseReferenceText,
+  readReferences,
+  referencesFromTexts
+} from './references-read.js';
+export type { ReadReferencesOptions, ReferenceInput } from './references-read.js';
+export { parseSpectrumText } from './references-text.js';
+export { spectraFromScan } from './scan-spectra.js';
+export type { ScanSpectraOptions } from './scan-spectra.js';
+export { writeNxstxm } from './nxstxm-write.js';
+export { writeOdStack, meanSpectrum, formatSpectraCsv } from './od-write.js';
+export { cleanText, lengthToMicrometres, repairString } from './text.js';

@@ -32,6 +32,11 @@ function axesData(group: Group, stack: Stack): void {
     .create_attribute('units', 'µm');
 }
 
+/**
+ * Write a stack as NXstxm. An optical-density stack is marked (`long_name`
+ * and `quantity` attributes of the data) so that the reader reads it back as
+ * optical density.
+ */
 export function writeNxstxm(runtime: H5Runtime, path: string, stack: Stack): void {
   assertStackConsistent(stack);
   const shape = [...stackShape(stack)];
@@ -55,7 +60,11 @@ export function writeNxstxm(runtime: H5Runtime, path: string, stack: Stack): voi
 
     const counter = entry.create_group('counter0');
     nxData(counter, 'NXdata');
-    counter.create_dataset({ name: 'data', data: stack.data, shape, dtype: '<f' });
+    const data = counter.create_dataset({ name: 'data', data: stack.data, shape, dtype: '<f' });
+    if (stack.metadata.quantity === 'optical density') {
+      data.create_attribute('long_name', 'optical density -ln(I/I0)');
+      data.create_attribute('quantity', 'optical density');
+    }
     axesData(counter, stack);
     counter.create_dataset({ name: 'stxm_scan_type', data: [stack.metadata.scanType] });
     if (stack.metadata.dwellMs) {

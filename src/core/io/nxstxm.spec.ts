@@ -1,4 +1,3 @@
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import h5wasm from 'h5wasm/node';
@@ -8,15 +7,20 @@ import {
   HAVE_SHARED,
   REAL_STACK,
   SHARED_DATA,
+  cubeInOrder,
+  cubeValue,
   nodeRuntime,
+  ramp,
   tempDir,
-  writeSynthetic
+  writeAlsMulti,
+  writeI08Old,
+  writeSynthetic,
+  writeTreeFile
 } from '../../test-setup/fixtures.js';
-import { pixelSize } from '../model/stack.js';
-import { StackReadError } from './errors.js';
+import { pixelSize, type Stack } from '../model/stack.js';
 import type { H5Runtime } from './h5.js';
-import { readStack } from './index.js';
-import { readNxstxm } from './nxstxm.js';
+import { readScan, readStack } from './read.js';
+import { listNxstxmRegions, readNxstxm } from './nxstxm.js';
 
 let rt: H5Runtime;
 const dir = tempDir();
@@ -24,8 +28,24 @@ beforeAll(async () => {
   rt = await nodeRuntime();
 });
 
+/** Every pixel of the synthetic cubes says where it is: check them all. */
+function expectCube(s: Stack, dims: [number, number, number]): void {
+  const [ne, ny, nx] = dims;
+  expect([s.energies.length, s.y.length, s.x.length]).toEqual(dims);
+  for (let e = 0; e < ne; e++) {
+    for (let y = 0; y < ny; y++) {
+      for (let x = 0; x < nx; x++) {
+        const v = s.data[(e * ny + y) * nx + x];
+        if (Math.abs(v - cubeValue(e, y, x)) > 1e-3) {
+          throw new Error(`(${e}, ${y}, ${x}) holds ${v}, expected ${cubeValue(e, y, x)}`);
+        }
+      }
+    }
+  }
+}
+
 describe.skipIf(!HAVE_SHARED)('real files from ../shared/data', () => {
-  it('SLS PolLux stack: shape, energies, pixel size, ring current', () => {
+  it('SLS PolLux stack: shape, energies, pixel size, ring current, UTF-8 µm units', () => {
     const s = readNxstxm(rt, REAL_STACK, 'sls.hdf5');
     expect([s.energies.length, s.y.length, s.x.length]).toEqual([4, 50, 50]);
     expect(Array.from(s.energies)).toEqual([280, 284.5, 285, 320]);
@@ -34,6 +54,8 @@ describe.skipIf(!HAVE_SHARED)('real files from ../shared/data', () => {
     expect(s.source.dialect).toBe('SLS PolLux (Pixelator)');
     expect(s.control?.length).toBe(s.data.length);
     expect(s.metadata.dwellMs).toEqual([10, 10, 10, 10]);
+    expect(s.metadata.scanKind).toBe('image stack');
+    expect(s.metadata.nanFrames).toBeUndefined();
   });
 
   it('SLS PolLux cube equals a whole-dataset read converted to float32', () => {
@@ -43,7 +65,6 @@ describe.skipIf(!HAVE_SHARED)('real files from ../shared/data', () => {
       const raw = (f.get('entry1/counter0/data') as unknown as { value: Float64Array }).value;
       expect(raw.length).toBe(s.data.length);
       expect(Array.from(s.data)).toEqual(Array.from(Float32Array.from(raw)));
-      // raw counts, as the data note says (≈350–1800)
       expect(Math.min(...raw)).toBeGreaterThan(100);
       expect(Math.max(...raw)).toBeLessThan(5000);
     } finally {
@@ -51,126 +72,317 @@ describe.skipIf(!HAVE_SHARED)('real files from ../shared/data', () => {
     }
   });
 
-  it('HERMES small file (Counter0, no attributes)', () => {
+  it('HERMES small file: Counter0, no attributes, (energy, x, y) order', () => {
     const s = readNxstxm(rt, join(SHARED_DATA, 'stxm', 'hermes_small_OK.hdf5'), 'hermes.hdf5');
     expect([s.energies.length, s.y.length, s.x.length]).toEqual([2, 2, 2]);
     expect(s.source.dialect).toBe('SOLEIL HERMES');
     expect(Array.from(s.energies)).toEqual([100.1, 101.1]);
+    expect(Array.from(s.x)).toEqual([1.1, 2.1]);
+    expect(Array.from(s.y)).toEqual([11.1, 22.1]);
+    // the pixel at x = 2.1, y = 11.1 holds 2000.1 at the first energy (as Orange reads it)
+    expect(s.data[0 * 2 + 1]).toBeCloseTo(2000.1, 3);
+    // y = 22.1, x = 1.1: 1001.1 at the first energy, 3001.1 at the second
+    expect(s.data[(0 * 2 + 1) * 2 + 0]).toBeCloseTo(1001.1, 3);
+    expect(s.data[(1 * 2 + 1) * 2 + 0]).toBeCloseTo(3001.1, 3);
+    expect(s.metadata.notes?.[0]).toMatch(/HERMES order/);
   });
 });
 
-describe('synthetic NXstxm files', () => {
-  it('non-square map keeps x and y apart', () => {
+describe('NXstxm dialects (synthetic files)', () => {
+  it('Pixelator layout, non-square: x and y never swap', () => {
     const path = join(dir, 'nonsquare.h5');
-    const data = writeSynthetic(path, {
+    const { data } = cubeInOrder([2, 3, 5]);
+    writeSynthetic(path, {
       shape: [2, 3, 5],
+      data,
       y: [0, 0.1, 0.2],
       x: [0, 0.04, 0.08, 0.12, 0.16]
     });
     const s = readNxstxm(rt, path, 'nonsquare.h5');
-    expect([s.y.length, s.x.length]).toEqual([3, 5]);
+    expectCube(s, [2, 3, 5]);
     expect(pixelSize(s).y).toBeCloseTo(0.1, 12);
     expect(pixelSize(s).x).toBeCloseTo(0.04, 12);
-    // pixel (e=1, y=2, x=4) is the last value
-    expect(s.data[(1 * 3 + 2) * 5 + 4]).toBe(data[data.length - 1]);
   });
 
   it('converts positions in nm to µm', () => {
     const path = join(dir, 'nm.h5');
     writeSynthetic(path, { shape: [1, 2, 3], x: [0, 25, 50], y: [0, 25], units: 'nm' });
-    const s = readNxstxm(rt, path, 'nm.h5');
-    expect(pixelSize(s).x).toBeCloseTo(0.025, 12);
+    expect(pixelSize(readNxstxm(rt, path, 'nm.h5')).x).toBeCloseTo(0.025, 12);
   });
 
-  it('transposes data whose axes attribute is (y, x, energy)', () => {
-    const path = join(dir, 'yxe.h5');
-    const [ny, nx, ne] = [2, 3, 4];
-    const data = Float64Array.from({ length: ny * nx * ne }, (_, i) => i);
-    writeSynthetic(path, { shape: [ny, nx, ne], axes: ['sample_y', 'sample_x', 'energy'], data });
-    const s = readNxstxm(rt, path, 'yxe.h5');
-    expect([s.energies.length, s.y.length, s.x.length]).toEqual([ne, ny, nx]);
-    for (let e = 0; e < ne; e++) {
-      for (let y = 0; y < ny; y++) {
-        for (let x = 0; x < nx; x++) {
-          expect(s.data[(e * ny + y) * nx + x]).toBe(data[(y * nx + x) * ne + e]);
-        }
-      }
-    }
+  it.each([
+    [['y', 'x', 'e'] as const, ['sample_y', 'sample_x', 'energy']],
+    [['x', 'y', 'e'] as const, ['sample_x', 'sample_y', 'energy']],
+    [['e', 'x', 'y'] as const, ['energy', 'sample_x', 'sample_y']]
+  ])('axes attribute %j: read into (energy, y, x)', (order, axes) => {
+    const path = join(dir, `order-${order.join('')}.h5`);
+    const { data, shape } = cubeInOrder([4, 3, 5], [...order]);
+    writeSynthetic(path, { shape: shape as [number, number, number], axes, data });
+    expectCube(readNxstxm(rt, path, 'o.h5'), [4, 3, 5]);
   });
 
-  it('reads a file with no axes attribute as (energy, y, x)', () => {
-    const path = join(dir, 'noaxes.h5');
-    writeSynthetic(path, { axes: null, groupName: 'Counter0', nxEntry: false });
-    expect(readNxstxm(rt, path, 'noaxes.h5').energies.length).toBe(3);
-  });
-});
-
-describe('bad inputs give one clear error naming the file', () => {
-  const cases: [string, (path: string) => void, RegExp][] = [
-    [
-      'text.h5',
-      p => writeFileSync(p, '<html><script>alert(1)</script></html>'),
-      /not an HDF5 file/
-    ],
-    ['empty.h5', p => writeFileSync(p, ''), /empty/],
-    [
-      'truncated.h5',
-      p => {
-        writeSynthetic(p, { shape: [8, 32, 32] });
-        const bytes = readFileSync(p);
-        writeFileSync(p, bytes.subarray(0, bytes.length >> 1));
-      },
-      /cannot open the HDF5 file: truncated file/
-    ],
-    ['noentry.h5', p => writeSynthetic(p, { entryName: 'stuff', nxEntry: false }), /no NXentry/],
-    [
-      'nodata.h5',
-      p => writeSynthetic(p, { groupName: 'notes', nxData: false }),
-      /no detector data group/
-    ],
-    [
-      'rank2.h5',
-      p =>
-        writeSynthetic(p, {
-          shape: [4, 5] as unknown as [number, number, number],
-          axes: ['sample_y', 'sample_x']
-        }),
-      /dimension/
-    ],
-    ['energies.h5', p => writeSynthetic(p, { energies: [1, 2] }), /2 energies for 3 frames/],
-    [
-      'image.h5',
-      p => writeSynthetic(p, { scanType: 'sample image' }),
-      /"sample image", not an image stack/
-    ],
-    ['units.h5', p => writeSynthetic(p, { units: 'eV' }), /not a length/]
-  ];
-
-  it.each(cases)('%s', (name, make, reason) => {
-    const path = join(dir, name);
-    make(path);
-    let caught: unknown;
-    try {
-      readStack(rt, path, name);
-    } catch (err) {
-      caught = err;
-    }
-    expect(caught).toBeInstanceOf(StackReadError);
-    const message = (caught as Error).message;
-    expect(message.startsWith(`${name}: `)).toBe(true);
-    expect(message).toMatch(reason);
-    expect(message).not.toMatch(/\n/);
+  it('no axes attribute, non-square: axes matched by length', () => {
+    const path = join(dir, 'bylength.h5');
+    const { data, shape } = cubeInOrder([4, 3, 5], ['e', 'x', 'y']);
+    writeSynthetic(path, {
+      shape: shape as [number, number, number],
+      axes: null,
+      data,
+      y: ramp(3),
+      x: ramp(5)
+    });
+    expectCube(readNxstxm(rt, path, 'bylength.h5'), [4, 3, 5]);
   });
 
-  it('a missing file', () => {
-    expect(() => readStack(rt, join(dir, 'absent.h5'), 'absent.h5')).toThrow(
-      /absent.h5: file not found/
+  it('older Diamond I08: Counter1, photon_energy, per-field axis attributes, scan_type', () => {
+    const path = join(dir, 'i08.nxs');
+    writeI08Old(path, [3, 4, 7], ['x', 'y', 'e']);
+    const s = readNxstxm(rt, path, 'i08.nxs');
+    expectCube(s, [3, 4, 7]);
+    expect(s.source.dialect).toMatch(/Diamond I08 \(older NXstxm/);
+    expect(s.source.signal).toBe('/entry1/Counter1/data');
+    expect(Array.from(s.energies)).toEqual([700, 700.5, 701]);
+    expect(pixelSize(s).x).toBeCloseTo(0.03, 9);
+    expect(pixelSize(s).y).toBeCloseTo(0.05, 9);
+    expect(s.metadata.beamline).toBe('I08');
+  });
+
+  it('energies in keV are converted to eV', () => {
+    const path = join(dir, 'kev.nxs');
+    writeI08Old(path, [2, 3, 3], ['e', 'y', 'x'], { energyUnits: 'keV', energies: [0.7, 0.71] });
+    expect(Array.from(readNxstxm(rt, path, 'kev.nxs').energies)).toEqual([700, 710]);
+  });
+
+  it('ALS multi-entry .stxm: lists the regions, reads the first image stack, or the entry asked for', () => {
+    const path = join(dir, 'als.stxm');
+    writeAlsMulti(path, [
+      { dims: [6, 8], scanType: 'sample image' },
+      { dims: [3, 4, 5], scanType: 'sample image stack' },
+      { dims: [2, 5, 4], scanType: 'sample image stack' }
+    ]);
+    const regions = listNxstxmRegions(rt, path, 'als.stxm');
+    expect(regions.map(r => [r.name, r.kind, r.shape])).toEqual([
+      ['entry0', 'image', [6, 8]],
+      ['entry1', 'image stack', [3, 4, 5]],
+      ['entry2', 'image stack', [2, 5, 4]]
+    ]);
+    const first = readStack(rt, path, 'als.stxm');
+    expect(first.source.entry).toBe('/entry1');
+    expect(first.source.regions).toEqual(['/entry0', '/entry1', '/entry2']);
+    expect(first.source.dialect).toBe('ALS (one entry per region)');
+    expectCube(first, [3, 4, 5]);
+    const third = readStack(rt, path, 'als.stxm', { entry: 'entry2' });
+    expectCube(third, [2, 5, 4]);
+    expect(third.energies[0]).toBe(527);
+    const image = readStack(rt, path, 'als.stxm', { entry: '/entry0' });
+    expect(image.metadata.scanKind).toBe('image');
+    expect(Array.from(image.energies)).toEqual([530]);
+    expectCube(image, [1, 6, 8]);
+    expect(() => readStack(rt, path, 'als.stxm', { entry: 'entry9' })).toThrow(
+      /als\.stxm: no entry "entry9" \(the file has \/entry0, \/entry1, \/entry2\)/
     );
   });
 
-  it('an unsupported extension', () => {
-    expect(() => readStack(rt, join(dir, 'x.tif'), 'x.tif')).toThrow(
-      /x.tif: unsupported file type/
+  it('definition as a scalar string or a one-element array', () => {
+    for (const [name, definition] of [
+      ['def-scalar.h5', 'NXstxm'],
+      ['def-array.h5', ['NXstxm']]
+    ] as const) {
+      const path = join(dir, name);
+      const { data } = cubeInOrder([2, 2, 3]);
+      writeTreeFile(path, {
+        children: {
+          entry1: {
+            attrs: { NX_class: 'NXentry' },
+            children: {
+              definition: { data: definition as string | string[] },
+              counter0: {
+                attrs: {
+                  NX_class: 'NXdata',
+                  signal: 'data',
+                  axes: ['energy', 'sample_y', 'sample_x']
+                },
+                children: {
+                  data: { data, shape: [2, 2, 3] },
+                  energy: { data: [1, 2] },
+                  sample_y: { data: [0, 1] },
+                  sample_x: { data: [0, 1, 2] }
+                }
+              }
+            }
+          }
+        }
+      });
+      expectCube(readStack(rt, path, name), [2, 2, 3]);
+    }
+  });
+
+  it('NaN frames of an aborted scan are kept and listed; partial frames too', () => {
+    const path = join(dir, 'aborted.h5');
+    const { data } = cubeInOrder([5, 3, 4]);
+    data.fill(Number.NaN, 3 * 12); // frames 3, 4 never recorded
+    data[2 * 12 + 5] = Number.NaN; // frame 2 aborted mid-way
+    writeSynthetic(path, { shape: [5, 3, 4], data });
+    const s = readStack(rt, path, 'aborted.h5');
+    expect(s.energies.length).toBe(5);
+    expect(s.metadata.nanFrames).toEqual([3, 4]);
+    expect(s.metadata.incompleteFrames).toEqual([2]);
+    expect(Number.isNaN(s.data[4 * 12])).toBe(true);
+  });
+
+  it('all-zero frames are listed', () => {
+    const path = join(dir, 'zeros.h5');
+    const { data } = cubeInOrder([3, 2, 2]);
+    data.fill(0, 4, 8);
+    writeSynthetic(path, { shape: [3, 2, 2], data });
+    expect(readStack(rt, path, 'zeros.h5').metadata.zeroFrames).toEqual([1]);
+  });
+
+  it('decreasing energies are accepted as they are', () => {
+    const path = join(dir, 'down.h5');
+    writeSynthetic(path, { energies: [540, 530, 520] });
+    expect(Array.from(readStack(rt, path, 'down.h5').energies)).toEqual([540, 530, 520]);
+  });
+
+  it('metadata strings with markup and control characters come through as inert text', () => {
+    const path = join(dir, 'html.h5');
+    const { data } = cubeInOrder([2, 2, 2]);
+    const evil = '<script>alert("x")</script><img src=x onerror=alert(1)>\u001b[31mred\u0007';
+    writeTreeFile(path, {
+      children: {
+        entry1: {
+          attrs: { NX_class: 'NXentry' },
+          children: {
+            title: { data: [evil] },
+            start_time: { data: ['<b>2020</b>'] },
+            counter0: {
+              attrs: { NX_class: 'NXdata', signal: 'data' },
+              children: {
+                data: { data, shape: [2, 2, 2] },
+                energy: { data: [1, 2] },
+                sample_y: { data: [0, 1], attrs: { units: 'um' } },
+                sample_x: { data: [0, 1] },
+                stxm_scan_type: { data: ['sample image stack'] }
+              }
+            },
+            collection: { children: { beamline: { data: ['<svg onload=alert(1)>'] } } }
+          }
+        }
+      }
+    });
+    const s = readStack(rt, path, 'html.h5');
+    expect(s.metadata.title).toBe(
+      '<script>alert("x")</script><img src=x onerror=alert(1)> [31mred'
+    );
+    expect(s.metadata.beamline).toBe('<svg onload=alert(1)>');
+    expect(s.metadata.startTime).toBe('<b>2020</b>');
+  });
+});
+
+describe('scan kinds other than image stacks are recognised and named', () => {
+  it('a single image (2-D data, scalar energy)', () => {
+    const path = join(dir, 'image.h5');
+    const { data } = cubeInOrder([1, 3, 4]);
+    writeSynthetic(path, {
+      shape: [3, 4] as unknown as [number, number, number],
+      data,
+      axes: ['sample_y', 'sample_x'],
+      energies: [532],
+      scanType: 'sample image'
+    });
+    const s = readStack(rt, path, 'image.h5');
+    expect(s.metadata.scanKind).toBe('image');
+    expect(Array.from(s.energies)).toEqual([532]);
+    expectCube(s, [1, 3, 4]);
+  });
+
+  it('a line spectrum: (energy, 1, positions), x = distance along the line', () => {
+    const path = join(dir, 'line.h5');
+    const ne = 6;
+    const n = 5;
+    const data = Float64Array.from({ length: ne * n }, (_, k) =>
+      cubeValue(Math.floor(k / n), 0, k % n)
+    );
+    writeTreeFile(path, {
+      children: {
+        entry1: {
+          attrs: { NX_class: 'NXentry' },
+          children: {
+            counter0: {
+              attrs: { NX_class: 'NXdata', signal: 'data', axes: ['energy', 'line_position'] },
+              children: {
+                data: { data, shape: [ne, n] },
+                energy: { data: ramp(ne, 520, 1) },
+                sample_x: { data: ramp(n, 0, 0.3) },
+                sample_y: { data: ramp(n, 0, 0.4) },
+                stxm_scan_type: { data: ['sample line spectrum'] }
+              }
+            }
+          }
+        }
+      }
+    });
+    const s = readScan(rt, path, 'line.h5');
+    expect(s.metadata.scanKind).toBe('line spectrum');
+    expectCube(s, [ne, 1, n]);
+    expect(s.x[4]).toBeCloseTo(2, 9); // 4 steps of 0.5 µm (0.3, 0.4)
+    expect(() => readStack(rt, path, 'line.h5')).toThrow(
+      /line\.h5: scan type "sample line spectrum" is a line spectrum, not an image stack: use it as reference spectra/
+    );
+  });
+
+  it('point spectra: one spectrum per point', () => {
+    const path = join(dir, 'points.h5');
+    writeTreeFile(path, {
+      children: {
+        entry1: {
+          attrs: { NX_class: 'NXentry' },
+          children: {
+            counter0: {
+              attrs: { NX_class: 'NXdata', signal: 'data' },
+              children: {
+                data: { data: ramp(8, 100, 1), shape: [4, 2] },
+                energy: { data: [1, 2, 3, 4] },
+                stxm_scan_type: { data: ['sample point spectrum'] }
+              }
+            }
+          }
+        }
+      }
+    });
+    const s = readScan(rt, path, 'points.h5');
+    expect(s.metadata.scanKind).toBe('point spectrum');
+    expect([s.energies.length, s.y.length, s.x.length]).toEqual([4, 1, 2]);
+    expect(Array.from(s.data)).toEqual(ramp(8, 100, 1));
+  });
+
+  it('a focus scan is named and refused as a stack', () => {
+    const path = join(dir, 'focus.h5');
+    writeTreeFile(path, {
+      children: {
+        entry1: {
+          attrs: { NX_class: 'NXentry' },
+          children: {
+            counter0: {
+              attrs: { NX_class: 'NXdata', signal: 'data', axes: ['zoneplate_z', 'line_position'] },
+              children: {
+                data: { data: ramp(12), shape: [3, 4] },
+                energy: { data: [530] },
+                zoneplate_z: { data: [-10, -9, -8] },
+                sample_x: { data: ramp(4, 0, 0.1) },
+                sample_y: { data: ramp(4) },
+                stxm_scan_type: { data: ['sample focus'] }
+              }
+            }
+          }
+        }
+      }
+    });
+    const s = readScan(rt, path, 'focus.h5');
+    expect(s.metadata.scanKind).toBe('focus');
+    expect([s.energies.length, s.y.length, s.x.length]).toEqual([1, 3, 4]);
+    expect(() => readStack(rt, path, 'focus.h5')).toThrow(
+      /focus\.h5: .* is a focus scan, not an image stack/
     );
   });
 });

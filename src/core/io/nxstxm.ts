@@ -1,13 +1,24 @@
 /**
- * Reader for NXstxm image stacks (NeXus/HDF5), through h5wasm.
+ * Reader for NXstxm files (NeXus/HDF5) through h5wasm, in every dialect seen
+ * in the wild:
  *
- * Layouts handled here: SLS PolLux / Pixelator (`entry1/counter0` with `axes`
- * and `*_indices` attributes, `control` ring current) and SOLEIL HERMES
- * (`entry1/Counter0`, no attributes). Other dialects are added beside these.
+ * - SLS PolLux / Pixelator: `entry1/counter0` with `axes` and `*_indices`
+ *   attributes, `control` ring current (NXmonitor), UTF-8 "µm" unit bytes;
+ * - SOLEIL HERMES: `entry1/Counter0`, no attributes;
+ * - older Diamond I08: `Counter1`, `photon_energy`, per-field `axis`
+ *   attributes, `scan_type` instead of `stxm_scan_type`;
+ * - ALS `.stxm`: one `entryN` per region (`entry0…`); the caller picks one,
+ *   the first image stack is read by default;
+ * - CLS and others: NaN frames from aborted scans (kept, and listed in the
+ *   metadata so pre-processing drops them), `definition` scalar or array.
+ *
+ * Scans that are not image stacks (image, line and point spectra, focus) are
+ * read too and named in `metadata.scanKind` (see `ScanKind` for their layout).
  */
 import type { Dataset, File as H5File, Group } from 'h5wasm';
 
-import { assertStackConsistent, type Stack } from '../model/stack.js';
+import { assertStackConsistent, type ScanKind, type Stack } from '../model/stack.js';
+import { MAX_VALUES } from './checks.js';
 import { StackReadError } from './errors.js';
 import {
   child,
@@ -16,291 +27,326 @@ import {
   isGroup,
   numericDataset,
   openHdf5,
-  stringArrayAttr,
   stringAttr,
   stringDataset,
   toFloat64,
   type H5Runtime
 } from './h5.js';
-import { lengthToMicrometres } from './text.js';
+import { energyDatasetName } from './nxstxm-axes.js';
+import { isNumericDataset, readCube } from './nxstxm-cube.js';
+import { layoutOf, type Layout } from './nxstxm-layout.js';
+import { beamlineOf, dialectOf, readControl } from './nxstxm-meta.js';
+import { checkEnergies, positionsOf, type Positions } from './nxstxm-fields.js';
+import { cleanText } from './text.js';
 
-const IMAGE_STACK = 'sample image stack';
+export { MAX_VALUES } from './checks.js';
 
-/** Largest cube the reader accepts (values), far above any real STXM stack. */
-export const MAX_VALUES = 2 ** 31 / 4;
+export interface NxstxmOptions {
+  /** Entry (region) to read, e.g. "entry1" or "/entry1"; default: the first image stack. */
+  entry?: string;
+}
+
+/** One entry (region) of a file, as `info` lists it. */
+export interface RegionSummary {
+  name: string;
+  scanType: string | null;
+  kind: ScanKind | null;
+  /** Shape of the signal as written in the file. */
+  shape: number[] | null;
+  /** Why it cannot be read, when it cannot. */
+  problem?: string;
+}
 
 /**
- * Read the image stack of an NXstxm file.
+ * Read one scan of an NXstxm file.
  *
  * @param runtime initialised h5wasm (`h5wasm/node` or browser `h5wasm`)
  * @param path path in h5wasm's file system
  * @param displayName the name used in error messages and in `source.file`
  */
-export function readNxstxm(runtime: H5Runtime, path: string, displayName = path): Stack {
-  const file = openHdf5(runtime, path, displayName);
+export function readNxstxm(
+  runtime: H5Runtime,
+  path: string,
+  displayName = path,
+  options: NxstxmOptions = {}
+): Stack {
+  return withFile(runtime, path, displayName, file => readFromFile(file, displayName, options));
+}
+
+/** Every entry (region) of an NXstxm file with its scan type and shape, without reading data. */
+export function listNxstxmRegions(
+  runtime: H5Runtime,
+  path: string,
+  displayName = path
+): RegionSummary[] {
+  return withFile(runtime, path, displayName, file => entriesOf(file).map(e => summarise(file, e)));
+}
+
+function withFile<T>(runtime: H5Runtime, path: string, name: string, work: (f: H5File) => T): T {
+  const file = openHdf5(runtime, path, name);
   try {
-    return readFromFile(file, displayName);
+    return work(file);
   } catch (err) {
     if (err instanceof StackReadError) {
       throw err;
     }
-    throw new StackReadError(displayName, `could not read the stack: ${describeH5Error(err)}`);
+    throw new StackReadError(name, `could not read the stack: ${describeH5Error(err)}`);
   } finally {
     file.close();
   }
 }
 
-function readFromFile(file: H5File, name: string): Stack {
-  const entries = file
+/** NXentry groups (or groups named entry…), in natural order: entry0, entry1, …, entry10. */
+function entriesOf(file: H5File): string[] {
+  return file
     .keys()
     .filter(k => {
       const g = child(file, k);
       return isGroup(g) && (stringAttr(g, 'NX_class') === 'NXentry' || /^entry\d*$/i.test(k));
     })
-    .sort();
-  if (entries.length === 0) {
-    throw new StackReadError(name, 'no NXentry group: not a NeXus/NXstxm file');
-  }
-  for (const entryName of entries) {
-    const entry = file.get(entryName) as Group;
-    const dataGroup = findDataGroup(entry);
-    if (dataGroup) {
-      return readEntry(entry, entryName, dataGroup.name, dataGroup.group, name);
-    }
-  }
-  throw new StackReadError(
-    name,
-    `no detector data group (NXdata with a "data" dataset) in ${entries.map(e => '/' + e).join(', ')}`
-  );
+    .sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
 }
 
-/** The detector channel group: an NXdata (or `counterN`) holding a `data` dataset. */
-function findDataGroup(entry: Group): { name: string; group: Group } | undefined {
-  const candidates: { name: string; group: Group; rank: number }[] = [];
+/** The detector channel groups of an entry: NXdata or `counterN`/`CounterN` holding the signal. */
+function dataGroups(entry: Group): { name: string; group: Group }[] {
+  const found: { name: string; group: Group; rank: number }[] = [];
   for (const key of entry.keys()) {
     const g = child(entry, key);
     if (!isGroup(g)) {
       continue;
     }
-    const nxClass = stringAttr(g, 'NX_class');
     const counter = /^counter\d+$/i.test(key);
-    if (nxClass !== 'NXdata' && !counter) {
+    if (stringAttr(g, 'NX_class') !== 'NXdata' && !counter) {
       continue;
     }
-    const signal = stringAttr(g, 'signal') ?? 'data';
-    if (!isDataset(child(g, signal))) {
+    if (!isDataset(child(g, signalName(g)))) {
       continue;
     }
-    // counter0 before counter1 before any other NXdata
-    candidates.push({ name: key, group: g, rank: counter ? 0 : 1 });
+    found.push({ name: key, group: g, rank: counter ? 0 : 1 });
   }
-  candidates.sort((a, b) => a.rank - b.rank || a.name.localeCompare(b.name));
-  return candidates[0];
+  found.sort(
+    (a, b) => a.rank - b.rank || a.name.localeCompare(b.name, undefined, { numeric: true })
+  );
+  return found;
+}
+
+/** The signal dataset's name: the `signal` attribute, a dataset with `signal=1`, or "data". */
+function signalName(group: Group): string {
+  const attr = stringAttr(group, 'signal');
+  if (attr && isDataset(child(group, attr))) {
+    return attr;
+  }
+  for (const key of group.keys()) {
+    const ds = child(group, key);
+    if (isDataset(ds) && ds.attrs.signal) {
+      const v = toFloat64(ds.attrs.signal.value);
+      if (v && v[0] === 1) {
+        return key;
+      }
+    }
+  }
+  return 'data';
+}
+
+function scanTypeOf(entry: Group, group: Group): string | undefined {
+  for (const g of [group, entry]) {
+    for (const name of ['stxm_scan_type', 'scan_type']) {
+      const v = stringDataset(g, name);
+      if (v) {
+        return cleanText(v, 100);
+      }
+    }
+  }
+  return undefined;
+}
+
+function summarise(file: H5File, entryName: string): RegionSummary {
+  const entry = file.get(entryName) as Group;
+  const groups = dataGroups(entry);
+  if (groups.length === 0) {
+    return { name: entryName, scanType: null, kind: null, shape: null, problem: 'no data group' };
+  }
+  const { group } = groups[0];
+  const signal = child(group, signalName(group)) as Dataset;
+  const shape = signal.shape ?? [];
+  const scanType = scanTypeOf(entry, group) ?? null;
+  let kind: ScanKind | null = null;
+  try {
+    kind = layoutOf(group, signal, shape, scanType ?? undefined, entryName, orderOf(entry)).kind;
+  } catch (err) {
+    return { name: entryName, scanType, kind, shape, problem: (err as Error).message };
+  }
+  return { name: entryName, scanType, kind, shape };
+}
+
+function readFromFile(file: H5File, name: string, options: NxstxmOptions): Stack {
+  const entries = entriesOf(file);
+  if (entries.length === 0) {
+    throw new StackReadError(name, 'no NXentry group: not a NeXus/NXstxm file');
+  }
+  let chosen: string[];
+  if (options.entry !== undefined) {
+    const wanted = options.entry.replace(/^\/+/, '');
+    if (!entries.includes(wanted)) {
+      throw new StackReadError(
+        name,
+        `no entry "${cleanText(wanted, 80)}" (the file has ${entries.map(e => '/' + e).join(', ')})`
+      );
+    }
+    chosen = [wanted];
+  } else {
+    // the first image stack, else the first entry with readable data
+    const summaries = entries.map(e => summarise(file, e));
+    const stack = summaries.find(s => s.kind === 'image stack' && !s.problem);
+    const readable = summaries.find(s => s.kind !== null && !s.problem);
+    chosen = stack ? [stack.name] : readable ? [readable.name] : entries;
+  }
+  let firstError: StackReadError | undefined;
+  for (const entryName of chosen) {
+    const entry = file.get(entryName) as Group;
+    const groups = dataGroups(entry);
+    if (groups.length === 0) {
+      continue;
+    }
+    try {
+      const stack = readEntry(entry, entryName, groups, name);
+      if (entries.length > 1) {
+        stack.source.regions = entries.map(e => '/' + e);
+      }
+      return stack;
+    } catch (err) {
+      if (err instanceof StackReadError) {
+        firstError ??= err;
+        continue;
+      }
+      throw err;
+    }
+  }
+  if (firstError) {
+    throw firstError;
+  }
+  const definition = stringDataset(file.get(entries[0]) as Group, 'definition');
+  throw new StackReadError(
+    name,
+    `no detector data group (NXdata with a "data" dataset) in ${chosen.map(e => '/' + e).join(', ')}` +
+      (definition && !/nxstxm/i.test(definition)
+        ? ` (definition "${cleanText(definition, 40)}", not NXstxm)`
+        : '')
+  );
 }
 
 function readEntry(
   entry: Group,
   entryName: string,
-  groupName: string,
-  group: Group,
+  groups: { name: string; group: Group }[],
   name: string
 ): Stack {
-  const signalName = stringAttr(group, 'signal') ?? 'data';
-  const signal = child(group, signalName) as Dataset;
+  const { name: groupName, group } = groups[0];
+  const sigName = signalName(group);
+  const signal = child(group, sigName) as Dataset;
   const shape = signal.shape ?? [];
-  const scanType = stringDataset(group, 'stxm_scan_type') ?? stringDataset(entry, 'stxm_scan_type');
-  const where = `/${entryName}/${groupName}/${signalName}`;
-
-  if (scanType && scanType.toLowerCase() !== IMAGE_STACK) {
-    throw new StackReadError(name, `scan type is "${scanType}", not an image stack (${where})`);
-  }
-  if (shape.length !== 3) {
-    throw new StackReadError(
-      name,
-      `${where} has ${shape.length} dimension(s) (shape ${JSON.stringify(shape)}); an image stack has 3`
-    );
-  }
-  const total = shape[0] * shape[1] * shape[2];
-  if (total === 0) {
-    throw new StackReadError(name, `${where} is empty (shape ${JSON.stringify(shape)})`);
-  }
-  if (total > MAX_VALUES) {
-    throw new StackReadError(
-      name,
-      `${where} is too large to load (shape ${JSON.stringify(shape)})`
-    );
-  }
-
-  // Axis order of the signal: `axes` attribute when present, else (energy, y, x).
-  const axes = stringArrayAttr(group, 'axes') ??
-    stringArrayAttr(signal, 'axes') ?? ['energy', 'sample_y', 'sample_x'];
-  const roleOf = (axis: string): 'energy' | 'y' | 'x' | undefined =>
-    /energy/i.test(axis)
-      ? 'energy'
-      : /_?y$/i.test(axis)
-        ? 'y'
-        : /_?x$/i.test(axis)
-          ? 'x'
-          : undefined;
-  const roles = axes.map(roleOf);
-  if (axes.length !== 3 || new Set(roles).size !== 3 || roles.includes(undefined)) {
-    throw new StackReadError(
-      name,
-      `cannot tell the energy, y and x axes of ${where} from axes=${JSON.stringify(axes)}`
-    );
-  }
-  const axisIndex = {
-    energy: roles.indexOf('energy'),
-    y: roles.indexOf('y'),
-    x: roles.indexOf('x')
+  const where = `/${entryName}/${groupName}/${sigName}`;
+  const fail = (reason: string): never => {
+    throw new StackReadError(name, reason);
   };
 
-  const energies = numericDataset(group, axes[axisIndex.energy]) ?? numericDataset(group, 'energy');
-  if (!energies) {
-    throw new StackReadError(name, `no energy axis ("${axes[axisIndex.energy]}") beside ${where}`);
+  if (!isNumericDataset(signal)) {
+    fail(`${where} does not hold numbers`);
   }
-  const ne = shape[axisIndex.energy];
-  const ny = shape[axisIndex.y];
-  const nx = shape[axisIndex.x];
-  if (energies.length !== ne) {
-    throw new StackReadError(name, `${energies.length} energies for ${ne} frames in ${where}`);
+  const total = shape.reduce((a, b) => a * b, 1);
+  if (shape.length > 0 && total === 0) {
+    fail(`${where} is empty (shape ${JSON.stringify(shape)})`);
   }
-  if (!energies.every(Number.isFinite)) {
-    throw new StackReadError(name, `energy axis of ${where} holds non-finite values`);
+  if (total > MAX_VALUES) {
+    fail(
+      `${where} is too large to load (shape ${JSON.stringify(shape)}, ${total} values; at most ${MAX_VALUES})`
+    );
   }
-  const x = readPositions(group, axes[axisIndex.x], nx, name, where);
-  const y = readPositions(group, axes[axisIndex.y], ny, name, where);
+  const scanType = scanTypeOf(entry, group);
+  let layout: Layout;
+  try {
+    layout = layoutOf(group, signal, shape, scanType, where, orderOf(entry));
+  } catch (err) {
+    return fail((err as Error).message);
+  }
+  const { kind, map, dims, axes } = layout;
+  const n0 = dims[0];
 
-  const data = readCube(signal, axisIndex, [ne, ny, nx]);
-  const controlGroup = child(entry, 'control');
-  let control: Float32Array | undefined;
-  if (isGroup(controlGroup)) {
-    const ctl = child(controlGroup, stringAttr(controlGroup, 'signal') ?? 'data');
-    if (isDataset(ctl) && JSON.stringify(ctl.shape) === JSON.stringify(shape)) {
-      control = readCube(ctl, axisIndex, [ne, ny, nx]);
-    }
+  // energies
+  const eDim = layout.roles.indexOf('energy');
+  const eName = eDim >= 0 ? axes.names[eDim] : undefined;
+  const energies = checkEnergies(group, energyDatasetName(group, eName), kind, n0, where, fail);
+
+  // positions
+  const pos: Positions = positionsOf(group, layout, where, fail);
+
+  const { data, stats } = readCube(signal, shape, map, dims);
+  if (kind !== 'focus' && stats.nanFrames.length === n0) {
+    fail(
+      n0 === 1 ? `${where} holds only NaN` : `every frame of ${where} is NaN (no data recorded)`
+    );
   }
 
+  const control = readControl(entry, shape, map, dims);
   const countTime = numericDataset(group, 'count_time');
-  const collection = child(entry, 'collection');
-  const beamline = isGroup(collection) ? stringDataset(collection, 'beamline') : undefined;
-  const dialect = dialectOf(beamline ?? '', stringAttr(group, 'axes') !== undefined);
+  const dwellMs =
+    countTime && (countTime.length === n0 || countTime.length === 1) && kind !== 'focus'
+      ? Array.from({ length: n0 }, (_, i) => countTime[countTime.length === 1 ? 0 : i] * 1000)
+      : undefined;
+  const beamline = beamlineOf(entry);
+  const notes: string[] = [];
+  if (axes.source === 'default' && kind === 'image stack') {
+    notes.push(
+      orderOf(entry) === 'xy'
+        ? 'no axis names in the file: read as (energy, x, y), the HERMES order'
+        : 'no axis names in the file: read as (energy, y, x), the NXstxm order'
+    );
+  }
+  const signalLongName = stringAttr(signal, 'long_name') ?? stringAttr(signal, 'quantity') ?? '';
 
   const stack: Stack = {
     data,
     energies,
-    x,
-    y,
+    x: pos.x,
+    y: pos.y,
     control,
     source: {
       file: name,
       format: 'NXstxm (HDF5)',
-      dialect,
+      dialect: dialectOf(name, beamline ?? '', axes.source, entryName),
       entry: `/${entryName}`,
-      signal: where
+      signal: where,
+      channel: groupName,
+      channels: groups.length > 1 ? groups.map(g => g.name) : undefined
     },
     metadata: {
       beamline,
-      scanType: scanType ?? IMAGE_STACK,
-      dwellMs: countTime ? Array.from(countTime, s => s * 1000) : undefined,
-      startTime: stringDataset(entry, 'start_time'),
-      title: stringDataset(entry, 'title')
+      scanType: scanType ?? defaultScanType(kind),
+      scanKind: kind,
+      quantity: /optical density/i.test(signalLongName) ? 'optical density' : 'counts',
+      dwellMs,
+      startTime: clean(stringDataset(entry, 'start_time')),
+      title: clean(stringDataset(entry, 'title')),
+      nanFrames: stats.nanFrames.length ? stats.nanFrames : undefined,
+      incompleteFrames: stats.incompleteFrames.length ? stats.incompleteFrames : undefined,
+      zeroFrames: stats.zeroFrames.length ? stats.zeroFrames : undefined,
+      positionUnits: pos.units,
+      notes: notes.length ? notes : undefined
     }
   };
   assertStackConsistent(stack);
   return stack;
 }
 
-function dialectOf(beamline: string, hasAxesAttribute: boolean): string {
-  if (/hermes/i.test(beamline)) {
-    return 'SOLEIL HERMES';
-  }
-  if (/stxm phasemap/i.test(beamline)) {
-    return 'STXM PhaseMap simulator (PolLux layout)';
-  }
-  if (/pollux/i.test(beamline) || hasAxesAttribute) {
-    return 'SLS PolLux (Pixelator)';
-  }
-  return 'NXstxm';
+/** SOLEIL HERMES writes image stacks as (energy, x, y) without saying so. */
+function orderOf(entry: Group): 'yx' | 'xy' {
+  return /hermes/i.test(beamlineOf(entry) ?? '') ? 'xy' : 'yx';
 }
 
-function readPositions(
-  group: Group,
-  axisName: string,
-  n: number,
-  name: string,
-  where: string
-): Float64Array {
-  const ds = child(group, axisName);
-  if (!isDataset(ds)) {
-    // No positions: index the pixels (pixel size then reads as 1 "µm" step, flagged by units).
-    return Float64Array.from({ length: n }, (_, i) => i);
-  }
-  const values = toFloat64(ds.value);
-  if (!values || values.length !== n) {
-    throw new StackReadError(
-      name,
-      `axis "${axisName}" has ${values?.length ?? 0} values for ${n} pixels in ${where}`
-    );
-  }
-  const units = stringAttr(ds, 'units');
-  const factor = units === undefined || units.trim() === '' ? 1 : lengthToMicrometres(units);
-  if (factor === undefined) {
-    throw new StackReadError(name, `axis "${axisName}" has units "${units}", not a length`);
-  }
-  if (factor !== 1) {
-    for (let i = 0; i < values.length; i++) {
-      values[i] *= factor;
-    }
-  }
-  return values;
+function clean(text: string | undefined): string | undefined {
+  return text === undefined ? undefined : cleanText(text);
 }
 
-/**
- * The signal as float32 in (E, y, x) order. Reads one frame at a time when the
- * file is already in that order, so at most one frame of float64 is held
- * beside the float32 cube.
- */
-function readCube(
-  ds: Dataset,
-  axisIndex: { energy: number; y: number; x: number },
-  [ne, ny, nx]: [number, number, number]
-): Float32Array {
-  const out = new Float32Array(ne * ny * nx);
-  const frameSize = ny * nx;
-  if (axisIndex.energy === 0 && axisIndex.y === 1 && axisIndex.x === 2) {
-    for (let e = 0; e < ne; e++) {
-      const frameValues = ds.slice([[e, e + 1], [], []]);
-      out.set(toFloat32(frameValues, frameSize), e * frameSize);
-    }
-    return out;
-  }
-  const all = toFloat32(ds.value, ne * ny * nx);
-  const shape = ds.shape as number[];
-  const strides = [shape[1] * shape[2], shape[2], 1];
-  const se = strides[axisIndex.energy];
-  const sy = strides[axisIndex.y];
-  const sx = strides[axisIndex.x];
-  let k = 0;
-  for (let e = 0; e < ne; e++) {
-    for (let y = 0; y < ny; y++) {
-      for (let x = 0; x < nx; x++) {
-        out[k++] = all[e * se + y * sy + x * sx];
-      }
-    }
-  }
-  return out;
-}
-
-function toFloat32(values: unknown, expected: number): Float32Array {
-  if (values instanceof Float32Array && values.length === expected) {
-    return values;
-  }
-  const f64 = toFloat64(values);
-  if (!f64 || f64.length !== expected) {
-    throw new TypeError(
-      `detector data is not numeric or has ${f64?.length ?? 0} values for ${expected}`
-    );
-  }
-  return Float32Array.from(f64);
+function defaultScanType(kind: ScanKind): string {
+  return kind === 'focus' ? 'sample focus' : `sample ${kind}`;
 }

@@ -12,7 +12,11 @@ import {
   type ReferenceSpectrum
 } from '../model/references.js';
 
-export function parseReferenceCsv(text: string, fileName: string): ReferenceSet {
+export function parseReferenceCsv(
+  text: string,
+  fileName: string,
+  options: { validate?: boolean } = {}
+): ReferenceSet {
   const lines = text
     .replace(/^\uFEFF/, '')
     .split(/\r\n|\n|\r/)
@@ -68,7 +72,9 @@ export function parseReferenceCsv(text: string, fileName: string): ReferenceSet 
     source: fileName
   }));
   const set: ReferenceSet = { spectra, source: fileName };
-  validateReferenceSet(set);
+  if (options.validate !== false) {
+    validateReferenceSet(set);
+  }
   return set;
 }
 

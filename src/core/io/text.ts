@@ -62,3 +62,44 @@ export function lengthToMicrometres(unit: string): number | undefined {
     .replace(/\u03bc/g, 'µ');
   return LENGTH_TO_UM[key];
 }
+
+/**
+ * Display-safe text from a file: control characters (which could drive a
+ * terminal) become spaces, runs of blanks collapse, and the length is capped.
+ * Markup stays literal text: it is never interpreted anywhere.
+ */
+export function cleanText(text: string, maxLength = 500): string {
+  const cleaned = text
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return cleaned.length > maxLength ? cleaned.slice(0, maxLength - 1) + '…' : cleaned;
+}
+
+/** Factors from energy units to eV. */
+const ENERGY_TO_EV: Record<string, number> = {
+  ev: 1,
+  'electron volt': 1,
+  electronvolt: 1,
+  kev: 1e3,
+  mev: 1e-3
+};
+
+/**
+ * The factor that converts an energy in `unit` to eV, or `undefined` for a
+ * unit that is not an energy. An empty unit is taken as eV.
+ */
+export function energyToEv(unit: string): number | undefined {
+  const raw = repairString(unit).trim();
+  if (raw === '') {
+    return 1;
+  }
+  if (raw === 'meV') {
+    return 1e-3;
+  }
+  if (raw === 'MeV') {
+    return 1e6;
+  }
+  return ENERGY_TO_EV[raw.toLowerCase()];
+}

@@ -22,4 +22,13 @@ export interface PreparedStack {
   /** Global energy shift applied to the references, eV. */
   energyShiftEv: number;
   provenance: ProvenanceStep[];
+  /** Energy indices of the input stack that were dropped (empty or NaN frames). */
+  droppedFrames?: number[];
+  /**
+   * The input pixels kept, after alignment cropped to the area every frame
+   * covers: rows `y0 ≤ y < y1`, columns `x0 ≤ x < x1` (before binning).
+   */
+  crop?: { y0: number; y1: number; x0: number; x1: number };
+  /** Binning factor applied after cropping (1 = none). */
+  binning?: number;
 }

@@ -63,8 +63,24 @@ export interface GmvaeParams {
 }
 
 export interface PreprocessParams {
-  /** I0 source: automatic (bright-pixel histogram) or a pixel region of interest. */
-  i0: { mode: 'auto' } | { mode: 'roi'; y0: number; y1: number; x0: number; x1: number };
+  /**
+   * I0 source: automatic (bright-pixel histogram), a pixel region of interest
+   * (rows y0 ≤ y < y1, columns x0 ≤ x < x1), or a measured I0 spectrum (from an
+   * I0 file or an empty-area scan): one value per stack energy, or values on
+   * their own `energies` grid (interpolated), measured with `dwellMs` and at
+   * `ringCurrentMa` when given (else under the stack's conditions).
+   */
+  i0:
+    | { mode: 'auto' }
+    | { mode: 'roi'; y0: number; y1: number; x0: number; x1: number }
+    | {
+        mode: 'spectrum';
+        values: number[];
+        energies?: number[];
+        dwellMs?: number;
+        ringCurrentMa?: number;
+        source?: string;
+      };
   /** Normalise counts by the ring current (`control`) when the file has it. */
   ringCurrent: boolean;
   /** Align frames (FFT phase correlation, sub-pixel). */
@@ -75,6 +91,28 @@ export interface PreprocessParams {
   energyShiftEv: number;
   /** Bin b × b pixels (1 = none). */
   binning: number;
+  /** Normalise counts to one dwell time when the dwell differs between energies (default true). */
+  dwell?: boolean;
+  /** Alignment details (used when `align` is true). */
+  alignment?: AlignmentParams;
+  /**
+   * Find the global energy shift that maximises the mean correlation of the
+   * particle's pixels with the references (needs the references: the third
+   * argument of `prepareStack`); the result replaces `energyShiftEv`.
+   */
+  autoEnergyShift?: boolean | { rangeEv?: number; stepEv?: number };
+}
+
+/** How frames are aligned (FFT phase correlation, sub-pixel). */
+export interface AlignmentParams {
+  /** Frame every other frame is aligned to; 'auto' = the frame of highest contrast. */
+  reference?: number | 'auto';
+  /** Largest shift accepted, in pixels (default: a quarter of the smaller image side). */
+  maxShiftPx?: number;
+  /** How shifted frames are resampled (default 'linear': no overshoot at edges). */
+  interpolation?: 'linear' | 'cubic';
+  /** Sub-pixel grid of the correlation peak is 1/upsample px, refined by a parabola (default 10). */
+  upsample?: number;
 }
 
 export interface PipelineParams {

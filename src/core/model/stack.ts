@@ -18,7 +18,28 @@ export interface StackSource {
   entry?: string;
   /** HDF5 path of the signal dataset, when it has one. */
   signal?: string;
+  /**
+   * Every region the file holds (ALS multi-entry `entry0…`, aXis2000
+   * multi-region scans), when it holds more than one; `entry` is the one read.
+   */
+  regions?: string[];
+  /** Detector channel read (aXis2000 `Channels`, NXstxm detector group). */
+  channel?: string;
+  /** Every detector channel the file holds, when it holds more than one. */
+  channels?: string[];
 }
+
+/**
+ * What kind of scan a file holds. Only `image stack` (and, for viewing, a
+ * single `image`) is a hyperspectral stack; line and point spectra carry
+ * spectra (usable as references); a focus scan carries neither.
+ *
+ * Layout of each kind in a `Stack`: image stack (E, y, x); image (1, y, x);
+ * line spectrum (E, 1, positions) with x = distance along the line in µm;
+ * point spectrum (E, 1, points) with x = point index; focus (1, zone-plate
+ * positions, line positions) with y = zone-plate position in µm.
+ */
+export type ScanKind = 'image stack' | 'image' | 'line spectrum' | 'point spectrum' | 'focus';
 
 /** Free-form, display-only metadata. Never interpreted as markup. */
 export interface StackMetadata {
@@ -34,6 +55,18 @@ export interface StackMetadata {
   startTime?: string;
   /** Title of the entry. */
   title?: string;
+  /** Kind of scan (absent: an image stack). */
+  scanKind?: ScanKind;
+  /** Frames (energy indices) whose every value is NaN: an aborted scan. */
+  nanFrames?: number[];
+  /** Frames with some, but not all, values NaN (a scan aborted mid-frame). */
+  incompleteFrames?: number[];
+  /** Frames whose every value is exactly 0 (nothing recorded). */
+  zeroFrames?: number[];
+  /** Units of `x`/`y`: µm (default) or plain pixel indices when the file has no positions. */
+  positionUnits?: 'µm' | 'pixel';
+  /** What the reader noticed and decided (e.g. which of two disagreeing energies it trusted). */
+  notes?: string[];
 }
 
 /**

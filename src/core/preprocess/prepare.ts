@@ -1,232 +1,292 @@
 /**
- * From raw counts to optical density: I0, `OD = -ln(I / I0)`, ring-current
- * normalisation and the particle mask. (Alignment, energy calibration and
- * binning live beside this file and are called from here.)
+ * From raw counts to an optical-density stack ready for analysis, each step
+ * recorded in the provenance (so it is visible, and undone by running again
+ * with other parameters; the input stack is never modified):
+ *
+ * 1. frames with no data (all NaN, all zero, > 1 % NaN) are dropped;
+ * 2. ring-current (`control`) and dwell normalisation, when present;
+ * 3. I0: automatic (bright-pixel histogram), a region, or a measured spectrum;
+ * 4. `OD = −ln(I / I0)`; zero, negative and NaN counts become NaN (counted);
+ * 5. alignment (FFT phase correlation, sub-pixel), cropped to the common area;
+ * 6. optional b × b binning;
+ * 7. particle mask (Otsu or a mean-OD threshold);
+ * 8. global energy shift of the references: a parameter, or estimated.
  */
 import type { PreparedStack } from '../model/prepared.js';
+import type { ReferenceSet } from '../model/references.js';
 import type { PreprocessParams, ProvenanceStep } from '../model/result.js';
 import { DEFAULT_PREPROCESS } from '../model/result.js';
 import { stackShape, type Stack } from '../model/stack.js';
-import { otsuThreshold } from './otsu.js';
+import { alignFrames } from './align.js';
+import { binCube } from './bin.js';
+import { estimateEnergyShift } from './energy-shift.js';
+import { PreprocessError } from './errors.js';
+import { checkFrames, selectFrames } from './frames.js';
+import { autoI0, roiI0, spectrumI0, type I0Result } from './i0.js';
+import { particleMask } from './mask.js';
+import { normaliseDwell, normaliseRingCurrent } from './normalise.js';
 
-/** Pre-processing problems that make a stack unusable, with the file's name. */
-export class PreprocessError extends Error {
-  constructor(file: string, reason: string) {
-    super(`${file}: ${reason}`);
-    this.name = 'PreprocessError';
-  }
-}
-
-/** Smallest count used in the logarithm: zero counts give a large but finite OD. */
-const MIN_COUNTS = 0.5;
+export { PreprocessError } from './errors.js';
 
 export function prepareStack(
   stack: Stack,
-  params: PreprocessParams = DEFAULT_PREPROCESS
+  params: PreprocessParams = DEFAULT_PREPROCESS,
+  references?: ReferenceSet
 ): PreparedStack {
-  const [ne, ny, nx] = stackShape(stack);
+  const file = stack.source.file;
+  const [ne0, ny, nx] = stackShape(stack);
   const npx = ny * nx;
   const provenance: ProvenanceStep[] = [];
-  const file = stack.source.file;
-
-  if (stack.metadata.quantity === 'optical density') {
-    const od = stack.data;
-    const mask = particleMask(od, ne, npx, params);
-    provenance.push({ step: 'input', details: { quantity: 'optical density' } });
-    provenance.push(maskStep(params, mask.threshold, mask.count));
-    return {
-      stack,
-      mask: mask.mask,
-      i0: new Float64Array(ne).fill(Number.NaN),
-      shifts: { dx: new Float64Array(ne), dy: new Float64Array(ne) },
-      energyShiftEv: params.energyShiftEv,
-      provenance
-    };
-  }
-
-  // Counts, normalised by the ring current relative to its mean.
-  const counts = new Float32Array(stack.data);
-  if (params.ringCurrent && stack.control) {
-    const ctl = stack.control;
-    let sum = 0;
-    let n = 0;
-    for (let i = 0; i < ctl.length; i++) {
-      if (ctl[i] > 0 && Number.isFinite(ctl[i])) {
-        sum += ctl[i];
-        n++;
-      }
-    }
-    const mean = n > 0 ? sum / n : 1;
-    for (let i = 0; i < counts.length; i++) {
-      const c = ctl[i];
-      counts[i] = c > 0 && Number.isFinite(c) ? (counts[i] * mean) / c : counts[i];
-    }
-    provenance.push({ step: 'ring current', details: { meanCurrent: round(mean) } });
-  }
-
-  const i0 =
-    params.i0.mode === 'auto' ? autoI0(counts, ne, npx) : roiI0(counts, ne, ny, nx, params.i0);
-  for (let e = 0; e < ne; e++) {
-    if (!(i0.values[e] > 0)) {
-      throw new PreprocessError(
-        file,
-        `I0 at ${stack.energies[e]} eV is ${i0.values[e]}: the background carries no counts (all-zero or NaN frame?)`
-      );
-    }
-  }
+  checkParams(params, file);
+  const isOd = stack.metadata.quantity === 'optical density';
   provenance.push({
-    step: 'I0',
+    step: 'input',
     details: {
-      mode: params.i0.mode,
-      pixels: i0.pixels,
-      i0: Array.from(i0.values, round)
+      file,
+      quantity: isOd ? 'optical density' : 'counts',
+      shape: [ne0, ny, nx],
+      scanKind: stack.metadata.scanKind ?? 'image stack'
     }
   });
 
-  const od = new Float32Array(ne * npx);
-  for (let e = 0; e < ne; e++) {
-    const inv = 1 / i0.values[e];
-    for (let p = 0; p < npx; p++) {
-      const c = counts[e * npx + p];
-      od[e * npx + p] = Number.isNaN(c) ? Number.NaN : -Math.log(Math.max(c, MIN_COUNTS) * inv);
-    }
+  // 1. frames with no data
+  const frames = checkFrames(stack.data, ne0, npx, !isOd);
+  const at = (list: number[]): number[] => list.map(e => stack.energies[e]);
+  if (frames.keep.length === 0) {
+    throw new PreprocessError(
+      file,
+      `no usable frame: ${frames.nan.length} all NaN, ${frames.zero.length} all zero, ${frames.incomplete.length} more than 1 % NaN`
+    );
   }
-  provenance.push({
-    step: 'optical density',
-    details: { formula: '-ln(I/I0)', minCounts: MIN_COUNTS }
-  });
+  const dropped = [...frames.nan, ...frames.zero, ...frames.incomplete].sort((a, b) => a - b);
+  if (dropped.length > 0) {
+    provenance.push({
+      step: 'drop frames',
+      details: {
+        allNanEv: at(frames.nan),
+        allZeroEv: at(frames.zero),
+        incompleteEv: at(frames.incomplete),
+        kept: frames.keep.length
+      }
+    });
+  }
+  const s = selectFrames(stack, frames.keep);
+  const ne = s.energies.length;
+  const work = s.data === stack.data ? new Float32Array(stack.data) : s.data;
 
-  const mask = particleMask(od, ne, npx, params);
-  provenance.push(maskStep(params, mask.threshold, mask.count));
-  return {
-    stack: {
-      ...stack,
-      data: od,
-      control: undefined,
-      metadata: { ...stack.metadata, quantity: 'optical density' }
-    },
-    mask: mask.mask,
-    i0: i0.values,
-    shifts: { dx: new Float64Array(ne), dy: new Float64Array(ne) },
-    energyShiftEv: params.energyShiftEv,
-    provenance
-  };
-}
-
-/**
- * I0 from the empty background: the pixels whose summed counts lie within 5 %
- * of the brightest (99th percentile) pixel; per energy, their median.
- */
-function autoI0(
-  counts: Float32Array,
-  ne: number,
-  npx: number
-): { values: Float64Array; pixels: number } {
-  const total = new Float64Array(npx);
-  for (let e = 0; e < ne; e++) {
-    for (let p = 0; p < npx; p++) {
-      const c = counts[e * npx + p];
-      total[p] += Number.isFinite(c) ? c : 0;
+  let i0: Float64Array = new Float64Array(ne).fill(Number.NaN);
+  if (!isOd) {
+    // 2. ring current and dwell
+    let ringCurrentMa: number | undefined;
+    if (params.ringCurrent && s.control) {
+      const r = normaliseRingCurrent(work, s.control);
+      ringCurrentMa = r.meanCurrent;
+      provenance.push({
+        step: 'ring current',
+        details: {
+          applied: true,
+          meanCurrent: round(r.meanCurrent),
+          pixelsWithoutCurrent: r.skipped
+        }
+      });
+    } else {
+      provenance.push({
+        step: 'ring current',
+        details: {
+          applied: false,
+          reason: params.ringCurrent ? 'the file has no ring current (control)' : 'turned off'
+        }
+      });
     }
-  }
-  const sorted = Float64Array.from(total).sort();
-  const top = sorted[Math.min(npx - 1, Math.floor(0.99 * npx))];
-  const pixels: number[] = [];
-  for (let p = 0; p < npx; p++) {
-    if (total[p] >= 0.95 * top) {
-      pixels.push(p);
-    }
-  }
-  const values = new Float64Array(ne);
-  const buf = new Float64Array(pixels.length);
-  for (let e = 0; e < ne; e++) {
-    let n = 0;
-    for (const p of pixels) {
-      const c = counts[e * npx + p];
-      if (Number.isFinite(c)) {
-        buf[n++] = c;
+    let dwellMs: number | undefined;
+    const dwell = s.metadata.dwellMs;
+    if (dwell && dwell.length === ne) {
+      const d = params.dwell === false ? undefined : normaliseDwell(work, dwell, npx);
+      dwellMs = d?.referenceMs ?? dwell[0];
+      if (d) {
+        provenance.push({
+          step: 'dwell',
+          details: { applied: true, referenceMs: round(d.referenceMs) }
+        });
       }
     }
-    values[e] = n > 0 ? median(buf.subarray(0, n)) : Number.NaN;
-  }
-  return { values, pixels: pixels.length };
-}
 
-function roiI0(
-  counts: Float32Array,
-  ne: number,
-  ny: number,
-  nx: number,
-  roi: { y0: number; y1: number; x0: number; x1: number }
-): { values: Float64Array; pixels: number } {
-  const y0 = Math.max(0, Math.floor(roi.y0));
-  const y1 = Math.min(ny, Math.ceil(roi.y1));
-  const x0 = Math.max(0, Math.floor(roi.x0));
-  const x1 = Math.min(nx, Math.ceil(roi.x1));
-  const values = new Float64Array(ne);
-  let pixels = 0;
-  for (let e = 0; e < ne; e++) {
-    let sum = 0;
-    let n = 0;
-    for (let y = y0; y < y1; y++) {
-      for (let x = x0; x < x1; x++) {
-        const c = counts[(e * ny + y) * nx + x];
-        if (Number.isFinite(c)) {
-          sum += c;
-          n++;
+    // 3. I0
+    let r: I0Result;
+    if (params.i0.mode === 'auto') {
+      r = autoI0(work, ne, npx, file);
+    } else if (params.i0.mode === 'roi') {
+      r = roiI0(work, ne, ny, nx, params.i0, file);
+    } else {
+      r = spectrumI0(params.i0, s.energies, { dwellMs, ringCurrentMa }, file);
+    }
+    for (let e = 0; e < ne; e++) {
+      if (!(r.values[e] > 0) || !Number.isFinite(r.values[e])) {
+        throw new PreprocessError(
+          file,
+          `I0 at ${s.energies[e]} eV is ${r.values[e]}: no incident intensity to divide by (all-zero or NaN background?)`
+        );
+      }
+    }
+    i0 = r.values;
+    provenance.push({ step: 'I0', details: { ...r.details, i0: Array.from(i0, v => round(v)) } });
+
+    // 4. optical density
+    let nonPositive = 0;
+    let nonFinite = 0;
+    for (let e = 0; e < ne; e++) {
+      const inv = 1 / i0[e];
+      for (let p = e * npx; p < (e + 1) * npx; p++) {
+        const c = work[p];
+        if (!Number.isFinite(c)) {
+          work[p] = Number.NaN;
+          nonFinite++;
+        } else if (c <= 0) {
+          work[p] = Number.NaN;
+          nonPositive++;
+        } else {
+          work[p] = -Math.log(c * inv);
         }
       }
     }
-    values[e] = n > 0 ? sum / n : Number.NaN;
-    pixels = n;
-  }
-  return { values, pixels };
-}
-
-function particleMask(
-  od: Float32Array,
-  ne: number,
-  npx: number,
-  params: PreprocessParams
-): { mask: Uint8Array; threshold: number; count: number } {
-  const mean = new Float32Array(npx);
-  for (let p = 0; p < npx; p++) {
-    let s = 0;
-    let n = 0;
-    for (let e = 0; e < ne; e++) {
-      const v = od[e * npx + p];
-      if (Number.isFinite(v)) {
-        s += v;
-        n++;
+    provenance.push({
+      step: 'optical density',
+      details: {
+        formula: '-ln(I/I0)',
+        zeroOrNegativeCounts: nonPositive,
+        nanCounts: nonFinite,
+        note: 'zero, negative and NaN counts give NaN (those pixels leave the mask)'
       }
-    }
-    mean[p] = n === ne ? s / n : Number.NaN; // a pixel with a NaN energy is not analysed
+    });
   }
-  const threshold = params.mask.mode === 'otsu' ? otsuThreshold(mean) : params.mask.od;
-  const mask = new Uint8Array(npx);
-  let count = 0;
-  for (let p = 0; p < npx; p++) {
-    if (mean[p] > threshold) {
-      mask[p] = 1;
-      count++;
-    }
-  }
-  return { mask, threshold, count };
-}
 
-function maskStep(params: PreprocessParams, threshold: number, count: number): ProvenanceStep {
-  return {
+  // 5. alignment
+  let data: Float32Array = work;
+  let h = ny;
+  let w = nx;
+  let y: Float64Array = s.y;
+  let x: Float64Array = s.x;
+  let dx: Float64Array = new Float64Array(ne);
+  let dy: Float64Array = new Float64Array(ne);
+  let crop = { y0: 0, y1: ny, x0: 0, x1: nx };
+  if (params.align && ne > 1) {
+    const a = alignFrames(work, ne, ny, nx, params.alignment, file);
+    data = a.data;
+    crop = a.box;
+    h = crop.y1 - crop.y0;
+    w = crop.x1 - crop.x0;
+    y = s.y.slice(crop.y0, crop.y1);
+    x = s.x.slice(crop.x0, crop.x1);
+    dx = a.dx;
+    dy = a.dy;
+    provenance.push({
+      step: 'alignment',
+      details: {
+        method: 'FFT phase correlation, sub-pixel (upsampled DFT)',
+        referenceFrameEv: s.energies[a.reference],
+        interpolation: a.interpolation,
+        upsample: a.upsample,
+        maxShiftPx: a.maxShiftPx,
+        dx: Array.from(dx, v => round(v, 4)),
+        dy: Array.from(dy, v => round(v, 4)),
+        peak: Array.from(a.peaks, v => round(v, 3)),
+        crop: [crop.y0, crop.y1, crop.x0, crop.x1]
+      }
+    });
+  } else if (params.align) {
+    provenance.push({ step: 'alignment', details: { applied: false, reason: 'a single frame' } });
+  }
+
+  // 6. binning
+  const b = params.binning;
+  if (b > 1) {
+    if (Math.floor(h / b) < 1 || Math.floor(w / b) < 1) {
+      throw new PreprocessError(file, `binning ${b} × ${b} leaves no pixel of a ${h} × ${w} image`);
+    }
+    const binned = binCube(data, ne, h, w, y, x, b);
+    provenance.push({
+      step: 'binning',
+      details: { factor: b, from: [h, w], to: [binned.ny, binned.nx] }
+    });
+    data = binned.data;
+    h = binned.ny;
+    w = binned.nx;
+    y = binned.y;
+    x = binned.x;
+  }
+
+  // 7. particle mask
+  const mask = particleMask(data, ne, h * w, params.mask);
+  provenance.push({
     step: 'particle mask',
-    details: { mode: params.mask.mode, meanOdThreshold: round(threshold), pixels: count }
+    details: {
+      mode: params.mask.mode,
+      meanOdThreshold: round(mask.threshold),
+      pixels: mask.count,
+      pixelsWithNan: mask.incomplete
+    }
+  });
+
+  // 8. energy shift of the references
+  let energyShiftEv = params.energyShiftEv;
+  if (params.autoEnergyShift) {
+    if (!references) {
+      throw new PreprocessError(file, 'automatic energy calibration needs the reference spectra');
+    }
+    const opts = typeof params.autoEnergyShift === 'object' ? params.autoEnergyShift : {};
+    const est = estimateEnergyShift(data, s.energies, mask.mask, references, opts, file);
+    energyShiftEv = est.shiftEv;
+    provenance.push({
+      step: 'energy shift',
+      details: {
+        source: 'estimated (max mean correlation over the particle)',
+        shiftEv: est.shiftEv,
+        meanCorrelation: round(est.meanCorrelation, 4),
+        meanCorrelationUnshifted: round(est.meanCorrelationAtZero, 4),
+        rangeEv: opts.rangeEv ?? 2,
+        stepEv: opts.stepEv ?? 0.05,
+        pixels: est.pixels
+      }
+    });
+  } else if (energyShiftEv !== 0) {
+    provenance.push({
+      step: 'energy shift',
+      details: { source: 'parameter', shiftEv: energyShiftEv }
+    });
+  }
+
+  return {
+    stack: {
+      ...s,
+      data,
+      y,
+      x,
+      control: undefined,
+      metadata: { ...s.metadata, quantity: 'optical density' }
+    },
+    mask: mask.mask,
+    i0,
+    shifts: { dx, dy },
+    energyShiftEv,
+    provenance,
+    droppedFrames: dropped,
+    crop,
+    binning: b
   };
 }
 
-function median(a: Float64Array): number {
-  const s = Float64Array.from(a).sort();
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : 0.5 * (s[m - 1] + s[m]);
+function checkParams(p: PreprocessParams, file: string): void {
+  if (!Number.isInteger(p.binning) || p.binning < 1) {
+    throw new PreprocessError(file, `binning must be a whole number ≥ 1, not ${p.binning}`);
+  }
+  if (!Number.isFinite(p.energyShiftEv)) {
+    throw new PreprocessError(file, `energy shift must be a number of eV, not ${p.energyShiftEv}`);
+  }
+  if (p.mask.mode === 'threshold' && !Number.isFinite(p.mask.od)) {
+    throw new PreprocessError(file, `mask threshold must be a number, not ${p.mask.od}`);
+  }
 }
 
-function round(v: number): number {
-  return Number.isFinite(v) ? Number(v.toPrecision(6)) : v;
+function round(v: number, digits = 6): number {
+  return Number.isFinite(v) ? Number(v.toPrecision(digits)) : v;
 }

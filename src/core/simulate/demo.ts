@@ -20,6 +20,12 @@ export interface DemoOptions {
   pixelUm?: number;
   /** Incident counts per pixel at full ring current. */
   i0?: number;
+  /**
+   * Radius of the core–shell front as a fraction of the particle's radius
+   * (default 0.6): 0 = all Na1 (charged), 1 = all Na3. The Na1 share of the
+   * particle is about 1 − front².
+   */
+  front?: number;
 }
 
 export const DEMO_ENERGIES = [
@@ -35,7 +41,7 @@ export interface DemoTruth {
 }
 
 export function simulateDemo(options: DemoOptions = {}): { stack: Stack; truth: DemoTruth } {
-  const { seed = 1, ny = 48, nx = 64, pixelUm = 0.03, i0 = 3000 } = options;
+  const { seed = 1, ny = 48, nx = 64, pixelUm = 0.03, i0 = 3000, front = 0.6 } = options;
   const rng = new Rng(seed);
   const energies = Float64Array.from(DEMO_ENERGIES);
   const ne = energies.length;
@@ -57,8 +63,8 @@ export function simulateDemo(options: DemoOptions = {}): { stack: Stack; truth: 
       }
       const i = y * nx + x;
       thickness[i] = 0.1 + 0.4 * Math.sqrt(1 - r * r); // µm, a rounded particle
-      // core–shell front at r = 0.6, 2 px wide mixed band
-      const pxFromFront = (r - 0.6) * Math.min(rx, ry);
+      // core–shell front at r = front, 2 px wide mixed band
+      const pxFromFront = (r - front) * Math.min(rx, ry);
       mix[i] = Math.min(1, Math.max(0, 0.5 + pxFromFront / 2));
       phase[i] = mix[i] < 0.5 ? 0 : 1;
     }

@@ -1,0 +1,57 @@
+"""Exceptions: each carries the protocol's error ``kind`` and the extension's own message."""
+
+from __future__ import annotations
+
+
+class StxmPhaseMapError(RuntimeError):
+    """The extension answered with an error, or could not be reached.
+
+    ``kind`` is the protocol's error kind (``invalid-request``, ``not-found``,
+    ``failed``, ``cancelled``) or ``protocol``/``timeout``/``closed``/``pending``
+    for problems on the way; ``message`` is the text the extension sent.
+    """
+
+    def __init__(self, kind: str, message: str):
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+
+
+class WorkbenchNotFoundError(StxmPhaseMapError, LookupError):
+    """No workbench (or no file, or no result yet) where the request looked."""
+
+
+class InvalidRequestError(StxmPhaseMapError, ValueError):
+    """The extension refused the request's parameters (the message names the field)."""
+
+
+class RunCancelledError(StxmPhaseMapError):
+    """The run was cancelled (from Python, from the workbench, or by a newer run)."""
+
+
+class ExtensionUnavailableError(StxmPhaseMapError, ConnectionError):
+    """The extension did not answer, closed the connection, or broke the protocol."""
+
+
+class NotReadyError(StxmPhaseMapError):
+    """A pending answer was read before it arrived."""
+
+
+class ProtocolError(ValueError):
+    """A message from the extension does not follow the protocol."""
+
+
+_KINDS: dict[str, type[StxmPhaseMapError]] = {
+    "not-found": WorkbenchNotFoundError,
+    "invalid-request": InvalidRequestError,
+    "cancelled": RunCancelledError,
+    "timeout": ExtensionUnavailableError,
+    "closed": ExtensionUnavailableError,
+    "protocol": ExtensionUnavailableError,
+    "pending": NotReadyError,
+}
+
+
+def error_for(kind: str, message: str) -> StxmPhaseMapError:
+    """The exception class for an error kind, with the extension's message."""
+    return _KINDS.get(kind, StxmPhaseMapError)(kind, message)

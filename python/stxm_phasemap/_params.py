@@ -1,0 +1,93 @@
+"""Pipeline parameters: Python keyword arguments → the extension's ``PipelineParams``.
+
+The extension sends its defaults in its hello, so every parameter it knows is
+accepted by its snake_case name (``epochs`` → ``gmvae.epochs``,
+``energy_shift_ev`` → ``preprocess.energyShiftEv``); an unknown name raises
+``TypeError`` listing the known ones.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+#: Used when the extension's hello carried no defaults (an older extension).
+FALLBACK_DEFAULTS: dict[str, Any] = {
+    "threshold": 0.005,
+    "seed": 0,
+    "method": "gmvae",
+    "preprocess": {
+        "i0": {"mode": "auto"},
+        "ringCurrent": True,
+        "align": False,
+        "mask": {"mode": "otsu"},
+        "energyShiftEv": 0,
+        "binning": 1,
+    },
+    "gmvae": {
+        "latentDim": 2,
+        "components": 0,
+        "hidden": 64,
+        "epochs": 200,
+        "batchSize": 256,
+        "learningRate": 2e-3,
+        "patience": 15,
+        "maxTrainPixels": 20000,
+        "backend": "wasm",
+    },
+}
+
+GROUPS = ("preprocess", "gmvae")
+
+
+def camel_to_snake(name: str) -> str:
+    """``falseAssignment`` → ``false_assignment``, ``energyShiftEv`` → ``energy_shift_ev``."""
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
+
+
+def parameter_names(defaults: dict[str, Any]) -> dict[str, tuple[str | None, str]]:
+    """snake_case name → (group or None, camelCase key)."""
+    names: dict[str, tuple[str | None, str]] = {}
+    for key, value in defaults.items():
+        if key in GROUPS and isinstance(value, dict):
+            for sub in value:
+                names[camel_to_snake(sub)] = (key, sub)
+        else:
+            names[camel_to_snake(key)] = (None, key)
+    return names
+
+
+def build_params(defaults: dict[str, Any] | None, **kwargs: Any) -> dict[str, Any]:
+    """Nested parameters for the extension from keyword arguments.
+
+    ``params=`` (a dict in the extension's own nested camelCase form) is merged
+    first; the other keywords override it.
+    """
+    defaults = defaults or FALLBACK_DEFAULTS
+    names = parameter_names(defaults)
+    out: dict[str, Any] = {}
+    raw = kwargs.pop("params", None)
+    if raw is not None:
+        if not isinstance(raw, dict):
+            raise TypeError("params= must be a dict of the extension's parameters")
+        for key, value in raw.items():
+            if key in GROUPS and isinstance(value, dict):
+                out.setdefault(key, {}).update(value)
+            else:
+                out[key] = value
+    for name, value in kwargs.items():
+        if value is None:
+            continue
+        if name not in names:
+            known = ", ".join(sorted(names))
+            raise TypeError(f"unknown pipeline parameter {name!r}; known: {known}")
+        group, key = names[name]
+        if isinstance(value, bool) or not hasattr(value, "item"):
+            plain = value
+        else:
+            plain = value.item()  # numpy scalar → Python number
+        if group is None:
+            out[key] = plain
+        else:
+            out.setdefault(group, {})[key] = plain
+    return out

@@ -1,0 +1,155 @@
+/**
+ * Frame alignment: every frame is registered to a reference by phase
+ * correlation (sub-pixel), twice — first to the frame of highest contrast,
+ * then to the mean of the frames so aligned (a reference that resembles every
+ * energy) — and shifted back by its displacement, cropped to the area every
+ * frame covers (see shift.ts).
+ */
+import type { AlignmentParams } from '../model/result.js';
+import { PreprocessError } from './errors.js';
+import { PhaseCorrelator } from './register.js';
+import { commonArea, shiftFrame, type CropBox, type Interpolation } from './shift.js';
+
+export interface AlignResult {
+  /** Aligned cube, cropped: (ne, box.y1 − box.y0, box.x1 − box.x0). */
+  data: Float32Array;
+  box: CropBox;
+  /** Shift applied to each frame, px (content moved by +dx, +dy). */
+  dx: Float64Array;
+  dy: Float64Array;
+  /** Correlation peak per frame with the final reference, 0…1. */
+  peaks: Float64Array;
+  /** The frame the first pass aligned to. */
+  reference: number;
+  interpolation: Interpolation;
+  upsample: number;
+  maxShiftPx: number;
+}
+
+export const DEFAULT_UPSAMPLE = 10;
+const LOW_PASS = 0.15;
+
+export function alignFrames(
+  cube: Float32Array,
+  ne: number,
+  ny: number,
+  nx: number,
+  params: AlignmentParams = {},
+  file = 'stack'
+): AlignResult {
+  const npx = ny * nx;
+  const frameOf = (e: number): Float32Array => cube.subarray(e * npx, (e + 1) * npx);
+  const interpolation = params.interpolation ?? 'linear';
+  const upsample = params.upsample ?? DEFAULT_UPSAMPLE;
+  const maxShiftPx = params.maxShiftPx ?? Math.max(1, Math.floor(Math.min(ny, nx) / 4));
+  if (ny < 8 || nx < 8) {
+    throw new PreprocessError(file, `a ${ny} × ${nx} image is too small to align (needs ≥ 8 × 8)`);
+  }
+  if (!(upsample >= 1 && upsample <= 1000) || !(maxShiftPx >= 0)) {
+    throw new PreprocessError(
+      file,
+      `alignment parameters out of range (upsample ${upsample}, maxShiftPx ${maxShiftPx})`
+    );
+  }
+  let reference: number;
+  if (params.reference === undefined || params.reference === 'auto') {
+    reference = highestContrast(cube, ne, npx);
+  } else if (Number.isInteger(params.reference) && params.reference >= 0 && params.reference < ne) {
+    reference = params.reference;
+  } else {
+    throw new PreprocessError(
+      file,
+      `alignment reference frame ${String(params.reference)} is outside 0…${ne - 1}`
+    );
+  }
+
+  const corr = new PhaseCorrelator(ny, nx, { maxShiftPx, upsample, lowPass: LOW_PASS });
+  // spectra are recomputed in each pass rather than kept: one FFT is cheaper than 16 MiB per frame
+  const refSpectrum = corr.spectrum(frameOf(reference));
+  // pass 1: to the reference frame
+  const d1 = Array.from({ length: ne }, (_, e) =>
+    e === reference
+      ? { dy: 0, dx: 0, peak: 1 }
+      : corr.register(refSpectrum, corr.spectrum(frameOf(e)))
+  );
+  // pass 2: to the mean of the frames moved back by their whole-pixel displacement
+  const mean = new Float64Array(npx);
+  const count = new Uint32Array(npx);
+  for (let e = 0; e < ne; e++) {
+    const f = frameOf(e);
+    const oy = Math.round(d1[e].dy);
+    const ox = Math.round(d1[e].dx);
+    for (let y = 0; y < ny; y++) {
+      const sy = y + oy;
+      if (sy < 0 || sy >= ny) {
+        continue;
+      }
+      for (let x = 0; x < nx; x++) {
+        const sx = x + ox;
+        const v = sx >= 0 && sx < nx ? f[sy * nx + sx] : Number.NaN;
+        if (Number.isFinite(v)) {
+          mean[y * nx + x] += v;
+          count[y * nx + x]++;
+        }
+      }
+    }
+  }
+  for (let p = 0; p < npx; p++) {
+    mean[p] = count[p] > 0 ? mean[p] / count[p] : Number.NaN;
+  }
+  const meanSpectrum = corr.spectrum(mean);
+  const d2 = Array.from({ length: ne }, (_, e) =>
+    corr.register(meanSpectrum, corr.spectrum(frameOf(e)))
+  );
+  const dy = Float64Array.from(d2, d => -(d.dy - d2[reference].dy));
+  const dx = Float64Array.from(d2, d => -(d.dx - d2[reference].dx));
+  const peaks = Float64Array.from(d2, d => d.peak);
+
+  const box = commonArea(ny, nx, dy, dx, interpolation);
+  if (!box) {
+    throw new PreprocessError(
+      file,
+      'the alignment shifts leave no area that every frame covers (frames too far apart?)'
+    );
+  }
+  const h = box.y1 - box.y0;
+  const w = box.x1 - box.x0;
+  const data = new Float32Array(ne * h * w);
+  for (let e = 0; e < ne; e++) {
+    shiftFrame(
+      frameOf(e),
+      nx,
+      dy[e],
+      dx[e],
+      box,
+      interpolation,
+      data.subarray(e * h * w, (e + 1) * h * w)
+    );
+  }
+  return { data, box, dx, dy, peaks, reference, interpolation, upsample, maxShiftPx };
+}
+
+/** The frame with the largest variance of its finite values. */
+function highestContrast(cube: Float32Array, ne: number, npx: number): number {
+  let best = 0;
+  let bestVar = -1;
+  for (let e = 0; e < ne; e++) {
+    let s = 0;
+    let s2 = 0;
+    let n = 0;
+    for (let p = e * npx; p < (e + 1) * npx; p++) {
+      const v = cube[p];
+      if (Number.isFinite(v)) {
+        s += v;
+        s2 += v * v;
+        n++;
+      }
+    }
+    const variance = n > 1 ? s2 / n - (s / n) ** 2 : 0;
+    if (variance > bestVar) {
+      bestVar = variance;
+      best = e;
+    }
+  }
+  return best;
+}

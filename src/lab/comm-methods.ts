@@ -1,0 +1,385 @@
+/**
+ * What each comm method does (docs/comm-protocol.md, "Methods"): the
+ * workbenches are reached through the tracker and the workbench model's
+ * public API; files through the document manager and the contents service.
+ * Parameters are validated (protocol-params.ts) before anything happens.
+ */
+import type { IDocumentManager } from '@jupyterlab/docmanager';
+import type { Contents, ServerConnection } from '@jupyterlab/services';
+
+import {
+  CancelledError,
+  describeStack,
+  oneLine,
+  parseReferenceCsv,
+  validateReferenceSet,
+  type ProgressEvent,
+  type ReferenceSet,
+  type Stack
+} from '../core/index.js';
+import { simulateDemo } from '../core/simulate/demo.js';
+import { nvpfSpectrum } from '../core/simulate/xanes.js';
+import type { AnalysisWorkerClient } from '../worker/client.js';
+import type { StxmDocument } from './document.js';
+import { bytesToBase64 } from './base64.js';
+import { fetchFileBytes } from './files.js';
+import type { Method } from './protocol.js';
+import {
+  ProtocolError,
+  outArray,
+  type InArray,
+  type JSONObject,
+  type OutArray
+} from './protocol-arrays.js';
+import {
+  optionalPath,
+  parseOpenArrays,
+  parsePipelineParams,
+  parseReferences,
+  parseSimulate,
+  serverPath
+} from './protocol-params.js';
+import { encodeReferences, encodeResult, jsonSafe, stackArrays } from './protocol-result.js';
+import { FACTORY_NAME, type IStxmTracker } from './tokens.js';
+
+export interface MethodRequest {
+  id: string;
+  method: Method;
+  params: JSONObject;
+  arrays: Record<string, InArray>;
+}
+
+export interface MethodContext {
+  /** Aborted when the kernel cancels the request. */
+  signal: AbortSignal;
+  progress(event: ProgressEvent): void;
+}
+
+export interface MethodReply {
+  json: JSONObject;
+  arrays?: Record<string, OutArray>;
+}
+
+export interface CommMethodsOptions {
+  tracker: IStxmTracker;
+  docManager: IDocumentManager;
+  contents: Contents.IManager;
+  serverSettings: ServerConnection.ISettings;
+  /** The worker that writes and reads stack files (created on first use). */
+  worker: () => AnalysisWorkerClient;
+}
+
+/** Upload slices of this many bytes (base64 in JSON through the contents API). */
+const UPLOAD_CHUNK_BYTES = 8 * 1024 * 1024;
+/** Reference spectra the simulator returns: 505–550 eV in 0.25 eV steps. */
+const SIM_REF_GRID = Float64Array.from({ length: 181 }, (_, i) => 505 + 0.25 * i);
+
+export class CommMethods {
+  constructor(private readonly options: CommMethodsOptions) {}
+
+  async call(req: MethodRequest, ctx: MethodContext): Promise<MethodReply> {
+    const { params } = req;
+    if (req.method !== 'open_arrays' && req.method !== 'set_references') {
+      if (Object.keys(req.arrays).length) {
+        throw new ProtocolError('invalid-request', `"${req.method}" takes no arrays`);
+      }
+    }
+    switch (req.method) {
+      case 'list_workbenches':
+        return { json: { workbenches: this.list() } };
+      case 'get_stack': {
+        const doc = await this.settled(optionalPath(params));
+        const stack = this.stackOf(doc);
+        return {
+          json: { path: doc.context.path, info: jsonSafe(describeStack(stack)) },
+          arrays: stackArrays(stack)
+        };
+      }
+      case 'open':
+        return this.open(serverPath(params.path));
+      case 'open_arrays':
+        return this.openArrays(params, req.arrays);
+      case 'set_references':
+        return this.setReferences(params, req.arrays);
+      case 'get_references': {
+        const doc = await this.settled(optionalPath(params));
+        const refs = doc.workbench.references;
+        if (!refs) {
+          throw new ProtocolError('not-found', `${doc.context.path}: no reference spectra are set`);
+        }
+        const { json, arrays } = encodeReferences(refs);
+        return { json: { ...json, path: doc.context.path }, arrays };
+      }
+      case 'run':
+        return this.run(params, ctx);
+      case 'get_result': {
+        const doc = await this.settled(optionalPath(params));
+        const result = doc.workbench.result;
+        if (!result) {
+          throw new ProtocolError(
+            'not-found',
+            `${doc.context.path}: no result yet (run the pipeline first)`
+          );
+        }
+        const { json, arrays } = encodeResult(result, doc.context.path);
+        return { json, arrays };
+      }
+      case 'simulate':
+        return this.simulate(params);
+    }
+  }
+
+  private list(): JSONObject[] {
+    const out: JSONObject[] = [];
+    const current = this.options.tracker.currentWidget;
+    this.options.tracker.forEach(doc => {
+      const wb = doc.workbench;
+      out.push({
+        path: doc.context.path,
+        current: doc === current,
+        status: wb.status,
+        error: wb.error,
+        info: jsonSafe(wb.info),
+        references: wb.references ? wb.references.spectra.map(r => r.name) : null,
+        runState: wb.runState,
+        hasResult: wb.result !== null
+      });
+    });
+    return out;
+  }
+
+  private find(path: string | undefined): StxmDocument {
+    const { tracker } = this.options;
+    if (path) {
+      const doc = tracker.find(d => d.context.path === path);
+      if (!doc) {
+        throw new ProtocolError('not-found', `no STXM workbench is open for "${path}"`);
+      }
+      return doc;
+    }
+    const doc = tracker.currentWidget;
+    if (!doc) {
+      throw new ProtocolError('not-found', 'no STXM stack is open in JupyterLab');
+    }
+    return doc;
+  }
+
+  /** The workbench, once it has finished loading. */
+  private async settled(path: string | undefined): Promise<StxmDocument> {
+    const doc = this.find(path);
+    await waitUntilSettled(doc);
+    return doc;
+  }
+
+  private stackOf(doc: StxmDocument): Stack {
+    const stack = doc.workbench.stack;
+    if (!stack) {
+      throw new ProtocolError(
+        'failed',
+        doc.workbench.error ?? `${doc.context.path}: no stack loaded`
+      );
+    }
+    return stack;
+  }
+
+  private async exists(path: string): Promise<boolean> {
+    try {
+      await this.options.contents.get(path, { content: false });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private async open(path: string): Promise<MethodReply> {
+    if (!this.options.tracker.find(d => d.context.path === path) && !(await this.exists(path))) {
+      throw new ProtocolError('not-found', `${path}: no such file on the Jupyter server`);
+    }
+    // Beside the notebook, without taking the focus from it.
+    this.options.docManager.openOrReveal(path, FACTORY_NAME, undefined, {
+      mode: 'split-right',
+      activate: false
+    });
+    const doc = await this.waitForDocument(path);
+    await waitUntilSettled(doc);
+    if (doc.workbench.status === 'error') {
+      throw new ProtocolError('failed', doc.workbench.error ?? `${path}: could not be read`);
+    }
+    const stack = this.stackOf(doc);
+    return { json: { path, info: jsonSafe(describeStack(stack)) } };
+  }
+
+  private async waitForDocument(path: string): Promise<StxmDocument> {
+    for (let i = 0; i < 600; i++) {
+      const doc = this.options.tracker.find(d => d.context.path === path);
+      if (doc) {
+        return doc;
+      }
+      await new Promise(r => setTimeout(r, 50));
+    }
+    throw new ProtocolError('failed', `${path}: the workbench did not open within 30 s`);
+  }
+
+  private async openArrays(
+    params: JSONObject,
+    arrays: Record<string, InArray>
+  ): Promise<MethodReply> {
+    const p = parseOpenArrays(params, arrays);
+    if (!p.overwrite && (await this.exists(p.path))) {
+      throw new ProtocolError(
+        'failed',
+        `${p.path} exists already; pass overwrite=True to replace it`
+      );
+    }
+    const stack: Stack = {
+      data: p.data,
+      energies: p.energies,
+      x: p.x,
+      y: p.y,
+      control: p.control,
+      source: { file: p.path, format: 'NXstxm (HDF5)', dialect: 'arrays from Python' },
+      metadata: { scanType: 'sample image stack', title: p.title }
+    };
+    const worker = this.options.worker();
+    const t0 = performance.now();
+    const bytes = await worker.writeStack(stack);
+    const t1 = performance.now();
+    await this.upload(p.path, bytes);
+    const t2 = performance.now();
+    const doc = this.options.tracker.find(d => d.context.path === p.path);
+    if (doc) {
+      // Already open (overwrite): read the new file into the same workbench.
+      await doc.workbench.load(async () =>
+        worker.readStack(p.path, await fetchFileBytes(p.path, this.options.serverSettings))
+      );
+    }
+    const opened = await this.open(p.path);
+    const ms = (v: number): number => Math.round(v);
+    opened.json.timings = {
+      write: ms(t1 - t0),
+      upload: ms(t2 - t1),
+      open: ms(performance.now() - t2)
+    };
+    return opened;
+  }
+
+  /** Save bytes through the contents API, in chunks (the file browser's upload protocol). */
+  private async upload(path: string, bytes: ArrayBuffer): Promise<void> {
+    const { contents } = this.options;
+    const n = Math.max(1, Math.ceil(bytes.byteLength / UPLOAD_CHUNK_BYTES));
+    const name = path.split('/').pop()!;
+    for (let i = 0; i < n; i++) {
+      const slice = bytes.slice(i * UPLOAD_CHUNK_BYTES, (i + 1) * UPLOAD_CHUNK_BYTES);
+      const chunk = n > 1 ? { chunk: i === n - 1 ? -1 : i + 1 } : {};
+      const content = bytesToBase64(slice);
+      await contents.save(path, { type: 'file', format: 'base64', name, content, ...chunk });
+    }
+  }
+
+  private async setReferences(
+    params: JSONObject,
+    arrays: Record<string, InArray>
+  ): Promise<MethodReply> {
+    const p = parseReferences(params, arrays);
+    const doc = await this.settled(p.path);
+    let set: ReferenceSet;
+    try {
+      if (p.csv !== undefined) {
+        set = parseReferenceCsv(p.csv, p.source);
+      } else {
+        set = {
+          source: p.source,
+          spectra: p.spectra!.map(s => ({
+            name: s.name,
+            energies: s.energies,
+            values: s.values,
+            source: p.source
+          }))
+        };
+        validateReferenceSet(set);
+      }
+    } catch (err) {
+      throw new ProtocolError('failed', oneLine(err));
+    }
+    doc.workbench.setReferences(set);
+    return {
+      json: { path: doc.context.path, names: set.spectra.map(r => r.name), source: set.source }
+    };
+  }
+
+  private async run(params: JSONObject, ctx: MethodContext): Promise<MethodReply> {
+    const pipelineParams = parsePipelineParams(params.params);
+    const doc = await this.settled(optionalPath(params));
+    this.stackOf(doc);
+    doc.workbench.setParams(pipelineParams);
+    const onProgress = (_: unknown, event: ProgressEvent): void => ctx.progress(event);
+    const onAbort = (): void => doc.workbench.cancel();
+    doc.workbench.progressChanged.connect(onProgress);
+    ctx.signal.addEventListener('abort', onAbort);
+    try {
+      const result = await doc.run();
+      const { json, arrays } = encodeResult(result, doc.context.path);
+      return { json, arrays };
+    } catch (err) {
+      if (err instanceof CancelledError) {
+        throw new ProtocolError('cancelled', `${doc.context.path}: the run was cancelled`);
+      }
+      throw new ProtocolError('failed', oneLine(err));
+    } finally {
+      doc.workbench.progressChanged.disconnect(onProgress);
+      ctx.signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private simulate(params: JSONObject): MethodReply {
+    const p = parseSimulate(params);
+    const { stack, truth } = simulateDemo({
+      seed: p.seed,
+      ny: p.ny,
+      nx: p.nx,
+      pixelUm: p.pixelSize,
+      front: Math.sqrt(1 - p.soc)
+    });
+    const arrays: Record<string, OutArray> = {
+      ...stackArrays(stack),
+      control: outArray(stack.control!, [stack.energies.length, p.ny, p.nx]),
+      truth_phase: outArray(truth.phase, [p.ny, p.nx]),
+      truth_mix: outArray(truth.mix, [p.ny, p.nx])
+    };
+    // Reference spectra of the two phases, on a fine grid covering the stack's energies.
+    const valences = [3.0, 4.0];
+    truth.phaseNames.forEach((_, i) => {
+      arrays[`energies:${i}`] = outArray(SIM_REF_GRID, [SIM_REF_GRID.length]);
+      arrays[`values:${i}`] = outArray(nvpfSpectrum(SIM_REF_GRID, valences[i]), [
+        SIM_REF_GRID.length
+      ]);
+    });
+    return {
+      json: {
+        info: jsonSafe(describeStack(stack)),
+        phaseNames: truth.phaseNames,
+        seed: p.seed,
+        soc: p.soc,
+        title: stack.metadata.title ?? null
+      },
+      arrays
+    };
+  }
+}
+
+/** Wait while the workbench is still loading its stack. */
+export function waitUntilSettled(doc: StxmDocument): Promise<void> {
+  const model = doc.workbench;
+  if (model.status !== 'loading') {
+    return Promise.resolve();
+  }
+  return new Promise(resolve => {
+    const done = (): void => {
+      if (model.status !== 'loading') {
+        model.changed.disconnect(done);
+        resolve();
+      }
+    };
+    model.changed.connect(done);
+  });
+}
