@@ -16,7 +16,7 @@ VENV    ?= .venv
 NPM     ?= npm
 # Python tools the tests and the demo need besides the package itself.
 PY_DEV_PKGS ?= jupyterlab==4.6.4 ipykernel==7.4.0 numpy==2.4.6 h5py==3.16.0 \
-               pytest==9.2.0 ruff==0.17.6
+               pillow==13.0.0 pytest==9.2.0 ruff==0.17.6
 
 VENV_ABS := $(abspath $(VENV))
 VBIN     := $(VENV_ABS)/bin
@@ -46,7 +46,7 @@ help:
 # --------------------------------------------------------------------------- setup
 
 venv: $(VENV_STAMP)
-$(VENV_STAMP):
+$(VENV_STAMP): Makefile
 	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	@# The venv sits inside this "type": "module" package: without a package.json of its
 	@# own, Node would load JupyterLab's node-version-check.js in it as ESM and fail.
@@ -122,6 +122,15 @@ test:
 	echo "  total                $$(( $$(date +%s) - t_all ))s"; \
 	if [ -n "$$failed" ]; then echo "FAILED:$$failed" >&2; exit 1; fi; \
 	echo "make test: all stages passed"
+
+# ------------------------------------------------------------------------ benchmarks
+
+# Accuracy of the phase maps on the simulator's stacks (PCC, PCC + GMVAE, baselines)
+# against ground truth: tables into docs/benchmarks.md, raw numbers into bench/results/.
+.PHONY: bench-accuracy
+bench-accuracy: $(NODE_STAMP)
+	$(NPM) run build:lib
+	node bench/accuracy.mjs
 
 # ----------------------------------------------------------------------------- demo
 

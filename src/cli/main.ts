@@ -9,6 +9,8 @@ import { createRequire } from 'node:module';
 
 import { PreprocessError, ReferenceSetError, StackReadError, oneLine } from '../core/index.js';
 import { infoCommand } from './info.js';
+import { mapCommand } from './map.js';
+import { planCommand } from './plan.js';
 import { simulateCommand } from './simulate.js';
 import { UsageError, nodeIO, type CommandIO } from './io.js';
 
@@ -21,9 +23,24 @@ commands:
                        (.h5 .hdf5 .nxs .stxm), aXis2000 .hdr (+ .xim beside
                        it), multi-page TIFF (+ energy list); --entry picks an
                        ALS entry or aXis2000 region
+  map FILE --refs REFS.csv [--threshold 0.005] [--seed N] [--out RESULT.h5] [--json]
+                       the whole pipeline: optical density, Pearson maps,
+                       ambiguity, resolution; progress on stderr, a summary
+                       on stdout; the result as NeXus/HDF5 with --out
+      --method M       gmvae (default), gmvae-pixel, pcc, pca-kmeans, lsq, nnls
+      --epochs N  --max-train-pixels N  --backend wasm|cpu  --quiet
   simulate --out FILE [--seed N] [--json]
                        write the built-in demo stack (an NVPF particle,
                        Na3 core / Na1 shell, 12 energies) as NXstxm
+  simulate --out FILE --scenario NAME | --material nvpf|lfp|carbon
+           [--morphology core-shell|grains|particles] [--size 64x64]
+           [--pixel-nm 30] [--energies hand:N|planned:N|uniform:N|E1,E2,…]
+           [--i0 2000] [--drift PX] [--energy-offset EV] [--mismatch 1]
+           [--band PX] [--missing-phase NAME] [--refs REFS.csv] [--truth TRUTH.h5]
+                       the general simulator; --list-scenarios names the
+                       benchmark's stacks
+  plan --refs REFS.csv -n N [--range LO:HI] [--min-spacing EV] [--include E,…] [--json]
+                       the N energies that best separate the reference phases
 
 options:
   -h, --help           show this help
@@ -31,6 +48,8 @@ options:
 
 const COMMANDS: Record<string, (args: string[], io: CommandIO) => Promise<number>> = {
   info: infoCommand,
+  map: mapCommand,
+  plan: planCommand,
   simulate: simulateCommand
 };
 

@@ -1,8 +1,11 @@
 /**
  * The analysis Web Worker: reads stack files with h5wasm (browser build, wasm
- * inlined) and will run the pipeline. Heavy work never runs on the page.
+ * inlined) and runs the pipeline (tfjs, wasm backend). Heavy work never runs
+ * on the page.
  */
 import h5wasm from 'h5wasm';
+
+import { configureWasm } from '../core/analysis/gmvae/backend.js';
 
 import {
   createH5Runtime,
@@ -23,6 +26,19 @@ interface WorkerScope {
 }
 
 const scope = self as unknown as WorkerScope;
+
+/**
+ * tfjs-backend-wasm's binaries sit beside this script (copied by the
+ * build:worker script into lib/worker/, emitted beside the worker asset by
+ * webpack.config.cjs): the folder of this script's own URL.
+ */
+function configureTfjsWasm(): void {
+  const here = (self as unknown as { location?: { href: string } }).location?.href;
+  if (here) {
+    configureWasm(new URL('./', here).href);
+  }
+}
+configureTfjsWasm();
 
 let runtimePromise: Promise<H5Runtime> | undefined;
 

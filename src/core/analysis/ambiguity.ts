@@ -18,3 +18,17 @@ export function ambiguityMap(
   }
   return amb;
 }
+
+/**
+ * Confidence of a Pearson-argmax label from its margin: 1 − ½·exp(−margin/τ)
+ * (0.5 at a tie, ≈0.82 at the threshold, → 1 for a clear winner); NaN outside.
+ */
+export function marginConfidence(margin: Float32Array, threshold: number): Float32Array {
+  const out = new Float32Array(margin.length);
+  const scale = threshold > 0 ? threshold : 1e-6;
+  for (let p = 0; p < margin.length; p++) {
+    const m = margin[p];
+    out[p] = Number.isNaN(m) ? Number.NaN : 1 - 0.5 * Math.exp(-Math.max(0, m) / scale);
+  }
+  return out;
+}

@@ -1,8 +1,8 @@
 /**
  * The whole pipeline over a stack: pre-processing → Pearson maps → ambiguity →
- * resolution of the ambiguous pixels → flags and fractions. Runs in Node (the
- * CLI), in the Web Worker and in tests; progress through a callback, cancel
- * through an AbortSignal.
+ * resolution (GMVAE latent space, or a baseline) → flags and fractions. Runs
+ * in Node (the CLI), in the Web Worker and in tests; progress through a
+ * callback, cancel through an AbortSignal.
  */
 import { EXTENSION_VERSION } from '../../version.js';
 import { resampleReferences, type ReferenceSet } from '../model/references.js';
@@ -12,31 +12,33 @@ import {
   type PhaseMapResult,
   type PipelineParams,
   type ProgressEvent,
+  type ProvenanceStep,
   type Stage
 } from '../model/result.js';
 import { pixelSize, stackShape, type Stack } from '../model/stack.js';
 import { prepareStack } from '../preprocess/prepare.js';
-import { ambiguityMap } from './ambiguity.js';
+import { ambiguityMap, marginConfidence } from './ambiguity.js';
+import { fitReferences } from './baselines/least-squares.js';
+import { pcaKmeans } from './baselines/pca-kmeans.js';
+import { throwIfAborted } from './cancel.js';
+import { maskedPixels } from './features.js';
+import { latentStage, type LatentStageResult } from './latent-stage.js';
+import { METHOD_LABELS, methodSettings } from './methods.js';
 import { pearsonMaps } from './pearson.js';
+import { resolveInLatentSpace, type ResolveOutput } from './resolve.js';
+import { countOnes, phaseFractions } from './summary.js';
+
+export { CancelledError, throwIfAborted } from './cancel.js';
 
 export interface PipelineHooks {
   onProgress?: (event: ProgressEvent) => void;
   signal?: AbortSignal;
 }
 
-/** Thrown when a run is cancelled through its AbortSignal. */
-export class CancelledError extends Error {
-  constructor() {
-    super('the run was cancelled');
-    this.name = 'CancelledError';
-  }
-}
+type Resolved = ResolveOutput & { latent: Float32Array; latentDim: number };
 
-export function throwIfAborted(signal?: AbortSignal): void {
-  if (signal?.aborted) {
-    throw new CancelledError();
-  }
-}
+/** tfjs version string, for the result's provenance. */
+const TFJS_VERSION = '4.22.0';
 
 export async function runPipeline(
   input: Stack,
@@ -45,6 +47,10 @@ export async function runPipeline(
   hooks: PipelineHooks = {}
 ): Promise<PhaseMapResult> {
   const params = withDefaults(userParams);
+  if (!(params.threshold >= 0)) {
+    throw new RangeError(`the ambiguity threshold must be ≥ 0, got ${params.threshold}`);
+  }
+  const settings = methodSettings(params.method, params);
   const timings: Partial<Record<Stage, number>> = {};
   const progress = (event: ProgressEvent): void => hooks.onProgress?.(event);
   const timed = async <T>(stage: Stage, work: () => T | Promise<T>): Promise<T> => {
@@ -57,40 +63,96 @@ export async function runPipeline(
     return out;
   };
 
-  const prepared = await timed('prepare', () => prepareStack(input, params.preprocess));
+  // references that do not cover the stack fail before any work is done
+  let refs = resampleReferences(references, input.energies, params.preprocess.energyShiftEv);
+  // (the references also serve an automatic energy-shift estimate, when asked for)
+  const prepared = await timed('prepare', () => prepareStack(input, params.preprocess, references));
   const stack = prepared.stack;
   const [ne, ny, nx] = stackShape(stack);
-  const refs = resampleReferences(references, stack.energies, params.preprocess.energyShiftEv);
+  const npx = ny * nx;
+  if (stack.energies !== input.energies || prepared.energyShiftEv !== refs.shiftEv) {
+    refs = resampleReferences(references, stack.energies, prepared.energyShiftEv);
+  }
   const nRefs = refs.names.length;
 
   const maps = await timed('pcc', () =>
     pearsonMaps(stack.data, ne, refs.values, nRefs, prepared.mask)
   );
   const ambiguous = ambiguityMap(maps.margin, params.threshold);
-  const npx = ny * nx;
-
-  // Resolution: the per-pixel rule (argmax) until the GMVAE stage resolves ambiguous pixels.
-  if (params.method !== 'pcc') {
-    throw new Error(`resolution method "${params.method}" is not available yet`);
-  }
-  const phase = Int16Array.from(maps.initialPhase);
-  const confidence = new Float32Array(npx).fill(Number.NaN);
-  let particle = 0;
-  let nAmbiguous = 0;
-  const counts = new Float64Array(nRefs);
-  for (let p = 0; p < npx; p++) {
-    if (phase[p] >= 0) {
-      particle++;
-      counts[phase[p]]++;
-      nAmbiguous += ambiguous[p];
-      confidence[p] = ambiguous[p] ? 0.5 : 1;
-    }
-  }
-  const fractions = counts.map(c => (particle > 0 ? c / particle : 0));
   const mask = new Uint8Array(npx);
   for (let p = 0; p < npx; p++) {
     mask[p] = maps.initialPhase[p] >= 0 ? 1 : 0;
   }
+  const particlePixels = countOnes(mask);
+  if (particlePixels === 0) {
+    throw new RangeError(
+      `${input.source.file}: no particle pixel to analyse (the mask is empty or every spectrum is flat)`
+    );
+  }
+  const nAmbiguous = countOnes(ambiguous);
+  const provenance: ProvenanceStep[] = [
+    ...prepared.provenance,
+    {
+      step: 'references',
+      details: { source: references.source, names: refs.names.join(', '), shiftEv: refs.shiftEv }
+    },
+    { step: 'pearson', details: { energies: ne, references: nRefs, pixels: particlePixels } },
+    { step: 'ambiguity', details: { threshold: params.threshold, ambiguous: nAmbiguous } }
+  ];
+
+  let latent: LatentStageResult | null = null;
+  if (settings.latent) {
+    latent = await timed('train', () =>
+      latentStage(stack.data, ne, [ny, nx], mask, nRefs, {
+        gmvae: params.gmvae,
+        context: settings.context,
+        seed: params.seed,
+        onProgress: progress,
+        signal: hooks.signal
+      })
+    );
+    provenance.push({
+      step: 'gmvae',
+      details: { ...latent.training, latentDim: latent.latentDim, seed: params.seed }
+    });
+  }
+
+  const resolved = await timed('resolve', (): Resolved => {
+    if (latent) {
+      const out = resolveInLatentSpace({
+        latent: latent.latent,
+        latentDim: latent.latentDim,
+        initialPhase: maps.initialPhase,
+        ambiguous,
+        shape: [ny, nx],
+        phases: nRefs,
+        neighbourWeight: settings.neighbourWeight
+      });
+      return { ...out, latent: latent.latent, latentDim: latent.latentDim };
+    }
+    return baseline(
+      params,
+      stack.data,
+      ne,
+      refs.values,
+      nRefs,
+      mask,
+      maps.initialPhase,
+      maps.margin
+    );
+  });
+  provenance.push({
+    step: 'resolution',
+    details: {
+      method: params.method,
+      label: METHOD_LABELS[params.method],
+      neighbourWeight: settings.neighbourWeight,
+      resolved: resolved.counts.resolved,
+      changed: resolved.counts.changed
+    }
+  });
+
+  const { fractions, particle } = phaseFractions(resolved.phase, nRefs);
   const px = pixelSize(stack);
   return {
     shape: [ny, nx],
@@ -103,36 +165,96 @@ export async function runPipeline(
     margin: maps.margin,
     threshold: params.threshold,
     ambiguous,
-    phase,
-    latentDim: 0,
-    latent: new Float32Array(0),
-    phaseGaussians: [],
-    confidence,
-    transition: new Uint8Array(npx),
-    falseAssignment: new Uint8Array(npx),
-    unassigned: new Uint8Array(npx),
+    phase: resolved.phase,
+    latentDim: resolved.latentDim,
+    latent: resolved.latent,
+    phaseGaussians: resolved.gaussians,
+    confidence: resolved.confidence,
+    transition: resolved.transition,
+    falseAssignment: resolved.falseAssignment,
+    unassigned: resolved.unassigned,
     fractions,
     counts: {
       particle,
       ambiguous: nAmbiguous,
-      resolved: 0,
-      transition: 0,
-      falseAssignment: 0,
-      unassigned: 0
+      resolved: resolved.counts.resolved,
+      transition: resolved.counts.transition,
+      falseAssignment: resolved.counts.falseAssignment,
+      unassigned: resolved.counts.unassigned
     },
-    trainingLoss: [],
-    validationLoss: [],
+    trainingLoss: latent ? latent.trainingLoss : [],
+    validationLoss: latent ? latent.validationLoss : [],
     timings,
     params,
-    provenance: [
-      ...prepared.provenance,
-      {
-        step: 'references',
-        details: { source: references.source, names: refs.names.join(', '), shiftEv: refs.shiftEv }
-      },
-      { step: 'pearson', details: { energies: ne, references: nRefs } },
-      { step: 'ambiguity', details: { threshold: params.threshold, ambiguous: nAmbiguous } }
-    ],
-    versions: { 'stxm-phasemap': EXTENSION_VERSION }
+    provenance,
+    versions: {
+      'stxm-phasemap': EXTENSION_VERSION,
+      ...(latent ? { tfjs: TFJS_VERSION, 'tfjs-backend': latent.training.backend } : {})
+    },
+    ...(latent ? { training: latent.training } : {})
+  };
+}
+
+/** Pearson-only and the baselines: no latent space, no flags. */
+function baseline(
+  params: PipelineParams,
+  cube: Float32Array,
+  ne: number,
+  refs: Float64Array,
+  nRefs: number,
+  mask: Uint8Array,
+  initialPhase: Int16Array,
+  margin: Float32Array
+): Resolved {
+  const npx = mask.length;
+  const none = {
+    transition: new Uint8Array(npx),
+    falseAssignment: new Uint8Array(npx),
+    unassigned: new Uint8Array(npx),
+    gaussians: [],
+    latent: new Float32Array(0),
+    latentDim: 0
+  };
+  const changedFrom = (phase: Int16Array): number => {
+    let c = 0;
+    for (let p = 0; p < npx; p++) {
+      c += mask[p] && phase[p] !== initialPhase[p] ? 1 : 0;
+    }
+    return c;
+  };
+  const counts = (phase: Int16Array): ResolveOutput['counts'] => ({
+    resolved: 0,
+    changed: changedFrom(phase),
+    transition: 0,
+    falseAssignment: 0,
+    unassigned: 0
+  });
+  if (params.method === 'pca-kmeans') {
+    const km = pcaKmeans(cube, ne, maskedPixels(mask), npx, refs, nRefs, params.seed);
+    return {
+      ...none,
+      phase: km.phase,
+      confidence: km.confidence,
+      latent: km.scores,
+      latentDim: km.components,
+      counts: counts(km.phase)
+    };
+  }
+  if (params.method === 'lsq' || params.method === 'nnls') {
+    const fit = fitReferences(cube, ne, refs, nRefs, mask, params.method === 'nnls');
+    // a pixel the fit cannot solve keeps its Pearson label
+    for (let p = 0; p < npx; p++) {
+      if (mask[p] && fit.phase[p] < 0) {
+        fit.phase[p] = initialPhase[p];
+      }
+    }
+    return { ...none, phase: fit.phase, confidence: fit.confidence, counts: counts(fit.phase) };
+  }
+  const phase = initialPhase.slice();
+  return {
+    ...none,
+    phase,
+    confidence: marginConfidence(margin, params.threshold),
+    counts: counts(phase)
   };
 }

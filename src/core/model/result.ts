@@ -8,12 +8,34 @@
  * maps, 0 in flag maps and NaN in float maps.
  */
 
-/** How ambiguous pixels are resolved. */
+/** How ambiguous pixels are resolved (or, for the baselines, how every pixel is labelled). */
 export type ResolutionMethod =
-  /** The paper's method: per-pixel GMVAE latent position, Mahalanobis to each phase. */
+  /**
+   * GMVAE latent space with spatial context (the default): the model sees each
+   * pixel's spectrum and its neighbours' mean spectrum; ambiguous pixels are
+   * assigned by Mahalanobis distance plus a neighbourhood term.
+   */
   | 'gmvae'
   /** Pearson argmax only: ambiguous pixels keep their argmax phase. */
-  | 'pcc';
+  | 'pcc'
+  /** The paper's per-pixel method: GMVAE on each pixel's spectrum alone, Mahalanobis only. */
+  | 'gmvae-pixel'
+  /** Baseline: PCA + k-means cluster analysis, clusters named by their best reference (MANTiS). */
+  | 'pca-kmeans'
+  /** Baseline: linear least-squares fit to the references, largest coefficient (aXis2000). */
+  | 'lsq'
+  /** Baseline: non-negative least-squares fit to the references, largest coefficient. */
+  | 'nnls';
+
+/** Every resolution method, in display order. */
+export const RESOLUTION_METHODS: readonly ResolutionMethod[] = [
+  'gmvae',
+  'gmvae-pixel',
+  'pcc',
+  'pca-kmeans',
+  'lsq',
+  'nnls'
+];
 
 export interface GmvaeParams {
   /** Latent dimension L. */
@@ -32,6 +54,12 @@ export interface GmvaeParams {
   maxTrainPixels: number;
   /** tfjs backend: 'wasm' (default) or 'cpu'. */
   backend: 'wasm' | 'cpu';
+  /**
+   * Weight β of the neighbourhood term in the resolution of method 'gmvae'
+   * (per agreeing 8-neighbour, in units of ½ squared Mahalanobis distance);
+   * unset = the engine's default.
+   */
+  neighbourWeight?: number;
 }
 
 export interface PreprocessParams {
@@ -106,15 +134,16 @@ export const DEFAULT_PREPROCESS: PreprocessParams = {
   binning: 1
 };
 
+/** Sizes and schedule chosen on the benchmark's tuning stacks (docs/benchmarks.md). */
 export const DEFAULT_GMVAE: GmvaeParams = {
   latentDim: 2,
   components: 0,
-  hidden: 64,
-  epochs: 200,
-  batchSize: 256,
-  learningRate: 2e-3,
-  patience: 15,
-  maxTrainPixels: 20000,
+  hidden: 32,
+  epochs: 60,
+  batchSize: 128,
+  learningRate: 5e-3,
+  patience: 10,
+  maxTrainPixels: 5000,
   backend: 'wasm'
 };
 
@@ -224,6 +253,27 @@ export interface PhaseMapResult {
   provenance: ProvenanceStep[];
   /** Versions of the software that made it. */
   versions: Record<string, string>;
+  /** How the latent model was trained (GMVAE methods only). */
+  training?: TrainingSummary;
+}
+
+/** What a GMVAE training did, for the record and the benchmarks. */
+export interface TrainingSummary {
+  /** tfjs backend used ('wasm' or 'cpu'), and why when it fell back. */
+  backend: string;
+  backendNote?: string;
+  /** What the model saw per pixel: its spectrum alone, or with its neighbours' mean. */
+  features: 'pixel' | 'pixel+neighbours';
+  inputDim: number;
+  components: number;
+  hidden: number;
+  epochs: number;
+  /** Epoch (0-based) whose weights were kept (lowest validation loss). */
+  bestEpoch: number;
+  trainSamples: number;
+  validationSamples: number;
+  /** Forward + backward samples per second. */
+  samplesPerSecond: number;
 }
 
 /** The typed-array fields of a result, for transfer lists and serialisation. */

@@ -44,3 +44,27 @@ export class Rng {
     return Math.max(0, Math.round(lambda + Math.sqrt(lambda) * this.normal()));
   }
 }
+
+/** Uniform in [lo, hi). */
+export function uniformIn(rng: Rng, lo: number, hi: number): number {
+  return lo + (hi - lo) * rng.uniform();
+}
+
+/** Integer in [0, n). */
+export function randomInt(rng: Rng, n: number): number {
+  return Math.min(n - 1, Math.floor(rng.uniform() * n));
+}
+
+/** Fisher–Yates shuffle in place. */
+export function shuffleInPlace<T extends { length: number; [i: number]: unknown }>(
+  rng: Rng,
+  a: T
+): T {
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = randomInt(rng, i + 1);
+    const t = a[i];
+    a[i] = a[j];
+    a[j] = t;
+  }
+  return a;
+}

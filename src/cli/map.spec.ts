@@ -1,0 +1,217 @@
+/** `stxm-phasemap map`, `simulate` (general) and `plan`, run as a user runs them. */
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+import { beforeAll, describe, expect, it } from 'vitest';
+
+import { readResult } from '../core/io/result-read.js';
+import { HAVE_SHARED, REAL_STACK, nodeRuntime, tempDir } from '../test-setup/fixtures.js';
+import type { MapSummary } from './map.js';
+
+const BIN = new URL('../../bin/stxm-phasemap', import.meta.url).pathname;
+const CARBON_REFS = new URL('../../examples/references/carbon_C-K.csv', import.meta.url).pathname;
+const run = promisify(execFile);
+
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(BIN, args);
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+const dir = tempDir('stxm-map-');
+const stack = join(dir, 'grains.h5');
+const refs = join(dir, 'refs.csv');
+const truth = join(dir, 'truth.h5');
+
+beforeAll(async () => {
+  const sim = await cli(
+    'simulate',
+    '--out',
+    stack,
+    '--material',
+    'nvpf',
+    '--morphology',
+    'grains',
+    '--size',
+    '32x40',
+    '--i0',
+    '1000',
+    '--seed',
+    '3',
+    '--refs',
+    refs,
+    '--truth',
+    truth
+  );
+  expect(sim.code, sim.stderr).toBe(0);
+});
+
+describe('map', () => {
+  it('runs the whole pipeline: progress on stderr, a JSON summary on stdout, the result file', async () => {
+    const out = join(dir, 'r1.h5');
+    const { code, stdout, stderr } = await cli(
+      'map',
+      stack,
+      '--refs',
+      refs,
+      '--seed',
+      '5',
+      '--epochs',
+      '4',
+      '--out',
+      out,
+      '--json'
+    );
+    expect(code, stderr).toBe(0);
+    expect(stderr).toMatch(/\[pcc\] done in \d+ ms/);
+    expect(stderr).toMatch(/\[train\] epoch 1: loss/);
+    const summary = JSON.parse(stdout) as MapSummary;
+    expect(summary.method).toBe('gmvae');
+    expect(summary.seed).toBe(5);
+    expect(summary.threshold).toBe(0.005);
+    expect(summary.shape).toEqual([32, 40]);
+    expect(summary.phases.map(p => p.name)).toEqual(['Na3', 'Na2.4', 'Na2', 'Na1', 'Na1-y']);
+    expect(summary.phases.reduce((s, p) => s + p.fraction, 0)).toBeCloseTo(1, 5);
+    expect(summary.phases.reduce((s, p) => s + p.pixels, 0)).toBe(summary.counts.particle);
+    expect(summary.counts.resolved).toBe(summary.counts.ambiguous);
+    expect(Object.keys(summary.timingsMs)).toEqual(
+      expect.arrayContaining(['prepare', 'pcc', 'train', 'resolve', 'total'])
+    );
+    expect(summary.training?.epochs).toBe(4);
+    expect(summary.out).toBe(out);
+    const result = readResult(await nodeRuntime(), out);
+    expect(result.counts).toEqual(summary.counts);
+  });
+
+  it('same seed → the same result file maps', async () => {
+    const a = join(dir, 'same-a.h5');
+    const b = join(dir, 'same-b.h5');
+    for (const out of [a, b]) {
+      const r = await cli(
+        'map',
+        stack,
+        '--refs',
+        refs,
+        '--seed',
+        '11',
+        '--epochs',
+        '3',
+        '--out',
+        out,
+        '--quiet'
+      );
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toBe('');
+    }
+    const rt = await nodeRuntime();
+    const ra = readResult(rt, a);
+    const rb = readResult(rt, b);
+    expect(Buffer.from(ra.phase.buffer).equals(Buffer.from(rb.phase.buffer))).toBe(true);
+    expect(Buffer.from(ra.latent.buffer).equals(Buffer.from(rb.latent.buffer))).toBe(true);
+  });
+
+  it('runs a baseline and prints a human summary', async () => {
+    const { code, stdout } = await cli('map', stack, '--refs', refs, '--method', 'nnls');
+    expect(code).toBe(0);
+    expect(stdout).toContain('method      nnls (non-negative least-squares fit)');
+    expect(stdout).toMatch(/Na2\.4\s+\d+\.\d %/);
+  });
+
+  it('exits 2 with one line naming the file for inputs it cannot use', async () => {
+    const lfpRefs = join(dir, 'lfp.csv');
+    writeFileSync(lfpRefs, 'energy_eV,LiFePO4,FePO4\n700,1,2\n730,2,1\n');
+    const cases: [string[], RegExp][] = [
+      [['map', stack], /--refs REFS\.csv is required/],
+      [['map', stack, '--refs', join(dir, 'nope.csv')], /nope\.csv: no such file/],
+      [
+        ['map', stack, '--refs', lfpRefs],
+        /lfp\.csv: reference "LiFePO4" covers 700–730 eV, but the stack has an energy at 512 eV/
+      ],
+      [['map', stack, '--refs', refs, '--method', 'magic'], /--method must be one of gmvae/],
+      [['map', stack, '--refs', refs, '--threshold=-1'], /--threshold must be/],
+      [['map', join(dir, 'missing.h5'), '--refs', refs], /missing\.h5: no such file/]
+    ];
+    for (const [args, message] of cases) {
+      const { code, stderr } = await cli(...args);
+      expect(code, args.join(' ')).toBe(2);
+      const errors = stderr.split('\n').filter(l => l.startsWith('stxm-phasemap:'));
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatch(message);
+    }
+  });
+
+  it.skipIf(!HAVE_SHARED)(
+    'runs on the real SLS C K-edge stack (4 energies) with the carbon references',
+    async () => {
+      const out = join(dir, 'ck.h5');
+      const { code, stdout, stderr } = await cli(
+        'map',
+        REAL_STACK,
+        '--refs',
+        CARBON_REFS,
+        '--epochs',
+        '3',
+        '--json',
+        '--out',
+        out
+      );
+      expect(code, stderr).toBe(0);
+      expect(stderr).toMatch(/has 4 energies/);
+      const summary = JSON.parse(stdout) as MapSummary;
+      expect(summary.energies).toEqual([280, 284.5, 285, 320]);
+      expect(summary.phases.map(p => p.name)).toEqual(['carbon black', 'polystyrene', 'PVDF']);
+      expect(summary.counts.particle).toBeGreaterThan(500);
+      expect(existsSync(out)).toBe(true);
+    }
+  );
+});
+
+describe('simulate (general) and plan', () => {
+  it('writes the references CSV and the ground truth beside the stack', () => {
+    expect(readFileSync(refs, 'utf8')).toMatch(
+      /^# reference spectra from the STXM PhaseMap simulator/
+    );
+    expect(existsSync(truth)).toBe(true);
+  });
+
+  it('lists the benchmark scenarios and writes one by name', async () => {
+    const list = await cli('simulate', '--list-scenarios');
+    expect(list.code).toBe(0);
+    expect(list.stdout).toContain('lfp-core-shell-8e');
+    const out = join(dir, 'lfp.h5');
+    const sim = await cli('simulate', '--scenario', 'lfp-core-shell-8e', '--out', out, '--json');
+    expect(sim.code, sim.stderr).toBe(0);
+    const info = JSON.parse(sim.stdout) as { shape: number[]; simulation: { material: string } };
+    expect(info.shape).toEqual([8, 64, 64]);
+    expect(info.simulation.material).toBe('lfp');
+  });
+
+  it('rejects bad simulator options with exit 2', async () => {
+    for (const args of [
+      ['--material', 'gold'],
+      ['--morphology', 'cube'],
+      ['--size', '10'],
+      ['--energies', 'planned:1'],
+      ['--scenario', 'nope'],
+      ['--missing-phase', 'Na7']
+    ]) {
+      const r = await cli('simulate', '--out', join(dir, 'bad.h5'), ...args);
+      expect(r.code, args.join(' ')).toBe(2);
+    }
+  });
+
+  it('plan chooses N energies from a references CSV', async () => {
+    const { code, stdout } = await cli('plan', '--refs', refs, '-n', '6', '--json');
+    expect(code).toBe(0);
+    const plan = JSON.parse(stdout) as { energies: number[]; pairs: unknown[] };
+    expect(plan.energies).toHaveLength(6);
+    expect(plan.pairs).toHaveLength(10);
+    expect((await cli('plan', '--refs', refs, '-n', '2')).code).toBe(2);
+  });
+});

@@ -1,0 +1,310 @@
+/**
+ * `stxm-phasemap map FILE --refs REFS.csv [--threshold 0.005] [--seed N]
+ * [--method M] [--out RESULT.h5] [--json]`: the whole pipeline on a stack
+ * file. Progress on stderr; a summary on stdout (JSON with --json).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+import {
+  PreprocessError,
+  RESOLUTION_METHODS,
+  ReferenceSetError,
+  StackReadError,
+  parseReferenceCsv,
+  readStack,
+  runPipeline,
+  type DeepPartial,
+  type GmvaeParams,
+  type PhaseMapResult,
+  type PipelineParams,
+  type ProgressEvent,
+  type ResolutionMethod
+} from '../core/index.js';
+import { METHOD_LABELS } from '../core/analysis/methods.js';
+import { writeResult } from '../core/io/result-write.js';
+import { UsageError, type CommandIO } from './io.js';
+import { nodeH5Runtime } from './runtime.js';
+import { configureNodeWasm } from './tf-node.js';
+
+const OPTIONS = {
+  refs: { type: 'string' },
+  threshold: { type: 'string' },
+  seed: { type: 'string' },
+  method: { type: 'string' },
+  out: { type: 'string' },
+  json: { type: 'boolean' },
+  epochs: { type: 'string' },
+  'max-train-pixels': { type: 'string' },
+  backend: { type: 'string' },
+  quiet: { type: 'boolean' }
+} as const;
+
+export async function mapCommand(args: string[], io: CommandIO): Promise<number> {
+  let parsed: ReturnType<
+    typeof parseArgs<{ args: string[]; options: typeof OPTIONS; allowPositionals: true }>
+  >;
+  try {
+    parsed = parseArgs({ args, options: OPTIONS, allowPositionals: true });
+  } catch (err) {
+    throw new UsageError(`map: ${(err as Error).message}`);
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length !== 1) {
+    throw new UsageError('map: expected exactly one stack FILE');
+  }
+  if (!values.refs) {
+    throw new UsageError('map: --refs REFS.csv is required (reference spectra, DESIGN.md §3)');
+  }
+  const params = mapParams(values);
+  const file = positionals[0];
+  if (!existsSync(file)) {
+    throw new StackReadError(file, 'no such file');
+  }
+  if (!existsSync(values.refs)) {
+    throw new StackReadError(values.refs, 'no such file');
+  }
+  const references = parseOrExplain(values.refs);
+  const stack = readStack(await nodeH5Runtime(), resolve(file), file);
+  configureNodeWasm();
+  if (stack.energies.length < 6 && values.quiet !== true) {
+    io.err(
+      `note: ${file} has ${stack.energies.length} energies; correlations from so few points separate only ` +
+        'phases that differ strongly there (stxm-phasemap plan suggests energies for the next acquisition)'
+    );
+  }
+
+  const report = progressReporter(io, values.quiet === true);
+  const t0 = performance.now();
+  let result: PhaseMapResult;
+  try {
+    result = await runPipeline(stack, references, params, { onProgress: report });
+  } catch (err) {
+    throw explain(err, file, values.refs);
+  }
+  const totalMs = performance.now() - t0;
+  if (values.out) {
+    writeResult(await nodeH5Runtime(), resolve(values.out), result, {
+      sourceFile: basename(file),
+      referencesFile: basename(values.refs)
+    });
+    report({ stage: 'resolve', fraction: 1, message: `wrote ${values.out}` });
+  }
+  const summary = mapSummary(result, { file, refs: values.refs, out: values.out ?? null, totalMs });
+  io.out(values.json ? JSON.stringify(summary, null, 2) : formatSummary(summary));
+  return 0;
+}
+
+function mapParams(values: {
+  threshold?: string;
+  seed?: string;
+  method?: string;
+  epochs?: string;
+  'max-train-pixels'?: string;
+  backend?: string;
+}): DeepPartial<PipelineParams> {
+  const num = (
+    name: string,
+    text: string | undefined,
+    check: (v: number) => boolean,
+    what: string
+  ): number | undefined => {
+    if (text === undefined) {
+      return undefined;
+    }
+    const v = Number(text);
+    if (text.trim() === '' || !check(v)) {
+      throw new UsageError(`map: --${name} must be ${what}, not "${text}"`);
+    }
+    return v;
+  };
+  const threshold = num('threshold', values.threshold, v => v >= 0 && v <= 2, 'a number in 0…2');
+  const seed = num(
+    'seed',
+    values.seed,
+    v => Number.isInteger(v) && v >= 0 && v < 2 ** 32,
+    'an integer in 0…2³²−1'
+  );
+  const epochs = num(
+    'epochs',
+    values.epochs,
+    v => Number.isInteger(v) && v >= 1,
+    'a positive integer'
+  );
+  const maxTrain = num(
+    'max-train-pixels',
+    values['max-train-pixels'],
+    v => Number.isInteger(v) && v >= 0,
+    'an integer ≥ 0'
+  );
+  if (
+    values.method !== undefined &&
+    !RESOLUTION_METHODS.includes(values.method as ResolutionMethod)
+  ) {
+    throw new UsageError(
+      `map: --method must be one of ${RESOLUTION_METHODS.join(', ')}, not "${values.method}"`
+    );
+  }
+  if (values.backend !== undefined && values.backend !== 'wasm' && values.backend !== 'cpu') {
+    throw new UsageError(`map: --backend must be wasm or cpu, not "${values.backend}"`);
+  }
+  const gmvae: Partial<GmvaeParams> = {};
+  if (epochs !== undefined) {
+    gmvae.epochs = epochs;
+  }
+  if (maxTrain !== undefined) {
+    gmvae.maxTrainPixels = maxTrain;
+  }
+  if (values.backend !== undefined) {
+    gmvae.backend = values.backend;
+  }
+  return {
+    ...(threshold !== undefined ? { threshold } : {}),
+    ...(seed !== undefined ? { seed } : {}),
+    ...(values.method !== undefined ? { method: values.method as ResolutionMethod } : {}),
+    gmvae
+  };
+}
+
+function parseOrExplain(path: string): ReturnType<typeof parseReferenceCsv> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new StackReadError(path, `cannot read: ${(err as Error).message}`);
+  }
+  try {
+    return parseReferenceCsv(text, path);
+  } catch (err) {
+    if (err instanceof ReferenceSetError) {
+      throw new StackReadError(path, stripPrefix(err.message, path));
+    }
+    throw err;
+  }
+}
+
+/** Problems of the input (not of the program) become one-line, exit-2 errors naming the file. */
+function explain(err: unknown, file: string, refs: string): unknown {
+  if (err instanceof ReferenceSetError) {
+    return new StackReadError(refs, stripPrefix(err.message, refs));
+  }
+  if (err instanceof PreprocessError) {
+    return new StackReadError(file, stripPrefix(err.message, file));
+  }
+  if (err instanceof RangeError && /energies|particle pixel|flat at the stack/.test(err.message)) {
+    return new StackReadError(file, stripPrefix(err.message, file));
+  }
+  return err;
+}
+
+function stripPrefix(message: string, file: string): string {
+  return message.startsWith(`${file}: `) ? message.slice(file.length + 2) : message;
+}
+
+function progressReporter(io: CommandIO, quiet: boolean): (e: ProgressEvent) => void {
+  let lastEpochLine = -Infinity;
+  const started = new Map<string, number>();
+  return e => {
+    if (quiet) {
+      return;
+    }
+    if (e.stage === 'train' && e.epoch !== undefined) {
+      const now = performance.now();
+      // the first epoch, then at most one line every 2 s
+      if (e.epoch === 0 || now - lastEpochLine > 2000) {
+        lastEpochLine = now;
+        io.err(`[train] ${e.message ?? `epoch ${e.epoch + 1}`}`);
+      }
+      return;
+    }
+    if (e.message) {
+      io.err(`[${e.stage}] ${e.message}`);
+    } else if (e.fraction === 0) {
+      started.set(e.stage, performance.now());
+    } else if (e.fraction === 1) {
+      const t0 = started.get(e.stage);
+      io.err(
+        `[${e.stage}] done${t0 === undefined ? '' : ` in ${Math.round(performance.now() - t0)} ms`}`
+      );
+    }
+  };
+}
+
+export interface MapSummary {
+  file: string;
+  references: string;
+  method: ResolutionMethod;
+  methodLabel: string;
+  threshold: number;
+  seed: number;
+  shape: [number, number];
+  energies: number[];
+  phases: { name: string; fraction: number; pixels: number }[];
+  counts: PhaseMapResult['counts'];
+  timingsMs: Record<string, number>;
+  training: PhaseMapResult['training'] | null;
+  out: string | null;
+}
+
+export function mapSummary(
+  result: PhaseMapResult,
+  where: { file: string; refs: string; out: string | null; totalMs: number }
+): MapSummary {
+  const pixels = new Array<number>(result.phaseNames.length).fill(0);
+  for (const p of result.phase) {
+    if (p >= 0) {
+      pixels[p]++;
+    }
+  }
+  const timingsMs: Record<string, number> = {};
+  for (const [stage, ms] of Object.entries(result.timings)) {
+    timingsMs[stage] = Math.round(ms);
+  }
+  timingsMs.total = Math.round(where.totalMs);
+  return {
+    file: where.file,
+    references: where.refs,
+    method: result.params.method,
+    methodLabel: METHOD_LABELS[result.params.method],
+    threshold: result.threshold,
+    seed: result.params.seed,
+    shape: result.shape,
+    energies: Array.from(result.energies),
+    phases: result.phaseNames.map((name, i) => ({
+      name,
+      fraction: Number(result.fractions[i].toFixed(6)),
+      pixels: pixels[i]
+    })),
+    counts: result.counts,
+    timingsMs,
+    training: result.training ?? null,
+    out: where.out
+  };
+}
+
+function formatSummary(s: MapSummary): string {
+  const lines = [
+    `file        ${s.file}`,
+    `references  ${s.references}`,
+    `method      ${s.method} (${s.methodLabel}), τ = ${s.threshold}, seed ${s.seed}`,
+    `map         ${s.shape[0]} × ${s.shape[1]} px, ${s.energies.length} energies`,
+    `particle    ${s.counts.particle} px; ambiguous ${s.counts.ambiguous}, resolved ${s.counts.resolved}, ` +
+      `transition ${s.counts.transition}, false assignments ${s.counts.falseAssignment}, unassigned ${s.counts.unassigned}`,
+    'phases'
+  ];
+  for (const p of s.phases) {
+    lines.push(
+      `  ${p.name.padEnd(16)} ${(100 * p.fraction).toFixed(1).padStart(5)} %  (${p.pixels} px)`
+    );
+  }
+  lines.push(
+    `timings     ${Object.entries(s.timingsMs)
+      .map(([k, v]) => `${k} ${v} ms`)
+      .join(', ')}`
+  );
+  if (s.out) {
+    lines.push(`result      ${s.out}`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,167 @@
+/**
+ * A Gaussian-mixture variational autoencoder (Dilokthanakul et al. 2016,
+ * arXiv 1611.02648; the "marginalise over y" form) as a small MLP in
+ * tfjs-core, with every weight drawn from a seeded generator:
+ *
+ *   q(y|x)    categorical over K components       h = MLP(x), logits = h·Wy
+ *   q(z|x,y)  Gaussian, diagonal                  [h, onehot(y)] → (µ, log σ²)
+ *   p(z|y)    learned Gaussian per component      (µ_y, log σ²_y)
+ *   p(x|z)    Gaussian, learned per-feature σ²    MLP(z)
+ *
+ * Loss per sample (negative ELBO, y marginalised exactly):
+ *   Σ_y q(y|x) [ −log p(x|z_y) + KL(q(z|x,y) ‖ p(z|y)) ] + KL(q(y|x) ‖ U(K))
+ * with one reparameterised sample z_y per component. Only matMul, add, mul,
+ * exp, tanh, logSoftmax and reductions: every gradient exists in the wasm
+ * backend (no gather, conv or einsum).
+ */
+import * as tf from './tf.js';
+
+import { Rng } from '../../simulate/rng.js';
+
+export interface GmvaeShape {
+  /** Input (and reconstruction) features. */
+  inputDim: number;
+  hidden: number;
+  components: number;
+  latentDim: number;
+}
+
+/** Weights by name; `tf.Variable`s while training. */
+export type Weights = Record<string, tf.Variable>;
+
+const LOGVAR_MIN = -9;
+const LOGVAR_MAX = 5;
+
+/** Glorot-uniform weights and zero biases, all from `rng`. */
+export function initWeights(shape: GmvaeShape, rng: Rng): Weights {
+  const { inputDim: d, hidden: h, components: k, latentDim: l } = shape;
+  const glorot = (rows: number, cols: number): tf.Tensor2D => {
+    const limit = Math.sqrt(6 / (rows + cols));
+    const v = Float32Array.from({ length: rows * cols }, () => (2 * rng.uniform() - 1) * limit);
+    return tf.tensor2d(v, [rows, cols]);
+  };
+  const zeros = (n: number): tf.Tensor1D => tf.zeros([n]);
+  const w: Record<string, tf.Tensor> = {
+    enc1W: glorot(d, h),
+    enc1b: zeros(h),
+    enc2W: glorot(h, h),
+    enc2b: zeros(h),
+    qyW: glorot(h, k),
+    qyb: zeros(k),
+    qzW: glorot(h, h),
+    // one row per component: the one-hot part of [h, onehot(y)]·W
+    qzY: glorot(k, h),
+    qz2W: glorot(h, 2 * l),
+    qz2b: zeros(2 * l),
+    // prior means spread on a ring so that components start apart
+    priorMu: tf.tensor2d(
+      Float32Array.from({ length: k * l }, (_, i) => {
+        const c = Math.floor(i / l);
+        const j = i % l;
+        const a = (2 * Math.PI * c) / k;
+        return j === 0 ? 2 * Math.cos(a) : j === 1 ? 2 * Math.sin(a) : 0.5 * rng.normal();
+      }),
+      [k, l]
+    ),
+    priorLogVar: tf.zeros([k, l]),
+    dec1W: glorot(l, h),
+    dec1b: zeros(h),
+    dec2W: glorot(h, h),
+    dec2b: zeros(h),
+    dec3W: glorot(h, d),
+    dec3b: zeros(d),
+    decLogVar: tf.fill([d], -1)
+  };
+  const vars: Weights = {};
+  for (const [name, t] of Object.entries(w)) {
+    vars[name] = tf.variable(t, true);
+    t.dispose();
+  }
+  return vars;
+}
+
+export interface Encoded {
+  /** log q(y|x), (B, K). */
+  logQy: tf.Tensor2D;
+  /** q(z|x,y) means and log-variances, (B, K, L). */
+  mu: tf.Tensor3D;
+  logVar: tf.Tensor3D;
+}
+
+export function encode(w: Weights, x: tf.Tensor2D, shape: GmvaeShape): Encoded {
+  const { components: k, latentDim: l, hidden: h } = shape;
+  const b = x.shape[0];
+  const h1 = tf.tanh(tf.add(tf.matMul(x, w.enc1W), w.enc1b));
+  const h2 = tf.tanh(tf.add(tf.matMul(h1, w.enc2W), w.enc2b));
+  const logQy = tf.logSoftmax(tf.add(tf.matMul(h2, w.qyW), w.qyb));
+  const a = tf.reshape(tf.matMul(h2, w.qzW), [b, 1, h]);
+  const hy = tf.tanh(tf.add(a, tf.reshape(w.qzY, [1, k, h])));
+  const out = tf.add(tf.matMul(tf.reshape(hy, [b * k, h]), w.qz2W), w.qz2b);
+  const mu = tf.reshape(tf.slice(out, [0, 0], [b * k, l]), [b, k, l]);
+  const logVar = tf.reshape(
+    tf.clipByValue(tf.slice(out, [0, l], [b * k, l]), LOGVAR_MIN, LOGVAR_MAX),
+    [b, k, l]
+  );
+  return { logQy: logQy as tf.Tensor2D, mu: mu as tf.Tensor3D, logVar: logVar as tf.Tensor3D };
+}
+
+export function decode(w: Weights, z: tf.Tensor2D): tf.Tensor2D {
+  const d1 = tf.tanh(tf.add(tf.matMul(z, w.dec1W), w.dec1b));
+  const d2 = tf.tanh(tf.add(tf.matMul(d1, w.dec2W), w.dec2b));
+  return tf.add(tf.matMul(d2, w.dec3W), w.dec3b);
+}
+
+/**
+ * Mean negative ELBO over the batch. `eps` (B·K × L) are the standard-normal
+ * draws of the reparameterisation; zeros give the deterministic loss used
+ * for validation.
+ */
+export function loss(w: Weights, x: tf.Tensor2D, eps: tf.Tensor2D, shape: GmvaeShape): tf.Scalar {
+  const { components: k, latentDim: l, inputDim: d } = shape;
+  const b = x.shape[0];
+  const { logQy, mu, logVar } = encode(w, x, shape);
+  const qy = tf.exp(logQy);
+  const z = tf.add(
+    tf.reshape(mu, [b * k, l]),
+    tf.mul(tf.exp(tf.mul(tf.reshape(logVar, [b * k, l]), 0.5)), eps)
+  );
+  const xHat = tf.reshape(decode(w, z as tf.Tensor2D), [b, k, d]);
+  const decLogVar = tf.clipByValue(w.decLogVar, LOGVAR_MIN, LOGVAR_MAX);
+  const diff = tf.sub(xHat, tf.reshape(x, [b, 1, d]));
+  // −log p(x|z) without the constant: ½ Σ_d [(x − x̂)² / σ² + log σ²]
+  const recon = tf.mul(
+    tf.sum(tf.add(tf.mul(tf.square(diff), tf.exp(tf.neg(decLogVar))), decLogVar), 2),
+    0.5
+  );
+  // KL(q(z|x,y) ‖ p(z|y)) for diagonal Gaussians, per (b, y)
+  const pMu = tf.reshape(w.priorMu, [1, k, l]);
+  const pLv = tf.reshape(tf.clipByValue(w.priorLogVar, LOGVAR_MIN, LOGVAR_MAX), [1, k, l]);
+  const klz = tf.mul(
+    tf.sum(
+      tf.sub(
+        tf.add(
+          tf.sub(pLv, logVar),
+          tf.mul(tf.add(tf.exp(logVar), tf.square(tf.sub(mu, pMu))), tf.exp(tf.neg(pLv)))
+        ),
+        1
+      ),
+      2
+    ),
+    0.5
+  );
+  const perY = tf.sum(tf.mul(qy, tf.add(recon, klz)), 1);
+  const kly = tf.sum(tf.mul(qy, tf.add(logQy, Math.log(k))), 1);
+  return tf.mean(tf.add(perY, kly));
+}
+
+/** Latent means E_q(y|x)[µ(x, y)], (B, L), and q(y|x), (B, K). */
+export function latentMeans(
+  w: Weights,
+  x: tf.Tensor2D,
+  shape: GmvaeShape
+): { z: tf.Tensor2D; qy: tf.Tensor2D } {
+  const { logQy, mu } = encode(w, x, shape);
+  const qy = tf.exp(logQy);
+  const z = tf.sum(tf.mul(mu, tf.expandDims(qy, 2)), 1);
+  return { z: z as tf.Tensor2D, qy: qy };
+}
