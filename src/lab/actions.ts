@@ -10,12 +10,9 @@ import type { IDocumentManager } from '@jupyterlab/docmanager';
 import { FileDialog } from '@jupyterlab/filebrowser';
 import type { Contents } from '@jupyterlab/services';
 
-import {
-  oneLine,
-  parseSpectrumText,
-  REFERENCE_EXTENSIONS,
-  referencesFromTexts
-} from '../core/index.js';
+import { oneLine } from '../core/io/errors.js';
+import { REFERENCE_EXTENSIONS, referencesFromTexts } from '../core/io/references-read.js';
+import { parseSpectrumText } from '../core/io/references-text.js';
 import { serializeSvg, svgToPng } from '../views/figure.js';
 import type { ExportableViewId, IWorkbenchActions } from '../views/source.js';
 import { fractionsCsv, spectraCsv } from './csv.js';

@@ -11,7 +11,9 @@ import type { IDocumentManager } from '@jupyterlab/docmanager';
 import { FileDialog, type IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 
-import { ALL_STACK_EXTENSIONS, oneLine } from '../core/index.js';
+import { oneLine } from '../core/io/errors.js';
+import { ALL_STACK_EXTENSIONS } from '../core/io/index.js';
+import type { SampleConfig } from '../core/simulate/sample.js';
 import type { ExportableViewId } from '../views/source.js';
 import type { AnalysisWorkerClient } from '../worker/client.js';
 import type { ComparisonManager } from './comparison.js';
@@ -35,6 +37,50 @@ const VIEW_IDS: readonly ExportableViewId[] = [
 function num(args: ReadonlyPartialJSONObject, key: string): number | undefined {
   const v = args[key];
   return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
+/**
+ * The simulator configuration of a command's `sample` argument: known keys of
+ * the right type only (the engine's simulator checks the values).
+ */
+export function sampleArg(v: unknown): Partial<SampleConfig> | null {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+    return null;
+  }
+  const o = v as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const k of ['material', 'morphology']) {
+    if (typeof o[k] === 'string') {
+      out[k] = o[k];
+    }
+  }
+  for (const k of [
+    'seed',
+    'ny',
+    'nx',
+    'pixelUm',
+    'i0',
+    'driftPx',
+    'energyOffsetEv',
+    'mismatch',
+    'bandPx',
+    'ringDecay'
+  ]) {
+    if (typeof o[k] === 'number' && Number.isFinite(o[k])) {
+      out[k] = o[k];
+    }
+  }
+  for (const k of ['energies', 'samplePhases', 'referencePhases']) {
+    const a = o[k];
+    if (
+      Array.isArray(a) &&
+      a.length > 0 &&
+      a.every(x => typeof x === 'number' && Number.isFinite(x))
+    ) {
+      out[k] = a;
+    }
+  }
+  return out;
 }
 
 export function addCommands(
@@ -93,14 +139,21 @@ export function addCommands(
         typeof args.name === 'string' && /^[\w.-]+\.h5$/.test(args.name) ? args.name : DEMO_FILE;
       const path = PathExt.join(dir, name);
       try {
+        const sample = sampleArg(args.sample);
         if (!(await fileExists(contents, path))) {
-          const front = num(args, 'front');
-          const bytes = await worker.simulateDemo(num(args, 'seed') ?? 1, {
-            ny: num(args, 'ny'),
-            nx: num(args, 'nx'),
-            front: front !== undefined ? Math.min(0.98, Math.max(0.02, front)) : undefined
-          });
-          await contents.save(path, { type: 'file', format: 'base64', content: toBase64(bytes) });
+          if (sample) {
+            const { bytes, referencesCsv } = await worker.simulateSample(sample);
+            await contents.save(path, { type: 'file', format: 'base64', content: toBase64(bytes) });
+            await saveText(contents, companionReferencesPath(path), referencesCsv);
+          } else {
+            const front = num(args, 'front');
+            const bytes = await worker.simulateDemo(num(args, 'seed') ?? 1, {
+              ny: num(args, 'ny'),
+              nx: num(args, 'nx'),
+              front: front !== undefined ? Math.min(0.98, Math.max(0.02, front)) : undefined
+            });
+            await contents.save(path, { type: 'file', format: 'base64', content: toBase64(bytes) });
+          }
         }
         const refs = companionReferencesPath(path);
         if (!(await fileExists(contents, refs))) {

@@ -7,7 +7,7 @@ import type { JupyterFrontEnd } from '@jupyterlab/application';
 import { MainAreaWidget, Notification, WidgetTracker } from '@jupyterlab/apputils';
 import { PathExt } from '@jupyterlab/coreutils';
 
-import { oneLine } from '../core/index.js';
+import { oneLine } from '../core/io/errors.js';
 import { ComparisonView, type ComparisonEntry } from '../views/comparison.js';
 import { serializeSvg, svgToPng } from '../views/figure.js';
 import { comparisonCsv } from './csv.js';

@@ -4,7 +4,7 @@
  * quoted when needed and neutralised against spreadsheet formula injection
  * (phase names and file names are untrusted).
  */
-import type { PhaseMapResult } from '../core/index.js';
+import type { PhaseMapResult } from '../core/model/result.js';
 
 export function csvCell(text: string): string {
   let t = text;

@@ -14,7 +14,8 @@ import {
 } from '@jupyterlab/docregistry';
 import type { ServerConnection } from '@jupyterlab/services';
 
-import type { DeepPartial, PhaseMapResult, PipelineParams, Stack } from '../core/index.js';
+import type { DeepPartial, PhaseMapResult, PipelineParams } from '../core/model/result.js';
+import type { Stack } from '../core/model/stack.js';
 import type { ColormapName } from '../views/colormap.js';
 import { Workbench } from '../views/workbench.js';
 import type { AnalysisWorkerClient } from '../worker/client.js';
@@ -77,10 +78,7 @@ export class StxmDocument extends DocumentWidget<Workbench> {
         new Error(`${this.context.path}: no result yet (run the pipeline first)`)
       );
     }
-    // The NeXus result writer (src/core/io/result-write.ts) runs in the worker once it exists.
-    return Promise.reject(
-      new Error(`${this.context.path}: the NeXus result writer is not part of this build yet`)
-    );
+    return this._worker.writeResult(result, this.context.path);
   }
 
   dispose(): void {

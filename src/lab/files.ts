@@ -2,7 +2,7 @@
 import { PathExt, URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
-import { companionFiles } from '../core/index.js';
+import { companionFiles } from '../core/io/read.js';
 
 export async function fetchFileBytes(
   path: string,

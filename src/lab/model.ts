@@ -6,23 +6,22 @@
  */
 import { Signal } from '@lumino/signaling';
 
+import { CancelledError } from '../core/analysis/cancel.js';
+import { applyThreshold } from '../core/analysis/threshold.js';
+import { oneLine } from '../core/io/errors.js';
+import { describeStack, type StackInfo } from '../core/model/info.js';
+import { phaseColor } from '../core/model/palette.js';
+import type { PreparedStack } from '../core/model/prepared.js';
+import type { ReferenceSet } from '../core/model/references.js';
 import {
-  CancelledError,
-  applyThreshold,
-  describeStack,
-  oneLine,
-  phaseColor,
   withDefaults,
   type DeepPartial,
   type PhaseMapResult,
   type PipelineParams,
-  type PreparedStack,
   type PreprocessParams,
-  type ProgressEvent,
-  type ReferenceSet,
-  type Stack,
-  type StackInfo
-} from '../core/index.js';
+  type ProgressEvent
+} from '../core/model/result.js';
+import type { Stack } from '../core/model/stack.js';
 import type { SampleRect } from '../views/grid.js';
 import { isHexColor } from '../views/phasestyle.js';
 import type {

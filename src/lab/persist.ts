@@ -7,12 +7,9 @@
  */
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 
-import {
-  validateReferenceSet,
-  type DeepPartial,
-  type PipelineParams,
-  type ReferenceSet
-} from '../core/index.js';
+import { RESOLUTION_METHODS } from '../core/model/result.js';
+import { validateReferenceSet, type ReferenceSet } from '../core/model/references.js';
+import type { DeepPartial, PipelineParams, ResolutionMethod } from '../core/model/result.js';
 import type { SampleRect } from '../views/grid.js';
 import type { Roi } from '../views/source.js';
 import type { WorkbenchLayoutState } from '../views/workbench.js';
@@ -73,8 +70,11 @@ export function loadParams(v: Record<string, unknown>): DeepPartial<PipelinePara
   if (num(v.seed, 0) && Number.isInteger(v.seed)) {
     out.seed = v.seed;
   }
-  if (v.method === 'gmvae' || v.method === 'pcc') {
-    out.method = v.method;
+  if (
+    typeof v.method === 'string' &&
+    (RESOLUTION_METHODS as readonly string[]).includes(v.method)
+  ) {
+    out.method = v.method as ResolutionMethod;
   }
   const p = v.preprocess;
   if (isObj(p)) {

@@ -15,7 +15,8 @@ import { ILauncher } from '@jupyterlab/launcher';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStateDB } from '@jupyterlab/statedb';
 
-import { STACK_EXTENSIONS, type DeepPartial, type PipelineParams } from '../core/index.js';
+import { STACK_EXTENSIONS } from '../core/io/index.js';
+import type { DeepPartial, PipelineParams } from '../core/model/result.js';
 import { isColormapName, type ColormapName } from '../views/colormap.js';
 import { AnalysisWorkerClient } from '../worker/client.js';
 import { addCommands } from './commands.js';

@@ -6,7 +6,9 @@
 import { PathExt } from '@jupyterlab/coreutils';
 import type { Contents } from '@jupyterlab/services';
 
-import { formatReferenceCsv, referencesFromTexts, type ReferenceSet } from '../core/index.js';
+import { formatReferenceCsv } from '../core/io/references-csv.js';
+import { referencesFromTexts } from '../core/io/references-read.js';
+import type { ReferenceSet } from '../core/model/references.js';
 import { nvpfSpectrum } from '../core/simulate/xanes.js';
 
 /** The two phases of the demo particle (Na3 core, Na1 shell), as the simulator models them. */

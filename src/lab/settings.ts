@@ -4,7 +4,8 @@
  */
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 
-import type { DeepPartial, PipelineParams, ResolutionMethod } from '../core/index.js';
+import { RESOLUTION_METHODS } from '../core/model/result.js';
+import type { DeepPartial, PipelineParams, ResolutionMethod } from '../core/model/result.js';
 
 export function settingsToParams(s: ReadonlyPartialJSONObject): DeepPartial<PipelineParams> {
   const out: DeepPartial<PipelineParams> = {};
@@ -12,7 +13,10 @@ export function settingsToParams(s: ReadonlyPartialJSONObject): DeepPartial<Pipe
   if (typeof s.threshold === 'number' && s.threshold >= 0) {
     out.threshold = s.threshold;
   }
-  if (typeof s.method === 'string') {
+  if (
+    typeof s.method === 'string' &&
+    (RESOLUTION_METHODS as readonly string[]).includes(s.method)
+  ) {
     out.method = s.method as ResolutionMethod;
   }
   if (typeof s.epochs === 'number' && s.epochs >= 1) {

@@ -7,7 +7,7 @@
  */
 import { Widget } from '@lumino/widgets';
 
-import { hexToRgb, phaseColor } from '../core/index.js';
+import { hexToRgb, phaseColor } from '../core/model/palette.js';
 import { button, clear, el, fmt, numberInput } from './dom.js';
 import { currentTheme, FigureBuilder, type IExportable } from './figure.js';
 import { gridForShape } from './grid.js';

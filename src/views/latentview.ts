@@ -10,7 +10,7 @@
 import { axisBottom, axisLeft, brush, line, scaleLinear, select, type BrushBehavior } from 'd3';
 import { Widget } from '@lumino/widgets';
 
-import type { PhaseMapResult } from '../core/index.js';
+import type { PhaseMapResult } from '../core/model/result.js';
 import { clear, el, fmt, svgEl } from './dom.js';
 import { currentTheme, FigureBuilder, type IExportable } from './figure.js';
 import { gridForShape, pixelAt, type PixelGrid } from './grid.js';
@@ -188,6 +188,21 @@ export class LatentView extends Widget implements IExportable {
         y0 = Math.min(y0, y);
         y1 = Math.max(y1, y);
       });
+      // the 2σ ellipses too, within reason (a very broad phase must not squash the points)
+      const spanX = x1 - x0 || 1;
+      const spanY = y1 - y0 || 1;
+      for (const g of result.phaseGaussians) {
+        if (!g || g.count === 0) {
+          continue;
+        }
+        const pg = projectGaussian(this._proj, g);
+        const ex = 2 * Math.sqrt(Math.max(0, pg.cov[0]));
+        const ey = 2 * Math.sqrt(Math.max(0, pg.cov[2]));
+        x0 = Math.min(x0, Math.max(pg.mean[0] - ex, x0 - spanX));
+        x1 = Math.max(x1, Math.min(pg.mean[0] + ex, x1 + spanX));
+        y0 = Math.min(y0, Math.max(pg.mean[1] - ey, y0 - spanY));
+        y1 = Math.max(y1, Math.min(pg.mean[1] + ey, y1 + spanY));
+      }
       const padX = 0.05 * (x1 - x0 || 1);
       const padY = 0.05 * (y1 - y0 || 1);
       this._domain = idx.length ? [x0 - padX, x1 + padX, y0 - padY, y1 + padY] : [-1, 1, -1, 1];
@@ -313,6 +328,7 @@ export class LatentView extends Widget implements IExportable {
       }
     }
     ctx.putImageData(img, 0, 0);
+    this.node.dataset.selected = String(hasSel ? this._selection.count : 0);
   }
 
   private _drawAxes(p: Panel): void {
@@ -345,7 +361,17 @@ export class LatentView extends Widget implements IExportable {
       .attr('transform', `translate(-36,${ph / 2}) rotate(-90)`)
       .attr('text-anchor', 'middle')
       .text(proj.labels[1]);
-    const ell = g.append('g').attr('class', 'jp-STXMLatentView-ellipses');
+    const clipId = `jp-STXMLatentView-clip-${LatentView._clipIds++}`;
+    g.append('defs')
+      .append('clipPath')
+      .attr('id', clipId)
+      .append('rect')
+      .attr('width', pw)
+      .attr('height', ph);
+    const ell = g
+      .append('g')
+      .attr('class', 'jp-STXMLatentView-ellipses')
+      .attr('clip-path', `url(#${clipId})`);
     const path = line<[number, number]>()
       .x(d => x(d[0]))
       .y(d => y(d[1]));
@@ -466,6 +492,7 @@ export class LatentView extends Widget implements IExportable {
     this._legend.append(amb);
   }
 
+  private static _clipIds = 0;
   private _result: PhaseMapResult | null = null;
   private _proj: Projection | null = null;
   private _pixels = new Int32Array(0);

@@ -124,21 +124,3 @@ export function paintColorbar(canvas: HTMLCanvasElement, cmap: ColormapName): vo
   img.data.set(colormapLut(cmap));
   ctx.putImageData(img, 0, 0);
 }
-
-/** Finite minimum and maximum of several arrays, or [0, 1]. */
-export function finiteLimits(values: Float32Array): [number, number] {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (Number.isFinite(v)) {
-      if (v < lo) {
-        lo = v;
-      }
-      if (v > hi) {
-        hi = v;
-      }
-    }
-  }
-  return lo <= hi ? (lo < hi ? [lo, hi] : [lo - 0.5, hi + 0.5]) : [0, 1];
-}

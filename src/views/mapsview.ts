@@ -9,7 +9,7 @@
 import { color as d3color } from 'd3';
 import { Widget } from '@lumino/widgets';
 
-import type { PhaseMapResult } from '../core/index.js';
+import type { PhaseMapResult } from '../core/model/result.js';
 import type { ColormapName } from './colormap.js';
 import { basename, button, clear, el, fmt } from './dom.js';
 import { currentTheme, FigureBuilder, type IExportable } from './figure.js';
@@ -17,7 +17,8 @@ import { gridForShape, pixelAt, positionOf, type PixelGrid } from './grid.js';
 import type { PixelRect } from './imageframe.js';
 import { handleCursorKey } from './keyboard.js';
 import type { LinkedCursor, PixelSelection } from './linked.js';
-import { finiteLimits, paintFlagMap, paintPhaseMap, paintScalarMap } from './mapimage.js';
+import { percentileLimits } from './contrast.js';
+import { paintFlagMap, paintPhaseMap, paintScalarMap } from './mapimage.js';
 import { MapTile } from './maptile.js';
 import { AMBIGUOUS_RGB, phaseStyles, type PhaseStyle } from './phasestyle.js';
 import type { IWorkbenchSource } from './source.js';
@@ -293,7 +294,8 @@ export class MapsView extends Widget implements IExportable {
         this._pccGrid.append(t.node);
       }
     }
-    const [lo, hi] = finiteLimits(result.pcc);
+    // one colour range for every ρn: from the 2nd percentile (a few poor pixels do not squash it)
+    const [lo, hi] = percentileLimits(result.pcc, 0.02, 1);
     const npx = nx * ny;
     this._pccTiles.forEach((t, i) => {
       t.title = `ρ ${result.phaseNames[i]}`;

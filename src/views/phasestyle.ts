@@ -3,7 +3,8 @@
  * reference was given in the reference manager, else the shared colour-blind-
  * safe palette (`src/core/model/palette.ts`) by its index.
  */
-import { AMBIGUOUS_COLOR, hexToRgb, phaseColor, type ReferenceSet } from '../core/index.js';
+import { AMBIGUOUS_COLOR, hexToRgb, phaseColor } from '../core/model/palette.js';
+import type { ReferenceSet } from '../core/model/references.js';
 
 export interface PhaseStyle {
   name: string;

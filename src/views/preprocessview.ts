@@ -7,7 +7,8 @@
  */
 import { Widget } from '@lumino/widgets';
 
-import type { PreparedStack, PreprocessParams } from '../core/index.js';
+import type { PreparedStack } from '../core/model/prepared.js';
+import type { PreprocessParams } from '../core/model/result.js';
 import {
   basename,
   button,

@@ -3,7 +3,7 @@
  * their two principal axes (PCA over the particle pixels); per-phase Gaussians
  * projected onto the same plane as ellipses.
  */
-import type { LatentGaussian } from '../core/index.js';
+import type { LatentGaussian } from '../core/model/result.js';
 
 export interface Projection {
   /** Latent dimension L. */

@@ -7,7 +7,9 @@
  */
 import { Widget } from '@lumino/widgets';
 
-import { oneLine, REFERENCE_EXTENSIONS, resampleReferences } from '../core/index.js';
+import { oneLine } from '../core/io/errors.js';
+import { REFERENCE_EXTENSIONS } from '../core/io/references-read.js';
+import { resampleReferences } from '../core/model/references.js';
 import { button, clear, el, fmt, labelled, numberInput } from './dom.js';
 import type { IExportable } from './figure.js';
 import { LineChart, type ChartSeries } from './linechart.js';

@@ -7,7 +7,13 @@
  */
 import { Widget } from '@lumino/widgets';
 
-import { STAGES, type ResolutionMethod, type Stage } from '../core/index.js';
+import {
+  RESOLUTION_METHODS,
+  STAGES,
+  type ResolutionMethod,
+  type Stage
+} from '../core/model/result.js';
+import { METHOD_LABELS, methodSettings } from '../core/analysis/methods.js';
 import { button, el, fmt, labelled, select } from './dom.js';
 import type { ExportableViewId, IWorkbenchActions, IWorkbenchSource } from './source.js';
 
@@ -45,10 +51,7 @@ export class RunBar extends Widget {
       'Cancel the run'
     );
     this._method = select<ResolutionMethod>(
-      [
-        { value: 'gmvae', label: 'GMVAE (paper)' },
-        { value: 'pcc', label: 'Pearson only' }
-      ],
+      RESOLUTION_METHODS.map(m => ({ value: m, label: METHOD_LABELS[m] })),
       _source.params.method,
       m => this._source.setParams({ method: m }),
       'jp-STXMRunBar-method'
@@ -184,9 +187,11 @@ export class RunBar extends Widget {
         for (const s of STAGES) {
           this._setStage(s, 0, 'pending');
         }
-        if (params.method === 'pcc') {
+        if (!methodSettings(params.method).latent) {
           this._setStage('train', 0, 'skipped');
-          this._setStage('resolve', 0, 'skipped');
+          if (params.method === 'pcc') {
+            this._setStage('resolve', 0, 'skipped');
+          }
         }
       } else if (runState === 'done') {
         for (const s of STAGES) {

@@ -5,16 +5,16 @@
  */
 import type { ISignal } from '@lumino/signaling';
 
+import type { StackInfo } from '../core/model/info.js';
+import type { PreparedStack } from '../core/model/prepared.js';
+import type { ReferenceSet } from '../core/model/references.js';
 import type {
   DeepPartial,
   PhaseMapResult,
   PipelineParams,
-  PreparedStack,
-  ProgressEvent,
-  ReferenceSet,
-  Stack,
-  StackInfo
-} from '../core/index.js';
+  ProgressEvent
+} from '../core/model/result.js';
+import type { Stack } from '../core/model/stack.js';
 import type { SampleRect } from './grid.js';
 
 export type LoadStatus = 'loading' | 'ready' | 'error';

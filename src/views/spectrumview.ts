@@ -8,7 +8,9 @@
  */
 import { Widget } from '@lumino/widgets';
 
-import { oneLine, resampleReferences, type Stack } from '../core/index.js';
+import { oneLine } from '../core/io/errors.js';
+import { resampleReferences } from '../core/model/references.js';
+import type { Stack } from '../core/model/stack.js';
 import { el, fmt } from './dom.js';
 import type { IExportable } from './figure.js';
 import { gridForShape, pixelAt, pixelRange } from './grid.js';

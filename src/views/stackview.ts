@@ -8,7 +8,7 @@
 import { Signal, type ISignal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
 
-import { frame, type Stack } from '../core/index.js';
+import { frame, type Stack } from '../core/model/stack.js';
 import { COLORMAPS, isColormapName, type ColormapName } from './colormap.js';
 import { percentileLimits } from './contrast.js';
 import { basename, checkbox, el, fmt, labelled, select } from './dom.js';

@@ -5,7 +5,7 @@
  */
 import { Widget } from '@lumino/widgets';
 
-import { STAGES, type PhaseMapResult } from '../core/index.js';
+import { STAGES, type PhaseMapResult } from '../core/model/result.js';
 import { clear, el, fmt } from './dom.js';
 import type { IExportable } from './figure.js';
 import { LineChart, type ChartSeries } from './linechart.js';
@@ -71,7 +71,8 @@ export class TrainingView extends Widget implements IExportable {
     if (history.length === 0) {
       return;
     }
-    const epochs = history.map(h => h.epoch);
+    // progress counts epochs from 0; the chart and the text from 1, as the result's curve
+    const epochs = history.map(h => h.epoch + 1);
     const series: ChartSeries[] = [
       { name: 'training loss', color: '#0072B2', x: epochs, y: history.map(h => h.loss), width: 2 }
     ];
@@ -88,7 +89,7 @@ export class TrainingView extends Widget implements IExportable {
     this._chart.setMessage(null);
     this._chart.setSeries(series);
     const last = history[history.length - 1];
-    this._status.textContent = `Epoch ${last.epoch}: loss ${fmt(last.loss)}${
+    this._status.textContent = `Epoch ${last.epoch + 1}: loss ${fmt(last.loss)}${
       last.valLoss !== undefined ? `, validation ${fmt(last.valLoss)}` : ''
     }`;
     this.node.dataset.epochs = String(history.length);

@@ -9,6 +9,7 @@
 import { MessageLoop } from '@lumino/messaging';
 import { Panel, SplitPanel, TabPanel, Widget } from '@lumino/widgets';
 
+import { methodSettings } from '../core/analysis/methods.js';
 import type { ColormapName } from './colormap.js';
 import { el } from './dom.js';
 import type { IExportable } from './figure.js';
@@ -271,7 +272,7 @@ export class Workbench extends Panel {
     if (
       runState === 'running' &&
       this._lastRunState !== 'running' &&
-      this.source.params.method !== 'pcc'
+      methodSettings(this.source.params.method).latent
     ) {
       // a model is trained: show its loss curve while it learns
       this._right.currentWidget = this.training;

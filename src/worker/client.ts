@@ -15,6 +15,7 @@ import {
   type Stack
 } from '../core/index.js';
 import type { DemoOptions } from '../core/simulate/demo.js';
+import type { SampleConfig } from '../core/simulate/sample.js';
 import type { WorkerRequest, WorkerResponse } from './protocol.js';
 
 /** The part of the DOM `Worker` the client uses. */
@@ -71,6 +72,26 @@ export class AnalysisWorkerClient {
   /** Write `stack` (copied, not transferred) as NXstxm file bytes. */
   async writeStack(stack: Stack): Promise<ArrayBuffer> {
     const res = await this.request({ kind: 'write-stack', stack }, []);
+    if (res.ok && res.kind === 'file') {
+      return res.bytes;
+    }
+    throw new Error(res.ok ? 'worker answered with no file' : res.message);
+  }
+
+  /** Simulate a sample with the engine's simulator: NXstxm bytes and its references CSV. */
+  async simulateSample(
+    config: Partial<SampleConfig>
+  ): Promise<{ bytes: ArrayBuffer; referencesCsv: string }> {
+    const res = await this.request({ kind: 'simulate-sample', config }, []);
+    if (res.ok && res.kind === 'sample') {
+      return { bytes: res.bytes, referencesCsv: res.referencesCsv };
+    }
+    throw new Error(res.ok ? 'worker answered with no sample' : res.message);
+  }
+
+  /** A result as NeXus/HDF5 file bytes (written in the worker; the result is copied). */
+  async writeResult(result: PhaseMapResult, sourceFile?: string): Promise<ArrayBuffer> {
+    const res = await this.request({ kind: 'write-result', result, sourceFile }, []);
     if (res.ok && res.kind === 'file') {
       return res.bytes;
     }

@@ -14,6 +14,7 @@ import type {
   Stack
 } from '../core/index.js';
 import type { DemoOptions } from '../core/simulate/demo.js';
+import type { SampleConfig } from '../core/simulate/sample.js';
 
 export type WorkerRequest =
   | {
@@ -35,6 +36,19 @@ export type WorkerRequest =
       seed: number;
       /** Size and state of charge of the demo particle (defaults: the built-in demo). */
       options?: Pick<DemoOptions, 'ny' | 'nx' | 'front'>;
+    }
+  | {
+      id: number;
+      kind: 'simulate-sample';
+      /** The engine's simulator configuration (validated there). */
+      config: Partial<SampleConfig>;
+    }
+  | {
+      id: number;
+      kind: 'write-result';
+      result: PhaseMapResult;
+      /** The stack file the result was computed from (recorded in the file). */
+      sourceFile?: string;
     }
   | {
       id: number;
@@ -66,6 +80,7 @@ export type WorkerResponse =
   | { id: number; ok: true; kind: 'result'; result: PhaseMapResult }
   | { id: number; ok: true; kind: 'progress'; progress: ProgressEvent }
   | { id: number; ok: true; kind: 'prepared'; prepared: PreparedStack }
+  | { id: number; ok: true; kind: 'sample'; bytes: ArrayBuffer; referencesCsv: string }
   | { id: number; ok: false; message: string };
 
 /** The buffers of a stack, for `postMessage(..., transfer)`. */

@@ -9,6 +9,7 @@ import { configureWasm } from '../core/analysis/gmvae/backend.js';
 
 import {
   createH5Runtime,
+  formatReferenceCsv,
   oneLine,
   readStack,
   prepareStack,
@@ -17,7 +18,9 @@ import {
   type H5Runtime
 } from '../core/index.js';
 import { writeNxstxm } from '../core/io/nxstxm-write.js';
+import { writeResult } from '../core/io/result-write.js';
 import { simulateDemoFile } from '../core/simulate/demo.js';
+import { simulateSample } from '../core/simulate/sample.js';
 import { stackTransferables, type WorkerRequest, type WorkerResponse } from './protocol.js';
 
 interface WorkerScope {
@@ -103,7 +106,22 @@ async function handle(req: WorkerRequest): Promise<void> {
     return;
   }
   try {
-    if (req.kind === 'read') {
+    if (req.kind === 'write-result') {
+      writeResult(rt, fsPath, req.result, { sourceFile: req.sourceFile });
+      const bytes = fs.readFile(fsPath).slice().buffer;
+      scope.postMessage({ id: req.id, ok: true, kind: 'file', bytes }, [bytes]);
+    } else if (req.kind === 'simulate-sample') {
+      const sample = simulateSample(req.config);
+      writeNxstxm(rt, fsPath, sample.stack);
+      const refs = sample.references;
+      const referencesCsv = formatReferenceCsv(
+        refs.spectra.map(r => r.name),
+        refs.spectra[0].energies,
+        (i, e) => refs.spectra[i].values[e]
+      );
+      const bytes = fs.readFile(fsPath).slice().buffer;
+      scope.postMessage({ id: req.id, ok: true, kind: 'sample', bytes, referencesCsv }, [bytes]);
+    } else if (req.kind === 'read') {
       fs.writeFile(fsPath, new Uint8Array(req.bytes));
       const stack = readStack(rt, fsPath, req.name);
       scope.postMessage({ id: req.id, ok: true, kind: 'stack', stack }, stackTransferables(stack));

@@ -16,6 +16,8 @@ export interface DemoOptions {
   nx?: number;
   /** Core–shell front radius (fraction of the particle): smaller = more charged. */
   front?: number;
+  /** A configuration of the engine's simulator (material, morphology, i0, …) instead. */
+  sample?: Record<string, unknown>;
 }
 
 /** Write a simulated stack (and its references CSV) into `dir` and open it; returns its view. */
