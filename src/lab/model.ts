@@ -380,20 +380,15 @@ export class WorkbenchModel implements IWorkbenchSource {
   }
 
   /**
-   * The parameters a run gets. With the automatic energy calibration on, the
-   * shift it found on the prepared stack is passed as a fixed shift (the run
-   * records it in its parameters and provenance); before the calibration has
-   * run, the run is refused with the reason.
+   * The parameters a run gets. With the automatic energy calibration on and
+   * the prepared stack calibrated, the shift it found is passed as a fixed
+   * shift, so the run uses exactly what the workbench showed (and records it
+   * in its parameters); before that, the run calibrates by itself.
    */
   runParams(): PipelineParams {
     const pre = this._params.preprocess;
-    if (!pre.autoEnergyShift) {
+    if (!pre.autoEnergyShift || !this._prepared || this._prepareState !== 'done') {
       return this._params;
-    }
-    if (!this._prepared || this._prepareState !== 'done') {
-      throw new Error(
-        `${this.path}: the automatic energy calibration has not finished yet (Pre-processing tab)`
-      );
     }
     return {
       ...this._params,
