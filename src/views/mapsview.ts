@@ -9,6 +9,7 @@
 import { color as d3color } from 'd3';
 import { Widget } from '@lumino/widgets';
 
+import { ambiguityMap } from '../core/analysis/ambiguity.js';
 import type { PhaseMapResult } from '../core/model/result.js';
 import type { ColormapName } from './colormap.js';
 import { basename, button, clear, el, fmt } from './dom.js';
@@ -86,8 +87,8 @@ export class MapsView extends Widget implements IExportable {
       this._counts
     );
     this.node.append(this._empty, this._body);
-    _source.resultChanged.connect(this._onResult, this);
-    _source.preparedChanged.connect(() => this._onResult(), this);
+    _source.resultChanged.connect(this._onResultChanged, this);
+    _source.preparedChanged.connect(this._onResultChanged, this);
     _cursor.changed.connect(this._showCursor, this);
     _selection.changed.connect(this._showSelection, this);
     this._onResult();
@@ -105,6 +106,26 @@ export class MapsView extends Widget implements IExportable {
   }
 
   /**
+   * The ambiguity map for a τ, at once: the margins compared with τ and
+   * painted; the rest of the maps follow with the model's update.
+   */
+  previewThreshold(tau: number): void {
+    const result = this._source.result;
+    if (!result || !this.isVisible || tau === result.threshold) {
+      return;
+    }
+    const [ny, nx] = result.shape;
+    const amb = ambiguityMap(result.margin, tau);
+    let n = 0;
+    for (let p = 0; p < amb.length; p++) {
+      n += amb[p];
+    }
+    paintPhaseMap(this._ambiguity.frame.canvas, result.initialPhase, nx, ny, this._styles, amb);
+    this._ambiguity.title = `Ambiguity map (τ = ${fmt(tau)})`;
+    this._ambiguity.caption = `${n} ambiguous pixels (grey): best − second ρ ≤ τ`;
+  }
+
+  /**
    * Milliseconds the last result update took (recompute of nothing, repaint
    * of the maps that τ changes), for the τ latency read-out.
    */
@@ -117,6 +138,7 @@ export class MapsView extends Widget implements IExportable {
     if (!result) {
       return null;
     }
+    this._flushPending();
     const theme = currentTheme(this.node);
     const tiles = [
       this._initial,
@@ -182,6 +204,7 @@ export class MapsView extends Widget implements IExportable {
   }
 
   dispose(): void {
+    this._visibility.disconnect();
     for (const t of this._allTiles()) {
       t.frame.dispose();
     }
@@ -190,6 +213,7 @@ export class MapsView extends Widget implements IExportable {
 
   private _tile(id: string, title: string): MapTile {
     const t = new MapTile(id, title);
+    this._observe(t);
     t.frame.onHover = p => {
       this._cursor.hover(p && this._grid ? positionOf(this._grid, p.ix, p.iy) : null);
     };
@@ -214,6 +238,35 @@ export class MapsView extends Widget implements IExportable {
       this._transition,
       this._unassigned
     ];
+  }
+
+  private _flushPending(): void {
+    for (const fn of this._pending.values()) {
+      fn();
+    }
+    this._pending.clear();
+  }
+
+  /** Which tiles are on screen (in the scrolled view), to paint those first. */
+  private _observe(tile: MapTile): void {
+    this._visibility.observe(tile.node);
+    this._tileOfNode.set(tile.node, tile);
+  }
+
+  /** A hidden view catches up when it is shown (τ moves must not pay for it). */
+  private _onResultChanged(): void {
+    if (this.isVisible || !this.isAttached) {
+      this._onResult();
+    } else {
+      this._stale = true;
+    }
+  }
+
+  protected onAfterShow(): void {
+    if (this._stale) {
+      this._stale = false;
+      this._onResult();
+    }
   }
 
   private _onResult(): void {
@@ -254,23 +307,50 @@ export class MapsView extends Widget implements IExportable {
       }
       this._initial.caption = 'best-correlated reference per pixel';
     }
-    // what τ changes: ambiguity, final map, and the latent-space checks
-    paintPhaseMap(
-      this._ambiguity.frame.canvas,
-      result.initialPhase,
-      nx,
-      ny,
-      this._styles,
-      result.ambiguous
-    );
+    // what τ changes: ambiguity, final map, and the latent-space checks (each only when it changed)
+    const changed = <K extends keyof PhaseMapResult>(k: K): boolean =>
+      !tauOnly || prev === null || prev[k] !== result[k];
+    // on a τ move, tiles scrolled out of sight are painted when they come into view
+    const paint = (tile: MapTile, fn: () => void): void => {
+      if (!tauOnly || this._onScreen.has(tile)) {
+        this._pending.delete(tile);
+        fn();
+      } else {
+        this._pending.set(tile, fn);
+      }
+    };
+    if (changed('ambiguous')) {
+      paint(this._ambiguity, () =>
+        paintPhaseMap(
+          this._ambiguity.frame.canvas,
+          result.initialPhase,
+          nx,
+          ny,
+          this._styles,
+          result.ambiguous
+        )
+      );
+    }
     this._ambiguity.title = `Ambiguity map (τ = ${fmt(result.threshold)})`;
     this._ambiguity.caption = `${result.counts.ambiguous} ambiguous pixels (grey): best − second ρ ≤ τ`;
-    paintPhaseMap(this._final.frame.canvas, result.phase, nx, ny, this._styles);
+    if (changed('phase')) {
+      paint(this._final, () =>
+        paintPhaseMap(this._final.frame.canvas, result.phase, nx, ny, this._styles)
+      );
+    }
     this._final.caption =
       result.latentDim > 0
         ? `${result.counts.resolved} ambiguous pixels resolved in latent space`
         : 'Pearson only: ambiguous pixels keep their argmax phase';
-    this._paintLatentChecks(result);
+    if (
+      changed('confidence') ||
+      changed('phase') ||
+      changed('transition') ||
+      changed('falseAssignment') ||
+      changed('unassigned')
+    ) {
+      this._paintLatentChecks(result, paint);
+    }
     this._renderFractions(result);
     this.node.dataset.threshold = String(result.threshold);
     this.node.dataset.ambiguous = String(result.counts.ambiguous);
@@ -313,12 +393,17 @@ export class MapsView extends Widget implements IExportable {
     });
   }
 
-  private _paintLatentChecks(result: PhaseMapResult): void {
+  private _paintLatentChecks(
+    result: PhaseMapResult,
+    paint: (tile: MapTile, fn: () => void) => void = (_, fn) => fn()
+  ): void {
     const [ny, nx] = result.shape;
     // confidence: whenever the method gave one (a latent model, or the Pearson margin)
     if (hasFinite(result.confidence)) {
       this._confidence.setMessage(null);
-      paintScalarMap(this._confidence.frame.canvas, result.confidence, nx, ny, 0, 1, this._cmap);
+      paint(this._confidence, () =>
+        paintScalarMap(this._confidence.frame.canvas, result.confidence, nx, ny, 0, 1, this._cmap)
+      );
       this._confidence.setColorbar(this._cmap, 0, 1);
       this._confidence.caption =
         result.latentDim > 0
@@ -345,8 +430,14 @@ export class MapsView extends Widget implements IExportable {
       [this._unassigned, result.unassigned, 'far from every phase distribution']
     ];
     for (const [tile, flag, what] of flags) {
-      const n = paintFlagMap(tile.frame.canvas, result.phase, flag, nx, ny, this._styles, this._fg);
+      let n = 0;
+      for (let p = 0; p < flag.length; p++) {
+        n += flag[p];
+      }
       tile.caption = `${n} pixels: ${what}`;
+      paint(tile, () =>
+        paintFlagMap(tile.frame.canvas, result.phase, flag, nx, ny, this._styles, this._fg)
+      );
     }
   }
 
@@ -476,6 +567,31 @@ export class MapsView extends Widget implements IExportable {
     this.node.dataset.selected = String(ok ? this._selection.count : 0);
   }
 
+  private _stale = false;
+  private readonly _onScreen = new Set<MapTile>();
+  private readonly _pending = new Map<MapTile, () => void>();
+  private readonly _tileOfNode = new Map<Element, MapTile>();
+  private readonly _visibility = new IntersectionObserver(
+    entries => {
+      for (const e of entries) {
+        const tile = this._tileOfNode.get(e.target);
+        if (!tile) {
+          continue;
+        }
+        if (e.isIntersecting) {
+          this._onScreen.add(tile);
+          const fn = this._pending.get(tile);
+          if (fn) {
+            this._pending.delete(tile);
+            fn();
+          }
+        } else {
+          this._onScreen.delete(tile);
+        }
+      }
+    },
+    { rootMargin: '100px' }
+  );
   private _cmap: ColormapName;
   private _prev: PhaseMapResult | null = null;
   private _grid: PixelGrid | null = null;

@@ -109,36 +109,76 @@ export class RunBar extends Widget {
     this._refreshExportOptions();
   }
 
-  /** The last τ latency measurement (ms): synchronous update and until the next paint. */
-  get lastTauLatency(): { updateMs: number; frameMs: number } | null {
+  /** The last τ latency measurement (ms), see `_onTau`. */
+  get lastTauLatency(): { previewMs: number; updateMs: number; frameMs: number } | null {
     return this._latency;
   }
 
+  /** Draws the ambiguity map alone for a τ (the maps view), the first step of a move. */
+  set previewThreshold(fn: ((tau: number) => void) | null) {
+    this._preview = fn;
+  }
+
+  /**
+   * A move of τ, in two steps. First the ambiguity map alone (a comparison of
+   * the margins with τ, painted at once); after that frame is on screen, the
+   * whole update — `setThreshold` (re-resolution with the trained model when
+   * the method has one) and every map it changes. Moves that come faster than
+   * the update coalesce: the update runs for the latest τ. Measured with
+   * `performance.now()`: `data-preview-ms` (move → ambiguity map on screen),
+   * `data-update-ms` (the update itself) and `data-frame-ms` (move → every map
+   * on screen); and a console line.
+   */
   private _onTau(value: number): void {
     this._tauValue.textContent = fmt(value, 3);
-    const t0 = performance.now();
-    const result = this._source.setThreshold(value);
-    const t1 = performance.now();
+    const result = this._source.result;
     if (!result) {
+      this._source.setThreshold(value);
       return;
     }
-    const [ny, nx] = result.shape;
-    const seq = ++this._tauSeq;
-    requestAnimationFrame(() => {
-      setTimeout(() => {
-        const t2 = performance.now();
-        if (seq !== this._tauSeq) {
+    const t0 = performance.now();
+    this._preview?.(value);
+    this._latestTau = value;
+    this._tauStart ??= t0;
+    const afterPaint = (fn: () => void): void => {
+      requestAnimationFrame(() => setTimeout(fn, 0));
+    };
+    afterPaint(() => {
+      const previewMs = performance.now() - t0;
+      if (this._tauBusy) {
+        return; // an update is already queued: it takes the latest τ
+      }
+      this._tauBusy = true;
+      const tau = this._latestTau;
+      const start = this._tauStart ?? t0;
+      const u0 = performance.now();
+      const updated = this._source.setThreshold(tau);
+      const updateMs = performance.now() - u0;
+      afterPaint(() => {
+        const frameMs = performance.now() - start;
+        this._tauBusy = false;
+        this._tauStart = null;
+        if (!updated) {
           return;
         }
-        this._latency = { updateMs: t1 - t0, frameMs: t2 - t0 };
-        this._tauBox.dataset.updateMs = (t1 - t0).toFixed(2);
-        this._tauBox.dataset.frameMs = (t2 - t0).toFixed(2);
-        this._tauBox.dataset.shape = `${ny}x${nx}`;
-        this._tauBox.dataset.seq = String(seq);
+        const [ny, nx] = updated.shape;
+        const seq = ++this._tauSeq;
+        this._latency = { previewMs, updateMs, frameMs };
+        const box = this._tauBox.dataset;
+        box.previewMs = previewMs.toFixed(2);
+        box.updateMs = updateMs.toFixed(2);
+        box.frameMs = frameMs.toFixed(2);
+        box.shape = `${ny}x${nx}`;
+        box.method = updated.params.method;
+        box.seq = String(seq);
         console.info(
-          `stxm-phasemap: τ=${value} redraw ${(t1 - t0).toFixed(2)} ms (update) / ${(t2 - t0).toFixed(2)} ms (to next paint) on ${ny}×${nx}`
+          `stxm-phasemap: τ=${tau} on ${ny}×${nx} (${updated.params.method}): ambiguity map on screen ` +
+            `after ${previewMs.toFixed(1)} ms; update ${updateMs.toFixed(1)} ms; every map on screen after ${frameMs.toFixed(1)} ms`
         );
-      }, 0);
+        if (this._latestTau !== tau) {
+          this._onTau(this._latestTau); // a move came in meanwhile
+        }
+      });
     });
   }
 
@@ -300,6 +340,10 @@ export class RunBar extends Widget {
   private readonly _bars: Record<Stage, { node: HTMLDivElement; fill: HTMLDivElement }>;
   private readonly _status: HTMLDivElement;
   private _lastState = '';
-  private _latency: { updateMs: number; frameMs: number } | null = null;
+  private _latency: { previewMs: number; updateMs: number; frameMs: number } | null = null;
   private _tauSeq = 0;
+  private _preview: ((tau: number) => void) | null = null;
+  private _latestTau = 0;
+  private _tauStart: number | null = null;
+  private _tauBusy = false;
 }

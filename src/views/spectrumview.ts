@@ -42,7 +42,12 @@ export class SpectrumView extends Widget implements IExportable {
     this.node.append(this._header, this._chart.node);
     _source.changed.connect(this._schedule, this);
     _source.preparedChanged.connect(this._invalidate, this);
-    _source.resultChanged.connect(this._schedule, this);
+    // a new result changes only the ρ in the legend, and only with a cursor
+    _source.resultChanged.connect(() => {
+      if (this._cursor.point) {
+        this._schedule();
+      }
+    }, this);
     _cursor.changed.connect(this._schedule, this);
     this._schedule();
   }

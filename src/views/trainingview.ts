@@ -40,7 +40,7 @@ export class TrainingView extends Widget implements IExportable {
       this._provenance
     );
     _source.progressChanged.connect(this._onProgress, this);
-    _source.resultChanged.connect(this._onResult, this);
+    _source.resultChanged.connect(this._onResultChanged, this);
     _source.changed.connect(this._onState, this);
     this._onResult();
     this._onState();
@@ -93,6 +93,22 @@ export class TrainingView extends Widget implements IExportable {
       last.valLoss !== undefined ? `, validation ${fmt(last.valLoss)}` : ''
     }`;
     this.node.dataset.epochs = String(history.length);
+  }
+
+  /** A hidden view catches up when it is shown (τ moves must not pay for it). */
+  private _onResultChanged(): void {
+    if (this.isVisible) {
+      this._onResult();
+    } else {
+      this._stale = true;
+    }
+  }
+
+  protected onAfterShow(): void {
+    if (this._stale) {
+      this._stale = false;
+      this._onResult();
+    }
   }
 
   private _onResult(): void {
@@ -181,6 +197,7 @@ export class TrainingView extends Widget implements IExportable {
     t.append(body);
   }
 
+  private _stale = false;
   private readonly _status: HTMLDivElement;
   private readonly _chart: LineChart;
   private readonly _timings: HTMLTableElement;

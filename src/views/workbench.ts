@@ -85,6 +85,7 @@ export class Workbench extends Panel {
       const id = this.currentViewId;
       return { id, label: VIEW_LABELS[id] };
     });
+    this.runBar.previewThreshold = tau => this.maps.previewThreshold(tau);
 
     const tab = (w: Widget, label: string, id: ExportableViewId): Widget => {
       w.title.label = label;
