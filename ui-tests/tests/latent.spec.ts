@@ -12,7 +12,7 @@ import * as path from 'path';
 import { expect, galata, test } from '@jupyterlab/galata';
 
 import { canvasPixels, differingPixels, DOCS_IMAGES } from './helpers';
-import { openDemo, runAndWait, showTab, VIEWPORT } from './workbench-helpers';
+import { openDemo, serverFile, showTab, VIEWPORT } from './workbench-helpers';
 
 test.use({
   viewport: VIEWPORT,
@@ -47,6 +47,18 @@ test('GMVAE: loss curve, latent space, brushing both ways, τ, cancel', async ({
   await showTab(view, 'Training & run');
   await expect(training.locator('.jp-STXMChart-series path')).toHaveCount(2); // training, validation
   await training.screenshot({ path: path.join(DOCS_IMAGES, 'workbench-training.png') });
+
+  // the NeXus result, written in the worker, saved next to the stack
+  const nexus = await page.evaluate(
+    async () =>
+      (await window.jupyterapp.commands.execute('stxm-phasemap:export-result')) as string | null
+  );
+  expect(nexus).toBe(`${tmpPath}/grains_phasemap.h5`);
+  const h5 = await serverFile(page, nexus!);
+  expect(
+    h5.subarray(0, 8).equals(Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]))
+  ).toBe(true);
+  expect(h5.length).toBeGreaterThan(64 * 64 * 4);
 
   // the maps: flags exist now, and ambiguous pixels were resolved in latent space
   await showTab(view, 'Maps');
