@@ -23,7 +23,7 @@ import {
 } from '../core/model/result.js';
 import type { Stack } from '../core/model/stack.js';
 import type { SampleRect } from '../views/grid.js';
-import { isHexColor } from '../views/phasestyle.js';
+import { recoloured, renamed, without } from './refedit.js';
 import type {
   IWorkbenchSource,
   LoadStatus,
@@ -183,23 +183,11 @@ export class WorkbenchModel implements IWorkbenchSource {
   renameReference(index: number, name: string): void {
     const refs = this._references;
     const old = refs?.spectra[index];
-    if (!refs || !old) {
+    if (!refs || !old || name.trim() === old.name) {
       return;
     }
-    const clean = name.trim();
-    if (clean === old.name) {
-      return;
-    }
-    if (clean === '') {
-      throw new Error('a reference needs a name');
-    }
-    if (refs.spectra.some((r, i) => i !== index && r.name === clean)) {
-      throw new Error(`another reference is already named "${clean}"`);
-    }
-    this._references = {
-      ...refs,
-      spectra: refs.spectra.map((r, i) => (i === index ? { ...r, name: clean } : r))
-    };
+    this._references = renamed(refs, index, name);
+    const clean = this._references.spectra[index].name;
     if (this._result && this._result.phaseNames.includes(old.name)) {
       this._result = {
         ...this._result,
@@ -212,14 +200,11 @@ export class WorkbenchModel implements IWorkbenchSource {
 
   /** Give reference `index` a display colour (`#rrggbb`). */
   setReferenceColor(index: number, color: string): void {
-    const refs = this._references;
-    if (!refs?.spectra[index] || !isHexColor(color)) {
+    const next = this._references ? recoloured(this._references, index, color) : null;
+    if (!next) {
       return;
     }
-    this._references = {
-      ...refs,
-      spectra: refs.spectra.map((r, i) => (i === index ? { ...r, color } : r))
-    };
+    this._references = next;
     this._changed.emit();
     if (this._result) {
       this._resultChanged.emit(this._result); // same result, new colours
@@ -227,13 +212,10 @@ export class WorkbenchModel implements IWorkbenchSource {
   }
 
   removeReference(index: number): void {
-    const refs = this._references;
-    if (!refs?.spectra[index]) {
-      return;
+    if (this._references?.spectra[index]) {
+      this._references = without(this._references, index);
+      this._changed.emit();
     }
-    const spectra = refs.spectra.filter((_, i) => i !== index);
-    this._references = spectra.length ? { ...refs, spectra } : null;
-    this._changed.emit();
   }
 
   /** Add a region of interest (µm); it gets the next free name and colour. */

@@ -11,6 +11,7 @@ import { hexToRgb, phaseColor } from '../core/model/palette.js';
 import { button, clear, el, fmt, numberInput } from './dom.js';
 import { currentTheme, FigureBuilder, type IExportable } from './figure.js';
 import { gridForShape } from './grid.js';
+import { renderLegend } from './legend.js';
 import { LineChart, type ChartSeries } from './linechart.js';
 import { paintPhaseMap } from './mapimage.js';
 import { MapTile } from './maptile.js';
@@ -178,14 +179,7 @@ export class ComparisonView extends Widget implements IExportable {
       color: colors.get(n)!,
       rgb: hexToRgb(colors.get(n)!)
     }));
-    clear(this._legend);
-    for (const s of this._styles) {
-      const item = el('span', 'jp-STXMLegend-item');
-      const sw = el('span', 'jp-STXMSwatch');
-      sw.style.background = s.color;
-      item.append(sw, el('span', 'jp-STXMLegend-name', s.name));
-      this._legend.append(item);
-    }
+    renderLegend(this._legend, this._styles);
 
     // one column per stack (rebuilt: inputs keep no state beyond the model's)
     const focused = document.activeElement;

@@ -7,27 +7,23 @@
  * Brushing selects the pixels (highlighted on the maps); a selection made on
  * the maps is highlighted here; the linked cursor's pixel is ringed.
  */
-import { axisBottom, axisLeft, brush, line, scaleLinear, select, type BrushBehavior } from 'd3';
+import { scaleLinear, select, type BrushBehavior } from 'd3';
 import { Widget } from '@lumino/widgets';
 
 import type { PhaseMapResult } from '../core/model/result.js';
-import { clear, el, fmt, svgEl } from './dom.js';
+import { el, fmt, svgEl } from './dom.js';
 import { currentTheme, FigureBuilder, type IExportable } from './figure.js';
 import { gridForShape, pixelAt, type PixelGrid } from './grid.js';
 import type { LinkedCursor, PixelSelection } from './linked.js';
-import { NO_LATENT_MESSAGE } from './mapsview.js';
+import { NO_LATENT_MESSAGE } from './latentchecks.js';
 import { AMBIGUOUS_RGB, phaseStyles, type PhaseStyle } from './phasestyle.js';
-import {
-  ellipse,
-  ellipsePoints,
-  latentProjection,
-  project,
-  projectGaussian,
-  type Projection
-} from './projection.js';
+import { drawLatentAxes, LATENT_MARGIN } from './latentaxes.js';
+import { renderLegend } from './legend.js';
+import { latentProjection, project, projectGaussian, type Projection } from './projection.js';
+import { drawScatter, rgbaWord } from './scatter.js';
 import type { IWorkbenchSource } from './source.js';
 
-const M = { top: 10, right: 12, bottom: 40, left: 48 };
+const M = LATENT_MARGIN;
 
 type Which = 'before' | 'after';
 
@@ -259,75 +255,33 @@ export class LatentView extends Widget implements IExportable {
       return;
     }
     const [w, h] = this._panelSize(p);
-    const pw = w - M.left - M.right;
-    const ph = h - M.top - M.bottom;
-    const dpr = Math.min(2, window.devicePixelRatio || 1);
-    const cw = Math.max(1, Math.round(pw * dpr));
-    const ch = Math.max(1, Math.round(ph * dpr));
-    const c = p.canvas;
-    if (c.width !== cw || c.height !== ch) {
-      c.width = cw;
-      c.height = ch;
-    }
-    c.style.width = `${pw}px`;
-    c.style.height = `${ph}px`;
-    c.style.left = `${M.left}px`;
-    c.style.top = `${M.top}px`;
-    const ctx = c.getContext('2d');
-    if (!ctx) {
-      return;
-    }
-    const img = ctx.createImageData(cw, ch);
-    const d = img.data;
-    const [x0, x1, y0, y1] = this._domain;
-    const sx = (cw - 1) / (x1 - x0);
-    const sy = (ch - 1) / (y1 - y0);
-    const n = this._pixels.length;
-    const size = n < 20000 ? 3 : n < 200000 ? 2 : 1;
+    p.canvas.style.left = `${M.left}px`;
+    p.canvas.style.top = `${M.top}px`;
     const sel = this._selection.mask;
     const hasSel = sel !== null && sel.length === result.mask.length;
-    const plot = (i: number, rgb: readonly number[], alpha: number): void => {
-      const px = Math.round((this._xy[2 * i] - x0) * sx);
-      const py = Math.round((y1 - this._xy[2 * i + 1]) * sy);
-      for (let dy = 0; dy < size; dy++) {
-        const yy = py + dy - (size >> 1);
-        if (yy < 0 || yy >= ch) {
-          continue;
-        }
-        for (let dx = 0; dx < size; dx++) {
-          const xx = px + dx - (size >> 1);
-          if (xx < 0 || xx >= cw) {
-            continue;
-          }
-          const o = (yy * cw + xx) * 4;
-          d[o] = rgb[0];
-          d[o + 1] = rgb[1];
-          d[o + 2] = rgb[2];
-          d[o + 3] = alpha;
-        }
-      }
-    };
     const before = p.which === 'before';
-    const colourOf = (pix: number): readonly number[] => {
-      if (before) {
-        return result.ambiguous[pix]
-          ? AMBIGUOUS_RGB
-          : (this._styles[result.initialPhase[pix]]?.rgb ?? AMBIGUOUS_RGB);
-      }
-      return this._styles[result.phase[pix]]?.rgb ?? AMBIGUOUS_RGB;
-    };
-    // pass 1: unambiguous (or unselected) pixels; pass 2: ambiguous / selected ones on top
-    for (let pass = 0; pass < 2; pass++) {
-      for (let i = 0; i < n; i++) {
+    const word = (rgb: readonly number[], a: number): number => rgbaWord(rgb[0], rgb[1], rgb[2], a);
+    const alpha = (pix: number): number => (hasSel && !sel[pix] ? 45 : 235);
+    const phaseWord = (k: number, pix: number): number =>
+      word(this._styles[k]?.rgb ?? AMBIGUOUS_RGB, alpha(pix));
+    drawScatter(p.canvas, w - M.left - M.right, h - M.top - M.bottom, {
+      xy: this._xy,
+      domain: this._domain,
+      color: i => {
         const pix = this._pixels[i];
-        const top = hasSel ? sel[pix] === 1 : result.ambiguous[pix] === 1;
-        if ((pass === 1) !== top) {
-          continue;
+        if (before) {
+          return result.ambiguous[pix]
+            ? word(AMBIGUOUS_RGB, alpha(pix))
+            : phaseWord(result.initialPhase[pix], pix);
         }
-        plot(i, colourOf(pix), hasSel && !sel[pix] ? 45 : 235);
+        return phaseWord(result.phase[pix], pix);
+      },
+      // ambiguous (or selected) pixels on top
+      onTop: i => {
+        const pix = this._pixels[i];
+        return hasSel ? sel[pix] === 1 : result.ambiguous[pix] === 1;
       }
-    }
-    ctx.putImageData(img, 0, 0);
+    });
     this.node.dataset.selected = String(hasSel ? this._selection.count : 0);
   }
 
@@ -337,88 +291,23 @@ export class LatentView extends Widget implements IExportable {
     if (!result || !proj) {
       return;
     }
-    const [w, h] = this._size;
-    const { x, y } = this._scales(w, h);
-    const svg = select(p.svg).attr('width', w).attr('height', h);
-    svg.selectAll('*').remove();
-    const g = svg.append('g').attr('transform', `translate(${M.left},${M.top})`);
-    const pw = w - M.left - M.right;
-    const ph = h - M.top - M.bottom;
-    g.append('rect').attr('class', 'jp-STXMLatentView-frame').attr('width', pw).attr('height', ph);
-    g.append('g')
-      .attr('class', 'jp-STXMChart-axis')
-      .attr('transform', `translate(0,${ph})`)
-      .call(axisBottom(x).ticks(5));
-    g.append('g').attr('class', 'jp-STXMChart-axis').call(axisLeft(y).ticks(5));
-    g.append('text')
-      .attr('class', 'jp-STXMChart-label')
-      .attr('x', pw / 2)
-      .attr('y', ph + 34)
-      .attr('text-anchor', 'middle')
-      .text(proj.labels[0]);
-    g.append('text')
-      .attr('class', 'jp-STXMChart-label')
-      .attr('transform', `translate(-36,${ph / 2}) rotate(-90)`)
-      .attr('text-anchor', 'middle')
-      .text(proj.labels[1]);
-    const clipId = `jp-STXMLatentView-clip-${LatentView._clipIds++}`;
-    g.append('defs')
-      .append('clipPath')
-      .attr('id', clipId)
-      .append('rect')
-      .attr('width', pw)
-      .attr('height', ph);
-    const ell = g
-      .append('g')
-      .attr('class', 'jp-STXMLatentView-ellipses')
-      .attr('clip-path', `url(#${clipId})`);
-    const path = line<[number, number]>()
-      .x(d => x(d[0]))
-      .y(d => y(d[1]));
-    result.phaseGaussians.forEach((gauss, k) => {
-      if (!gauss || gauss.count === 0) {
-        return;
-      }
-      const pg = projectGaussian(proj, gauss);
-      const style = this._styles[k];
-      for (const sigma of [1, 2]) {
-        ell
-          .append('path')
-          .attr('d', path(ellipsePoints(ellipse(pg.mean, pg.cov, sigma))) ?? '')
-          .attr('fill', 'none')
-          .attr('stroke', style?.color ?? '#888')
-          .attr('stroke-width', sigma === 1 ? 2 : 1.2)
-          .attr('stroke-dasharray', sigma === 2 ? '5 3' : null)
-          .attr('class', 'jp-STXMLatentView-ellipse');
-      }
-      ell
-        .append('text')
-        .attr('class', 'jp-STXMLatentView-phaseLabel')
-        .attr('x', x(pg.mean[0]))
-        .attr('y', y(pg.mean[1]))
-        .attr('text-anchor', 'middle')
-        .attr('dy', '0.35em')
-        .text(style?.name ?? `phase ${k}`);
-    });
-    g.append('g').attr('class', 'jp-STXMLatentView-cursor');
-    const b = brush<unknown>()
-      .extent([
-        [0, 0],
-        [pw, ph]
-      ])
-      .on('end', ev => {
-        const s = (
-          ev as { selection: [[number, number], [number, number]] | null; sourceEvent?: Event }
-        ).selection;
-        if (!(ev as { sourceEvent?: Event }).sourceEvent) {
-          return; // programmatic clear
-        }
-        if (!s) {
+    const [width, height] = this._size;
+    const { x, y } = this._scales(width, height);
+    p.brush = drawLatentAxes(p.svg, {
+      width,
+      height,
+      x,
+      y,
+      projection: proj,
+      gaussians: result.phaseGaussians,
+      styles: this._styles,
+      onBrush: rect => {
+        if (!rect) {
           this._selection.clear();
           return;
         }
-        this._brushed(x.invert(s[0][0]), x.invert(s[1][0]), y.invert(s[1][1]), y.invert(s[0][1]));
-        // the selection now lives on the maps and points; clear the other panel's rectangle
+        this._brushed(rect.x0, rect.x1, rect.y0, rect.y1);
+        // the selection now lives on the maps and points: clear the other panel's rectangle
         for (const other of this._panels) {
           if (other !== p && other.brush) {
             select(other.svg)
@@ -426,9 +315,8 @@ export class LatentView extends Widget implements IExportable {
               .call(other.brush.clear);
           }
         }
-      });
-    p.brush = b;
-    g.append('g').attr('class', 'jp-STXMLatentView-brush').call(b);
+      }
+    });
   }
 
   private _brushed(xa: number, xb: number, ya: number, yb: number): void {
@@ -477,22 +365,14 @@ export class LatentView extends Widget implements IExportable {
   }
 
   private _renderLegend(result: PhaseMapResult): void {
-    clear(this._legend);
-    for (const s of this._styles) {
-      const item = el('span', 'jp-STXMLegend-item');
-      const sw = el('span', 'jp-STXMSwatch');
-      sw.style.background = s.color;
-      item.append(sw, el('span', 'jp-STXMLegend-name', s.name));
-      this._legend.append(item);
-    }
-    const amb = el('span', 'jp-STXMLegend-item');
-    const sw = el('span', 'jp-STXMSwatch');
-    sw.style.background = `rgb(${AMBIGUOUS_RGB.join(',')})`;
-    amb.append(sw, el('span', 'jp-STXMLegend-name', `ambiguous (${result.counts.ambiguous})`));
-    this._legend.append(amb);
+    renderLegend(this._legend, this._styles, [
+      {
+        label: `ambiguous (${result.counts.ambiguous})`,
+        color: `rgb(${AMBIGUOUS_RGB.join(',')})`
+      }
+    ]);
   }
 
-  private static _clipIds = 0;
   private _result: PhaseMapResult | null = null;
   private _proj: Projection | null = null;
   private _pixels = new Int32Array(0);

@@ -6,27 +6,29 @@
  * confidence), scale bars, a linked cursor, and brushing: Shift-drag on any
  * map selects pixels, which the latent plot highlights.
  */
-import { color as d3color } from 'd3';
 import { Widget } from '@lumino/widgets';
 
 import { ambiguityMap } from '../core/analysis/ambiguity.js';
 import type { PhaseMapResult } from '../core/model/result.js';
 import type { ColormapName } from './colormap.js';
 import { basename, button, clear, el, fmt } from './dom.js';
-import { currentTheme, FigureBuilder, type IExportable } from './figure.js';
+import { currentTheme, type IExportable } from './figure.js';
 import { gridForShape, pixelAt, positionOf, type PixelGrid } from './grid.js';
 import type { PixelRect } from './imageframe.js';
 import { handleCursorKey } from './keyboard.js';
 import type { LinkedCursor, PixelSelection } from './linked.js';
 import { percentileLimits } from './contrast.js';
-import { paintFlagMap, paintPhaseMap, paintScalarMap } from './mapimage.js';
+import { LazyPainter } from './lazypaint.js';
+import { foregroundRgb, LatentChecks } from './latentchecks.js';
+import { renderLegend } from './legend.js';
+import { paintPhaseMap, paintScalarMap } from './mapimage.js';
+import { mapsFigure, mapsSubtitle } from './mapsfigure.js';
+import { pixelReadout, renderFractions } from './mapstext.js';
 import { MapTile } from './maptile.js';
 import { AMBIGUOUS_RGB, phaseStyles, type PhaseStyle } from './phasestyle.js';
 import type { IWorkbenchSource } from './source.js';
 
-export const NO_LATENT_MESSAGE =
-  'Not produced: this result was made with the Pearson-only method, which has no latent space. ' +
-  'Run with the GMVAE method for this map.';
+export { NO_LATENT_MESSAGE } from './latentchecks.js';
 
 export class MapsView extends Widget implements IExportable {
   constructor(
@@ -58,16 +60,8 @@ export class MapsView extends Widget implements IExportable {
     this._ambiguity = this._tile('ambiguity', 'Ambiguity map');
     this._final = this._tile('final', 'Final map');
     this._phaseGrid.append(this._initial.node, this._ambiguity.node, this._final.node);
-    this._confidence = this._tile('confidence', 'Confidence');
-    this._false = this._tile('false-assignment', 'False assignments');
-    this._transition = this._tile('transition', 'Transition pixels');
-    this._unassigned = this._tile('unassigned', 'Unassigned (far from every phase)');
-    this._latentGrid.append(
-      this._confidence.node,
-      this._false.node,
-      this._transition.node,
-      this._unassigned.node
-    );
+    this._checks = new LatentChecks((id, title) => this._tile(id, title));
+    this._latentGrid.append(...this._checks.tiles.map(t => t.node));
     this._fractions = el('table', 'jp-STXMTable jp-STXMMapsView-fractions');
     this._counts = el('div', 'jp-STXMCaption jp-STXMMapsView-counts');
 
@@ -138,73 +132,25 @@ export class MapsView extends Widget implements IExportable {
     if (!result) {
       return null;
     }
-    this._flushPending();
-    const theme = currentTheme(this.node);
+    this._painter.flush();
     const tiles = [
       this._initial,
       this._ambiguity,
       this._final,
       ...this._pccTiles,
-      this._confidence,
-      this._false,
-      this._transition,
-      this._unassigned
-    ].filter(t => t.hasImage || t === this._confidence);
-    const cols = 4;
-    const tw = 200;
-    const gap = 18;
-    const heights: number[] = [];
-    // measure with a throwaway figure
-    const probe = new FigureBuilder(10, 10, theme);
-    for (const t of tiles) {
-      heights.push(t.drawInto(probe, 0, 0, tw));
-    }
-    const rows = Math.ceil(tiles.length / cols);
-    const rowH: number[] = [];
-    for (let r = 0; r < rows; r++) {
-      rowH.push(Math.max(...heights.slice(r * cols, r * cols + cols)));
-    }
-    const legendH = 24 + 18 * Math.ceil((result.phaseNames.length + 1) / 4);
-    const width = cols * tw + (cols + 1) * gap;
-    const height = 40 + legendH + rowH.reduce((a, b) => a + b + gap, 0);
-    const fig = new FigureBuilder(width, height, theme);
-    fig.text(gap, 24, `Phase maps — ${basename(this._source.info?.file ?? this._source.path)}`, {
-      size: 14,
-      weight: 'bold'
-    });
-    // legend
-    const entries: [string, string][] = this._styles.map(s => [s.color, s.name]);
-    entries.push([`rgb(${AMBIGUOUS_RGB.join(',')})`, 'ambiguous']);
-    entries.forEach(([c, name], i) => {
-      const x = gap + (i % 4) * 200;
-      const y = 40 + Math.floor(i / 4) * 18;
-      fig.rect(x, y, 12, 12, c);
-      fig.text(x + 18, y + 10, name, { size: 11 });
-    });
-    fig.text(
-      gap,
-      40 + legendH - 8,
-      `τ = ${fmt(result.threshold)} · ${this._counts.textContent ?? ''}`,
-      {
-        size: 10,
-        color: theme.muted
-      }
+      ...this._checks.tiles
+    ].filter(t => t.hasImage || t === this._checks.confidence);
+    return mapsFigure(
+      currentTheme(this.node),
+      `Phase maps — ${basename(this._source.info?.file ?? this._source.path)}`,
+      this._styles,
+      mapsSubtitle(result.threshold, this._counts.textContent ?? ''),
+      tiles
     );
-    let y = 40 + legendH;
-    for (let r = 0; r < rows; r++) {
-      for (let c = 0; c < cols; c++) {
-        const t = tiles[r * cols + c];
-        if (t) {
-          t.drawInto(fig, gap + c * (tw + gap), y, tw);
-        }
-      }
-      y += rowH[r] + gap;
-    }
-    return fig.svg;
   }
 
   dispose(): void {
-    this._visibility.disconnect();
+    this._painter.dispose();
     for (const t of this._allTiles()) {
       t.frame.dispose();
     }
@@ -213,7 +159,7 @@ export class MapsView extends Widget implements IExportable {
 
   private _tile(id: string, title: string): MapTile {
     const t = new MapTile(id, title);
-    this._observe(t);
+    this._painter.observe(t);
     t.frame.onHover = p => {
       this._cursor.hover(p && this._grid ? positionOf(this._grid, p.ix, p.iy) : null);
     };
@@ -228,29 +174,7 @@ export class MapsView extends Widget implements IExportable {
   }
 
   private _allTiles(): MapTile[] {
-    return [
-      ...this._pccTiles,
-      this._initial,
-      this._ambiguity,
-      this._final,
-      this._confidence,
-      this._false,
-      this._transition,
-      this._unassigned
-    ];
-  }
-
-  private _flushPending(): void {
-    for (const fn of this._pending.values()) {
-      fn();
-    }
-    this._pending.clear();
-  }
-
-  /** Which tiles are on screen (in the scrolled view), to paint those first. */
-  private _observe(tile: MapTile): void {
-    this._visibility.observe(tile.node);
-    this._tileOfNode.set(tile.node, tile);
+    return [...this._pccTiles, this._initial, this._ambiguity, this._final, ...this._checks.tiles];
   }
 
   /** A hidden view catches up when it is shown (τ moves must not pay for it). */
@@ -299,7 +223,7 @@ export class MapsView extends Widget implements IExportable {
       );
       this._styles = phaseStyles(result.phaseNames, this._source.references);
       this._fg = foregroundRgb(this.node);
-      this._renderLegend(result);
+      this._renderLegend();
       this._paintPcc(result);
       paintPhaseMap(this._initial.frame.canvas, result.initialPhase, nx, ny, this._styles);
       for (const t of this._allTiles()) {
@@ -311,14 +235,7 @@ export class MapsView extends Widget implements IExportable {
     const changed = <K extends keyof PhaseMapResult>(k: K): boolean =>
       !tauOnly || prev === null || prev[k] !== result[k];
     // on a τ move, tiles scrolled out of sight are painted when they come into view
-    const paint = (tile: MapTile, fn: () => void): void => {
-      if (!tauOnly || this._onScreen.has(tile)) {
-        this._pending.delete(tile);
-        fn();
-      } else {
-        this._pending.set(tile, fn);
-      }
-    };
+    const paint = (tile: MapTile, fn: () => void): void => this._painter.paint(tile, fn, !tauOnly);
     if (changed('ambiguous')) {
       paint(this._ambiguity, () =>
         paintPhaseMap(
@@ -349,9 +266,9 @@ export class MapsView extends Widget implements IExportable {
       changed('falseAssignment') ||
       changed('unassigned')
     ) {
-      this._paintLatentChecks(result, paint);
+      this._checks.paint(result, this._styles, this._cmap, this._fg, paint);
     }
-    this._renderFractions(result);
+    renderFractions(this._fractions, this._counts, result, this._styles);
     this.node.dataset.threshold = String(result.threshold);
     this.node.dataset.ambiguous = String(result.counts.ambiguous);
     this._showCursor();
@@ -393,104 +310,11 @@ export class MapsView extends Widget implements IExportable {
     });
   }
 
-  private _paintLatentChecks(
-    result: PhaseMapResult,
-    paint: (tile: MapTile, fn: () => void) => void = (_, fn) => fn()
-  ): void {
-    const [ny, nx] = result.shape;
-    // confidence: whenever the method gave one (a latent model, or the Pearson margin)
-    if (hasFinite(result.confidence)) {
-      this._confidence.setMessage(null);
-      paint(this._confidence, () =>
-        paintScalarMap(this._confidence.frame.canvas, result.confidence, nx, ny, 0, 1, this._cmap)
-      );
-      this._confidence.setColorbar(this._cmap, 0, 1);
-      this._confidence.caption =
-        result.latentDim > 0
-          ? 'confidence of the final assignment (latent space)'
-          : 'confidence from the Pearson margin only (no latent space)';
-    } else {
-      this._confidence.setMessage(NO_LATENT_MESSAGE);
-      this._confidence.caption = '';
-    }
-    const flagTiles = [this._false, this._transition, this._unassigned];
-    if (result.latentDim === 0) {
-      for (const t of flagTiles) {
-        t.setMessage(NO_LATENT_MESSAGE);
-        t.caption = '';
-      }
-      return;
-    }
-    for (const t of flagTiles) {
-      t.setMessage(null);
-    }
-    const flags: [MapTile, Uint8Array, string][] = [
-      [this._false, result.falseAssignment, 'unambiguous pixels the latent space places elsewhere'],
-      [this._transition, result.transition, 'between two phase distributions'],
-      [this._unassigned, result.unassigned, 'far from every phase distribution']
-    ];
-    for (const [tile, flag, what] of flags) {
-      let n = 0;
-      for (let p = 0; p < flag.length; p++) {
-        n += flag[p];
-      }
-      tile.caption = `${n} pixels: ${what}`;
-      paint(tile, () =>
-        paintFlagMap(tile.frame.canvas, result.phase, flag, nx, ny, this._styles, this._fg)
-      );
-    }
-  }
-
-  private _renderLegend(result: PhaseMapResult): void {
-    clear(this._legend);
-    this._styles.forEach(s => {
-      const item = el('span', 'jp-STXMLegend-item');
-      const sw = el('span', 'jp-STXMSwatch');
-      sw.style.background = s.color;
-      item.append(sw, el('span', 'jp-STXMLegend-name', s.name));
-      this._legend.append(item);
-    });
-    const amb = el('span', 'jp-STXMLegend-item');
-    const sw = el('span', 'jp-STXMSwatch');
-    sw.style.background = `rgb(${AMBIGUOUS_RGB.join(',')})`;
-    amb.append(sw, el('span', 'jp-STXMLegend-name', 'ambiguous'));
-    const flag = el('span', 'jp-STXMLegend-item');
-    const fsw = el('span', 'jp-STXMSwatch jp-mod-flag');
-    flag.append(fsw, el('span', 'jp-STXMLegend-name', 'flagged pixel'));
-    this._legend.append(amb, flag);
-    this._legend.dataset.phases = String(result.phaseNames.length);
-  }
-
-  private _renderFractions(result: PhaseMapResult): void {
-    const t = this._fractions;
-    clear(t);
-    const head = el('tr');
-    for (const h of ['', 'Phase', 'Pixels', 'Fraction']) {
-      head.append(el('th', undefined, h));
-    }
-    t.append(el('thead'));
-    t.tHead!.append(head);
-    const body = el('tbody');
-    const particle = result.counts.particle;
-    result.phaseNames.forEach((name, i) => {
-      const row = el('tr');
-      const sw = el('span', 'jp-STXMSwatch');
-      sw.style.background = this._styles[i]?.color ?? '#888';
-      const c0 = el('td');
-      c0.append(sw);
-      row.append(
-        c0,
-        el('td', undefined, name),
-        el('td', undefined, String(Math.round(result.fractions[i] * particle))),
-        el('td', undefined, `${fmt(100 * result.fractions[i], 3)} %`)
-      );
-      body.append(row);
-    });
-    t.append(body);
-    const c = result.counts;
-    this._counts.textContent =
-      `${c.particle} particle pixels · ${c.ambiguous} ambiguous · ${c.resolved} resolved · ` +
-      `${c.transition} transition · ${c.falseAssignment} false assignments · ${c.unassigned} unassigned`;
+  private _renderLegend(): void {
+    renderLegend(this._legend, this._styles, [
+      { label: 'ambiguous', color: `rgb(${AMBIGUOUS_RGB.join(',')})` },
+      { label: 'flagged pixel', className: 'jp-mod-flag' }
+    ]);
   }
 
   private _showCursor(): void {
@@ -510,31 +334,7 @@ export class MapsView extends Widget implements IExportable {
         'Shift-drag to select pixels.';
       return;
     }
-    const [, nx] = result.shape;
-    const npx = result.shape[0] * nx;
-    const i = p.iy * nx + p.ix;
-    const where = `x ${fmt(grid.x[p.ix])} µm, y ${fmt(grid.y[p.iy])} µm (${p.ix}, ${p.iy})`;
-    if (result.phase[i] < 0) {
-      this._readout.textContent = `${where} · background`;
-      return;
-    }
-    const names = result.phaseNames;
-    const rho = names.map((n, k) => `${n} ${fmt(result.pcc[k * npx + i], 4)}`).join(', ');
-    const parts = [
-      where,
-      `phase ${names[result.phase[i]]}`,
-      result.initialPhase[i] !== result.phase[i]
-        ? `initially ${names[result.initialPhase[i]]}`
-        : '',
-      `ρ: ${rho}`,
-      `margin ${fmt(result.margin[i], 3)}${result.ambiguous[i] ? ' (ambiguous)' : ''}`,
-      Number.isFinite(result.confidence[i]) ? `confidence ${fmt(result.confidence[i], 3)}` : '',
-      result.transition[i] ? 'transition' : '',
-      result.falseAssignment[i] ? 'false assignment' : '',
-      result.unassigned[i] ? 'unassigned' : '',
-      this._cursor.pinned ? 'pinned' : ''
-    ];
-    this._readout.textContent = parts.filter(Boolean).join(' · ');
+    this._readout.textContent = pixelReadout(result, grid, p, this._cursor.pinned);
   }
 
   private _brush(r: PixelRect): void {
@@ -568,30 +368,7 @@ export class MapsView extends Widget implements IExportable {
   }
 
   private _stale = false;
-  private readonly _onScreen = new Set<MapTile>();
-  private readonly _pending = new Map<MapTile, () => void>();
-  private readonly _tileOfNode = new Map<Element, MapTile>();
-  private readonly _visibility = new IntersectionObserver(
-    entries => {
-      for (const e of entries) {
-        const tile = this._tileOfNode.get(e.target);
-        if (!tile) {
-          continue;
-        }
-        if (e.isIntersecting) {
-          this._onScreen.add(tile);
-          const fn = this._pending.get(tile);
-          if (fn) {
-            this._pending.delete(tile);
-            fn();
-          }
-        } else {
-          this._onScreen.delete(tile);
-        }
-      }
-    },
-    { rootMargin: '100px' }
-  );
+  private readonly _painter = new LazyPainter<MapTile>();
   private _cmap: ColormapName;
   private _prev: PhaseMapResult | null = null;
   private _grid: PixelGrid | null = null;
@@ -611,28 +388,7 @@ export class MapsView extends Widget implements IExportable {
   private readonly _initial: MapTile;
   private readonly _ambiguity: MapTile;
   private readonly _final: MapTile;
-  private readonly _confidence: MapTile;
-  private readonly _false: MapTile;
-  private readonly _transition: MapTile;
-  private readonly _unassigned: MapTile;
+  private readonly _checks: LatentChecks;
   private readonly _fractions: HTMLTableElement;
   private readonly _counts: HTMLDivElement;
-}
-
-function hasFinite(values: Float32Array): boolean {
-  for (let i = 0; i < values.length; i++) {
-    if (Number.isFinite(values[i])) {
-      return true;
-    }
-  }
-  return false;
-}
-
-/** The theme's main text colour as RGB (flagged pixels stand out in both themes). */
-function foregroundRgb(node: Element): [number, number, number] {
-  const c = d3color(
-    getComputedStyle(node).getPropertyValue('--jp-ui-font-color0').trim() || '#000'
-  );
-  const rgb = c ? c.rgb() : null;
-  return rgb ? [Math.round(rgb.r), Math.round(rgb.g), Math.round(rgb.b)] : [0, 0, 0];
 }

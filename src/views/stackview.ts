@@ -9,16 +9,18 @@ import { Signal, type ISignal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
 
 import { frame, type Stack } from '../core/model/stack.js';
-import { COLORMAPS, isColormapName, type ColormapName } from './colormap.js';
+import { isColormapName, type ColormapName } from './colormap.js';
 import { percentileLimits } from './contrast.js';
-import { basename, checkbox, el, fmt, labelled, select } from './dom.js';
+import { basename, el, fmt } from './dom.js';
 import { currentTheme, FigureBuilder, type IExportable } from './figure.js';
 import { pixelAt, pixelRange, positionOf, rectOfPixels, type PixelGrid } from './grid.js';
 import { paintImage } from './imagecanvas.js';
-import { ImageFrame, type FrameRect, type PixelRect } from './imageframe.js';
+import { ImageFrame, type PixelRect } from './imageframe.js';
+import { ImageToolbar, type ImageTool, type Quantity } from './imagetoolbar.js';
 import { paintColorbar } from './mapimage.js';
 import { handleCursorKey } from './keyboard.js';
 import type { LinkedCursor } from './linked.js';
+import { regionRects, renderRegionList } from './regions.js';
 import type { IWorkbenchSource } from './source.js';
 
 export type { IStackSource, LoadStatus } from './source.js';
@@ -34,8 +36,7 @@ export function formatLength(um: number | null): string {
   return um >= 0.1 ? `${Number(um.toPrecision(4))} µm` : `${Number((um * 1000).toPrecision(4))} nm`;
 }
 
-export type Quantity = 'counts' | 'od';
-export type ImageTool = 'cursor' | 'roi' | 'i0';
+export type { ImageTool, Quantity } from './imagetoolbar.js';
 
 export class StackView extends Widget implements IExportable {
   constructor(
@@ -49,63 +50,16 @@ export class StackView extends Widget implements IExportable {
     this._cursor = cursor;
     this._colormap = options.colormap ?? 'viridis';
 
-    // toolbar: quantity, colour map, contrast, tool, mask
-    const bar = el('div', 'jp-STXMToolbar jp-STXMImageView-toolbar');
-    this._quantitySelect = select<Quantity>(
-      [
-        { value: 'counts', label: 'Raw counts' },
-        { value: 'od', label: 'Optical density' }
-      ],
-      'counts',
-      q => this.setQuantity(q),
-      'jp-STXMImageView-quantity'
-    );
-    this._quantitySelect.setAttribute('aria-label', 'Quantity');
-    this._cmapSelect = select<ColormapName>(
-      (Object.keys(COLORMAPS) as ColormapName[]).map(v => ({ value: v, label: v })),
-      this._colormap,
-      c => {
+    this._toolbar = new ImageToolbar(this._colormap, {
+      quantity: q => this.setQuantity(q),
+      colormap: c => {
         this._colormapOverride = c;
         this._setColormap(c);
       },
-      'jp-STXMImageView-colormap'
-    );
-    this._lo = el('input', 'jp-STXMImageView-contrastLo');
-    this._hi = el('input', 'jp-STXMImageView-contrastHi');
-    for (const [input, min, max, value, name] of [
-      [this._lo, 0, 20, 1, 'Contrast: lower percentile'],
-      [this._hi, 80, 100, 99, 'Contrast: upper percentile']
-    ] as const) {
-      input.type = 'range';
-      input.min = String(min);
-      input.max = String(max);
-      input.step = '0.5';
-      input.value = String(value);
-      input.setAttribute('aria-label', name);
-      input.addEventListener('input', () => this._paint());
-    }
-    const contrast = el('span', 'jp-STXMImageView-contrast');
-    this._limitsLabel = el('output', 'jp-STXMImageView-limits');
-    contrast.append(this._lo, this._hi);
-    this._toolSelect = select<ImageTool>(
-      [
-        { value: 'cursor', label: 'Cursor' },
-        { value: 'roi', label: 'Draw ROI' },
-        { value: 'i0', label: 'Draw I0 region' }
-      ],
-      'cursor',
-      t => this.setTool(t),
-      'jp-STXMImageView-tool'
-    );
-    this._maskToggle = checkbox(false, () => this._paint(), 'jp-STXMImageView-mask');
-    bar.append(
-      labelled('Show', this._quantitySelect),
-      labelled('Colour map', this._cmapSelect),
-      labelled('Contrast %', contrast),
-      this._limitsLabel,
-      labelled('Tool', this._toolSelect),
-      labelled('Mask', this._maskToggle, 'jp-mod-inline')
-    );
+      contrast: () => this._paint(),
+      tool: t => this.setTool(t),
+      mask: () => this._paint()
+    });
 
     const controls = (this._controls = el('div', 'jp-STXMView-controls'));
     this._slider = el('input', 'jp-STXMView-energySlider');
@@ -130,7 +84,7 @@ export class StackView extends Widget implements IExportable {
     this._readout = el('div', 'jp-STXMReadout jp-STXMImageView-readout');
     this._readout.setAttribute('aria-live', 'polite');
     this._roiList = el('div', 'jp-STXMImageView-rois');
-    this.node.append(bar, controls, imageWrap, this._readout, this._roiList);
+    this.node.append(this._toolbar.node, controls, imageWrap, this._readout, this._roiList);
 
     this._frame.onHover = p => {
       const g = this._grid();
@@ -185,7 +139,7 @@ export class StackView extends Widget implements IExportable {
       q = 'counts';
     }
     this._quantity = q;
-    this._quantitySelect.value = q;
+    this._toolbar.quantity.value = q;
     this.node.dataset.quantity = q;
     this._painted = false;
     this._paint();
@@ -195,7 +149,7 @@ export class StackView extends Widget implements IExportable {
 
   setTool(t: ImageTool): void {
     this._tool = t;
-    this._toolSelect.value = t;
+    this._toolbar.tool.value = t;
     this._frame.dragMode = t === 'cursor' ? 'shift' : 'always';
     this.node.dataset.tool = t;
   }
@@ -260,7 +214,7 @@ export class StackView extends Widget implements IExportable {
   }
 
   private _setColormap(name: ColormapName): void {
-    this._cmapSelect.value = name;
+    this._toolbar.colormap.value = name;
     this._paint();
   }
 
@@ -292,22 +246,14 @@ export class StackView extends Widget implements IExportable {
     this._slider.disabled = !ready;
     this._controls.hidden = stack === null;
     this._imageWrap.hidden = stack === null;
-    const odOption = this._quantitySelect.querySelector<HTMLOptionElement>('option[value="od"]');
-    if (odOption) {
-      odOption.disabled = prepared === null;
-      odOption.textContent =
-        this._source.prepareState === 'running' && !prepared
-          ? 'Optical density (computing…)'
-          : 'Optical density';
-    }
-    this._maskToggle.disabled = prepared === null;
+    this._toolbar.setOdAvailable(prepared !== null, this._source.prepareState === 'running');
     if (stack && stack !== this._lastStack) {
       this._lastStack = stack;
       this._slider.max = String(stack.energies.length - 1);
       this._painted = false;
       if (this._quantity === 'od' && !prepared) {
         this._quantity = 'counts';
-        this._quantitySelect.value = 'counts';
+        this._toolbar.quantity.value = 'counts';
       }
       this.setEnergyIndex(Math.min(this._energyIndex, stack.energies.length - 1));
     } else if (stack) {
@@ -374,14 +320,13 @@ export class StackView extends Widget implements IExportable {
       return;
     }
     const values = frame(stack, e);
-    const lo = Number(this._lo.value) / 100;
-    const hi = Number(this._hi.value) / 100;
+    const [lo, hi] = this._toolbar.percentiles;
     this._limits = percentileLimits(values, lo, hi);
-    const mask = this._maskToggle.checked ? this._source.prepared?.mask : undefined;
+    const mask = this._toolbar.mask.checked ? this._source.prepared?.mask : undefined;
     const shownMask = mask && mask.length === nx * ny ? mask : undefined;
     paintImage(this._frame.canvas, values, nx, ny, this._limits, this._colormapName(), shownMask);
     this._frame.canvas.setAttribute('aria-label', `${this._quantityLabel()} at ${energy}`);
-    this._limitsLabel.textContent = `${fmt(this._limits[0])} – ${fmt(this._limits[1])}`;
+    this._toolbar.limits = this._limits;
     const prepared = this._source.prepared;
     if (this._quantity === 'od' && prepared) {
       const dx = prepared.shifts.dx[e] ?? 0;
@@ -398,67 +343,13 @@ export class StackView extends Widget implements IExportable {
   /** ROIs and the I0 region, converted through µm onto the grid on screen. */
   private _paintOverlays(): void {
     const grid = this._grid();
-    const raw = this._source.stack;
-    if (!grid || !raw) {
-      return;
+    if (grid) {
+      this._frame.setRects(regionRects(this._source, grid));
     }
-    const rects: FrameRect[] = [];
-    for (const roi of this._source.rois) {
-      const r = pixelRange(grid, roi.rect);
-      if (r.x1 > r.x0 && r.y1 > r.y0) {
-        rects.push({ ...r, color: roi.color, label: roi.name });
-      }
-    }
-    const i0 = this._source.params.preprocess.i0;
-    if (i0.mode === 'roi') {
-      const rawGrid = { x: raw.x, y: raw.y };
-      const rect = rectOfPixels(
-        rawGrid,
-        clampInt(i0.x0, raw.x.length),
-        clampInt(i0.x1, raw.x.length),
-        clampInt(i0.y0, raw.y.length),
-        clampInt(i0.y1, raw.y.length)
-      );
-      const r = pixelRange(grid, rect);
-      rects.push({ ...r, color: '#F0E442', label: 'I0 region', dashed: true });
-    }
-    this._frame.setRects(rects);
   }
 
   private _renderRois(): void {
-    const list = this._roiList;
-    while (list.firstChild) {
-      list.firstChild.remove();
-    }
-    for (const roi of this._source.rois) {
-      const chip = el('span', 'jp-STXMChip');
-      const sw = el('span', 'jp-STXMSwatch');
-      sw.style.background = roi.color;
-      const name = el('span', 'jp-STXMChip-name', roi.name);
-      const remove = el('button', 'jp-STXMChip-remove', '×');
-      remove.type = 'button';
-      remove.title = `Remove ${roi.name}`;
-      remove.setAttribute('aria-label', `Remove ${roi.name}`);
-      remove.addEventListener('click', () => this._source.removeRoi(roi.id));
-      chip.append(sw, name, remove);
-      list.append(chip);
-    }
-    const i0 = this._source.params.preprocess.i0;
-    if (i0.mode === 'roi') {
-      const chip = el('span', 'jp-STXMChip jp-mod-i0');
-      const sw = el('span', 'jp-STXMSwatch jp-mod-dashed');
-      const text = `I0 region x ${i0.x0}–${i0.x1}, y ${i0.y0}–${i0.y1} px`;
-      const remove = el('button', 'jp-STXMChip-remove', '×');
-      remove.type = 'button';
-      remove.title = 'Back to automatic I0';
-      remove.setAttribute('aria-label', 'Back to automatic I0');
-      remove.addEventListener('click', () =>
-        this._source.setParams({ preprocess: { i0: { mode: 'auto' } } })
-      );
-      chip.append(sw, el('span', 'jp-STXMChip-name', text), remove);
-      list.append(chip);
-    }
-    list.hidden = list.childElementCount === 0;
+    renderRegionList(this._roiList, this._source);
   }
 
   private _showCursor(): void {
@@ -513,13 +404,7 @@ export class StackView extends Widget implements IExportable {
   private _limits: [number, number] = [0, 1];
   private readonly _energyChanged = new Signal<this, number>(this);
   private readonly _quantityChanged = new Signal<this, Quantity>(this);
-  private readonly _quantitySelect: HTMLSelectElement;
-  private readonly _cmapSelect: HTMLSelectElement;
-  private readonly _toolSelect: HTMLSelectElement;
-  private readonly _lo: HTMLInputElement;
-  private readonly _hi: HTMLInputElement;
-  private readonly _limitsLabel: HTMLOutputElement;
-  private readonly _maskToggle: HTMLInputElement;
+  private readonly _toolbar: ImageToolbar;
   private readonly _slider: HTMLInputElement;
   private readonly _energyLabel: HTMLOutputElement;
   private readonly _shiftLabel: HTMLSpanElement;
@@ -528,8 +413,4 @@ export class StackView extends Widget implements IExportable {
   private readonly _roiList: HTMLDivElement;
   private readonly _controls: HTMLDivElement;
   private readonly _imageWrap: HTMLDivElement;
-}
-
-function clampInt(v: number, n: number): number {
-  return Math.max(0, Math.min(n, Math.round(v)));
 }
