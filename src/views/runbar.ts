@@ -120,10 +120,11 @@ export class RunBar extends Widget {
   }
 
   /**
-   * A move of τ, in two steps. First the ambiguity map alone (a comparison of
-   * the margins with τ, painted at once); after that frame is on screen, the
-   * whole update — `setThreshold` (re-resolution with the trained model when
-   * the method has one) and every map it changes. Moves that come faster than
+   * A move of τ. For a method with a latent model, in two steps: first the
+   * ambiguity map alone (a comparison of the margins with τ, painted at once);
+   * after that frame is on screen, the whole update — `setThreshold` (re-resolution with the trained model when
+   * the method has one) and every map it changes. Other methods update in one
+   * step (a few milliseconds). Moves that come faster than
    * the update coalesce: the update runs for the latest τ. Measured with
    * `performance.now()`: `data-preview-ms` (move → ambiguity map on screen),
    * `data-update-ms` (the update itself) and `data-frame-ms` (move → every map
@@ -137,14 +138,19 @@ export class RunBar extends Widget {
       return;
     }
     const t0 = performance.now();
-    this._preview?.(value);
+    // a latent model re-resolves (tens of ms on 512 × 512): show the ambiguity map first
+    const twoSteps = methodSettings(result.params.method).latent;
+    if (twoSteps) {
+      this._preview?.(value);
+    }
     this._latestTau = value;
     this._tauStart ??= t0;
     const afterPaint = (fn: () => void): void => {
       requestAnimationFrame(() => setTimeout(fn, 0));
     };
-    afterPaint(() => {
-      const previewMs = performance.now() - t0;
+    const step = twoSteps ? afterPaint : (fn: () => void) => fn();
+    step(() => {
+      let previewMs = performance.now() - t0;
       if (this._tauBusy) {
         return; // an update is already queued: it takes the latest τ
       }
@@ -156,6 +162,9 @@ export class RunBar extends Widget {
       const updateMs = performance.now() - u0;
       afterPaint(() => {
         const frameMs = performance.now() - start;
+        if (!twoSteps) {
+          previewMs = frameMs; // one step: the ambiguity map came with the rest
+        }
         this._tauBusy = false;
         this._tauStart = null;
         if (!updated) {
