@@ -63,6 +63,11 @@ export async function runPipeline(
     return out;
   };
 
+  if (input.energies.length < 3) {
+    throw new RangeError(
+      `${input.source.file}: ${input.energies.length} energies; Pearson correlation needs at least 3 energies`
+    );
+  }
   // references that do not cover the stack fail before any work is done
   let refs = resampleReferences(references, input.energies, params.preprocess.energyShiftEv);
   // (the references also serve an automatic energy-shift estimate, when asked for)
