@@ -196,7 +196,13 @@ export async function runPipeline(
       'stxm-phasemap': EXTENSION_VERSION,
       ...(latent ? { tfjs: TFJS_VERSION, 'tfjs-backend': latent.training.backend } : {})
     },
-    ...(latent ? { training: latent.training } : {})
+    ...(latent ? { training: latent.training } : {}),
+    ...(prepared.crop &&
+    (prepared.crop.y1 - prepared.crop.y0 !== input.y.length ||
+      prepared.crop.x1 - prepared.crop.x0 !== input.x.length)
+      ? { crop: { ...prepared.crop } }
+      : {}),
+    ...(prepared.binning && prepared.binning > 1 ? { binning: prepared.binning } : {})
   };
 }
 
