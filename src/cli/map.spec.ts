@@ -116,6 +116,26 @@ describe('map', () => {
     expect(Buffer.from(ra.latent.buffer).equals(Buffer.from(rb.latent.buffer))).toBe(true);
   });
 
+  it('maps the demo stack with the references simulate writes for it', async () => {
+    const demo = join(dir, 'demo.h5');
+    const demoRefs = join(dir, 'demo.csv');
+    expect((await cli('simulate', '--out', demo, '--refs', demoRefs)).code).toBe(0);
+    const { code, stdout } = await cli(
+      'map',
+      demo,
+      '--refs',
+      demoRefs,
+      '--method',
+      'pcc',
+      '--json'
+    );
+    expect(code).toBe(0);
+    const summary = JSON.parse(stdout) as MapSummary;
+    expect(summary.phases.map(p => p.name)).toEqual(['Na3', 'Na1']);
+    expect(summary.phases[0].fraction).toBeGreaterThan(0.2);
+    expect(summary.phases[1].fraction).toBeGreaterThan(0.2);
+  });
+
   it('runs a baseline and prints a human summary', async () => {
     const { code, stdout } = await cli('map', stack, '--refs', refs, '--method', 'nnls');
     expect(code).toBe(0);
@@ -124,6 +144,17 @@ describe('map', () => {
   });
 
   it('exits 2 with one line naming the file for inputs it cannot use', async () => {
+    const twoEnergies = join(dir, 'two.h5');
+    const sim = await cli(
+      'simulate',
+      '--out',
+      twoEnergies,
+      '--energies',
+      '517,530',
+      '--size',
+      '16x16'
+    );
+    expect(sim.code, sim.stderr).toBe(0);
     const lfpRefs = join(dir, 'lfp.csv');
     writeFileSync(lfpRefs, 'energy_eV,LiFePO4,FePO4\n700,1,2\n730,2,1\n');
     const cases: [string[], RegExp][] = [
@@ -135,7 +166,11 @@ describe('map', () => {
       ],
       [['map', stack, '--refs', refs, '--method', 'magic'], /--method must be one of gmvae/],
       [['map', stack, '--refs', refs, '--threshold=-1'], /--threshold must be/],
-      [['map', join(dir, 'missing.h5'), '--refs', refs], /missing\.h5: no such file/]
+      [['map', join(dir, 'missing.h5'), '--refs', refs], /missing\.h5: no such file/],
+      [
+        ['map', twoEnergies, '--refs', refs],
+        /two\.h5: 2 energies; Pearson correlation needs at least 3 energies/
+      ]
     ];
     for (const [args, message] of cases) {
       const { code, stderr } = await cli(...args);

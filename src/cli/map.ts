@@ -68,7 +68,7 @@ export async function mapCommand(args: string[], io: CommandIO): Promise<number>
   const references = parseOrExplain(values.refs);
   const stack = readStack(await nodeH5Runtime(), resolve(file), file);
   configureNodeWasm();
-  if (stack.energies.length < 6 && values.quiet !== true) {
+  if (stack.energies.length >= 3 && stack.energies.length < 6 && values.quiet !== true) {
     io.err(
       `note: ${file} has ${stack.energies.length} energies; correlations from so few points separate only ` +
         'phases that differ strongly there (stxm-phasemap plan suggests energies for the next acquisition)'

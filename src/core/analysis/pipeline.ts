@@ -63,6 +63,11 @@ export async function runPipeline(
     return out;
   };
 
+  if (input.energies.length < 3) {
+    throw new RangeError(
+      `${input.source.file}: ${input.energies.length} energies; Pearson correlation needs at least 3 energies`
+    );
+  }
   // references that do not cover the stack fail before any work is done
   let refs = resampleReferences(references, input.energies, params.preprocess.energyShiftEv);
   // (the references also serve an automatic energy-shift estimate, when asked for)
@@ -191,7 +196,13 @@ export async function runPipeline(
       'stxm-phasemap': EXTENSION_VERSION,
       ...(latent ? { tfjs: TFJS_VERSION, 'tfjs-backend': latent.training.backend } : {})
     },
-    ...(latent ? { training: latent.training } : {})
+    ...(latent ? { training: latent.training } : {}),
+    ...(prepared.crop &&
+    (prepared.crop.y1 - prepared.crop.y0 !== input.y.length ||
+      prepared.crop.x1 - prepared.crop.x0 !== input.x.length)
+      ? { crop: { ...prepared.crop } }
+      : {}),
+    ...(prepared.binning && prepared.binning > 1 ? { binning: prepared.binning } : {})
   };
 }
 

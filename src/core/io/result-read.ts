@@ -116,7 +116,8 @@ export function readResult(
       params,
       provenance,
       versions,
-      ...(training ? { training: JSON.parse(training) as PhaseMapResult['training'] } : {})
+      ...(training ? { training: JSON.parse(training) as PhaseMapResult['training'] } : {}),
+      ...cropOf(data)
     };
   } finally {
     file.close();
@@ -129,4 +130,18 @@ function attrNumber(group: Group, name: string): number {
   const a = group.attrs[name];
   const v = a ? toFloat64(a.value) : undefined;
   return v && v.length > 0 ? v[0] : Number.NaN;
+}
+
+function cropOf(group: Group): Pick<PhaseMapResult, 'crop' | 'binning'> {
+  const out: Pick<PhaseMapResult, 'crop' | 'binning'> = {};
+  const c = group.attrs.crop_y0_y1_x0_x1;
+  const v = c ? toFloat64(c.value) : undefined;
+  if (v && v.length === 4) {
+    out.crop = { y0: v[0], y1: v[1], x0: v[2], x1: v[3] };
+  }
+  const b = attrNumber(group, 'binning');
+  if (b > 1) {
+    out.binning = b;
+  }
+  return out;
 }

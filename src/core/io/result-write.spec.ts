@@ -6,6 +6,7 @@ import { nodeRuntime, tempDir } from '../../test-setup/fixtures.js';
 import { HAVE_VENV, runPython } from '../../test-setup/venv-python.js';
 import { runPipeline } from '../analysis/pipeline.js';
 import type { PhaseMapResult } from '../model/result.js';
+import { evaluateAgainstTruth, rate } from '../simulate/evaluate.js';
 import { simulateSample } from '../simulate/sample.js';
 import { writeTruth } from '../simulate/truth-file.js';
 import type { H5Runtime } from './h5.js';
@@ -165,6 +166,31 @@ print(json.dumps({'phase': list(g['phase'].shape), 'fractions': list(g['fraction
     expect(info.seed).toBe(2);
     expect(info.config).toBe('grains');
     expect(info.sum).toBeCloseTo(sample.truth.phase.filter(p => p >= 0).length, 2);
+  });
+
+  it('records where an aligned (cropped) map sits in the stack, and the truth can still score it', async () => {
+    const drifting = simulateSample({
+      morphology: 'core-shell',
+      ny: 40,
+      nx: 40,
+      driftPx: 0.6,
+      seed: 4
+    });
+    const cropped = await runPipeline(drifting.stack, drifting.references, {
+      method: 'pcc',
+      preprocess: { align: true }
+    });
+    expect(cropped.crop).toBeDefined();
+    const { y0, y1, x0, x1 } = cropped.crop!;
+    expect(cropped.shape).toEqual([y1 - y0, x1 - x0]);
+    expect(cropped.shape[0] * cropped.shape[1]).toBeLessThan(40 * 40);
+    const path = join(dir, 'cropped.h5');
+    writeResult(runtime, path, cropped);
+    expect(readResult(runtime, path).crop).toEqual(cropped.crop);
+    const acc = evaluateAgainstTruth(cropped, drifting.truth);
+    expect(acc.overall.total).toBeGreaterThan(0);
+    expect(rate(acc.overall)).toBeGreaterThan(0.6);
+    expect(result.crop).toBeUndefined(); // nothing cropped without alignment
   });
 
   it('a file that is not a result says so', () => {

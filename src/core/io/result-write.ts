@@ -19,8 +19,10 @@
  *     fractions        float64 (N)
  *     phase_mean       float64 (N, L),  phase_covariance float64 (N, L, L)
  *     energy (eV), y, x (µm)
- *   threshold, seed, method, latent_dim, parameters (JSON), versions (JSON) and
- *   version_<software> as attributes of the NXprocess and of the NXdata group.
+ *   threshold, seed, method, latent_dim, parameters (JSON), versions (JSON),
+ *   version_<software>, counts (JSON) and, when pre-processing cropped or binned
+ *   the image, crop_y0_y1_x0_x1 and binning, as attributes of the NXprocess and
+ *   of the NXdata group.
  */
 import type { Group } from 'h5wasm';
 
@@ -188,4 +190,12 @@ function parameterAttributes(group: Group, result: PhaseMapResult): void {
     group.create_attribute(`version_${name.replace(/[^A-Za-z0-9]+/g, '_')}`, version);
   }
   group.create_attribute('counts', JSON.stringify(result.counts));
+  if (result.crop) {
+    const { y0, y1, x0, x1 } = result.crop;
+    // input rows y0 ≤ y < y1, columns x0 ≤ x < x1 (alignment kept the common area)
+    group.create_attribute('crop_y0_y1_x0_x1', Int32Array.of(y0, y1, x0, x1), [4], '<i4');
+  }
+  if (result.binning && result.binning > 1) {
+    group.create_attribute('binning', result.binning, null, '<i4');
+  }
 }

@@ -255,6 +255,14 @@ export interface PhaseMapResult {
   versions: Record<string, string>;
   /** How the latent model was trained (GMVAE methods only). */
   training?: TrainingSummary;
+  /**
+   * Where the maps sit in the input stack when pre-processing cropped it
+   * (alignment keeps the area every frame covers): input rows y0 ≤ y < y1,
+   * columns x0 ≤ x < x1; absent = the whole image.
+   */
+  crop?: { y0: number; y1: number; x0: number; x1: number };
+  /** Binning b applied after cropping (each map pixel = b × b input pixels); absent = 1. */
+  binning?: number;
 }
 
 /** What a GMVAE training did, for the record and the benchmarks. */

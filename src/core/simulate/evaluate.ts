@@ -34,6 +34,8 @@ export interface Accuracy {
 
 export interface TruthLike {
   phaseNames: string[];
+  /** The truth image's size (needed to place a cropped result). */
+  config?: { ny: number; nx: number };
   phase: Int16Array;
   /** (N, y, x) fractions. */
   fractions: Float32Array;
@@ -48,11 +50,16 @@ export function evaluateAgainstTruth(
   truth: TruthLike,
   mapName: 'phase' | 'initialPhase' = 'phase'
 ): Accuracy {
-  const map = result[mapName];
+  const full = result[mapName];
   const npx = truth.phase.length;
-  if (map.length !== npx) {
-    throw new RangeError(`result has ${map.length} pixels, truth ${npx}`);
-  }
+  // a cropped result (aligned frames): compare on the truth's grid, outside = not analysed
+  const map = uncrop(full, result, truth, npx);
+  const flag = (a: Uint8Array): Uint8Array => uncrop(a, result, truth, npx);
+  const transitionMap = flag(result.transition);
+  const unassignedMap = flag(result.unassigned);
+  const ambiguousMap = flag(result.ambiguous);
+  const falseMap = flag(result.falseAssignment);
+  const initialMap = uncrop(result.initialPhase, result, truth, npx);
   // truth index → result index (−1 when the references lack that phase)
   const toResult = truth.phaseNames.map(n => result.phaseNames.indexOf(n));
   const nTruth = truth.phaseNames.length;
@@ -86,18 +93,18 @@ export function evaluateAgainstTruth(
     if (isMixed) {
       acc.transition.mixed++;
     }
-    if (result.transition[p]) {
+    if (transitionMap[p]) {
       acc.transition.flagged++;
       acc.transition.flaggedMixed += isMixed ? 1 : 0;
     }
     if (toResult[t] < 0) {
       acc.missingPhase.total++;
-      acc.missingPhase.flaggedUnassigned += result.unassigned[p] ? 1 : 0;
+      acc.missingPhase.flaggedUnassigned += unassignedMap[p] ? 1 : 0;
       continue;
     }
-    if (result.falseAssignment[p]) {
+    if (falseMap[p]) {
       acc.falseAssignment.flagged++;
-      acc.falseAssignment.pearsonWrong += result.initialPhase[p] !== toResult[t] ? 1 : 0;
+      acc.falseAssignment.pearsonWrong += initialMap[p] !== toResult[t] ? 1 : 0;
     }
     const ok = r === toResult[t] ? 1 : 0;
     acc.overall.total++;
@@ -105,10 +112,39 @@ export function evaluateAgainstTruth(
     const group = isMixed ? acc.mixed : acc.pure;
     group.total++;
     group.correct += ok;
-    if (result.ambiguous[p]) {
+    if (ambiguousMap[p]) {
       acc.ambiguous.total++;
       acc.ambiguous.correct += ok;
     }
   }
   return acc;
+}
+
+/**
+ * A result map on the truth's pixel grid: maps of a cropped result are
+ * placed at their crop offset, −1 (or 0 for flags) elsewhere. Binned results
+ * are not supported.
+ */
+function uncrop<T extends Int16Array | Uint8Array>(
+  map: T,
+  result: PhaseMapResult,
+  truth: TruthLike,
+  npx: number
+): T {
+  if (map.length === npx) {
+    return map;
+  }
+  const crop = result.crop;
+  const [ny, nx] = result.shape;
+  const width = truth.config?.nx;
+  if (!crop || !width || (result.binning ?? 1) > 1 || map.length !== ny * nx) {
+    throw new RangeError(`result has ${map.length} pixels, truth ${npx}`);
+  }
+  const out = (map instanceof Int16Array ? new Int16Array(npx).fill(-1) : new Uint8Array(npx)) as T;
+  for (let y = 0; y < ny; y++) {
+    for (let x = 0; x < nx; x++) {
+      out[(y + crop.y0) * width + (x + crop.x0)] = map[y * nx + x];
+    }
+  }
+  return out;
 }
