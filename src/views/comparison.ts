@@ -10,7 +10,7 @@ import { Widget } from '@lumino/widgets';
 import { hexToRgb, phaseColor } from '../core/model/palette.js';
 import { button, clear, el, fmt, numberInput } from './dom.js';
 import { currentTheme, FigureBuilder, type IExportable } from './figure.js';
-import { gridForShape } from './grid.js';
+import { resultGrid } from './grid.js';
 import { renderLegend } from './legend.js';
 import { LineChart, type ChartSeries } from './linechart.js';
 import { paintPhaseMap } from './mapimage.js';
@@ -200,11 +200,7 @@ export class ComparisonView extends Widget implements IExportable {
       tile.frame.dragMode = 'off';
       paintPhaseMap(tile.frame.canvas, r.phase, nx, ny, local);
       const raw = e.source.stack;
-      tile.frame.setGeometry(
-        nx,
-        ny,
-        gridForShape(r.shape, [raw ? { x: raw.x, y: raw.y } : null], r.pixelSize)
-      );
+      tile.frame.setGeometry(nx, ny, resultGrid(r, raw ? { x: raw.x, y: raw.y } : null));
       tile.caption = r.phaseNames
         .map((n, k) => `${n} ${fmt(100 * r.fractions[k], 3)} %`)
         .join(' · ');

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 
-import { nearestIndex, pixelAt, pixelRange, rectOfPixels, uniformGrid } from './grid.js';
+import {
+  nearestIndex,
+  pixelAt,
+  pixelRange,
+  rectOfPixels,
+  resultGrid,
+  uniformGrid
+} from './grid.js';
 
 describe('pixel grids in µm', () => {
   const grid = uniformGrid(4, 3, { x: 0.5, y: 0.25 }, { x: 10, y: -1 });
@@ -33,5 +40,30 @@ describe('pixel grids in µm', () => {
   it('uses 1 µm pixels when the size is unknown', () => {
     const g = uniformGrid(2, 2, { x: Number.NaN, y: Number.NaN });
     expect(Array.from(g.x)).toEqual([0, 1]);
+  });
+});
+
+describe('resultGrid', () => {
+  const input = uniformGrid(6, 4, { x: 0.1, y: 0.2 }, { x: 1, y: 2 });
+
+  it('places cropped maps at the input positions they came from', () => {
+    const g = resultGrid(
+      { shape: [2, 3], pixelSize: { x: 0.1, y: 0.2 }, crop: { y0: 1, y1: 3, x0: 2, x1: 5 } },
+      input
+    );
+    expect(Array.from(g.x)).toEqual([input.x[2], input.x[3], input.x[4]]);
+    expect(Array.from(g.y)).toEqual([input.y[1], input.y[2]]);
+  });
+
+  it('binned maps sit at the mean position of their blocks', () => {
+    const g = resultGrid({ shape: [2, 3], pixelSize: { x: 0.2, y: 0.4 }, binning: 2 }, input);
+    expect(g.x[0]).toBeCloseTo((input.x[0] + input.x[1]) / 2, 12);
+    expect(g.y[1]).toBeCloseTo((input.y[2] + input.y[3]) / 2, 12);
+  });
+
+  it('falls back to the result pixel size when the input does not fit', () => {
+    const g = resultGrid({ shape: [9, 9], pixelSize: { x: 0.5, y: 0.5 } }, input);
+    expect(g.x.length).toBe(9);
+    expect(g.x[1] - g.x[0]).toBeCloseTo(0.5, 12);
   });
 });

@@ -149,3 +149,46 @@ export function gridForShape(
   const origin = candidates.find(g => g && g.x.length && g.y.length);
   return uniformGrid(nx, ny, pixel, origin ? { x: origin.x[0], y: origin.y[0] } : undefined);
 }
+
+/**
+ * The positions of a result's map pixels in the input stack: the stack's own
+ * positions, cropped (`crop`) and binned (`binning`: the mean position of each
+ * b × b block), when the result says so; else `gridForShape`.
+ */
+export function resultGrid(
+  result: {
+    shape: readonly [number, number];
+    pixelSize: { x: number; y: number };
+    crop?: { y0: number; y1: number; x0: number; x1: number };
+    binning?: number;
+  },
+  input: PixelGrid | null,
+  fallbacks: readonly (PixelGrid | null | undefined)[] = []
+): PixelGrid {
+  const [ny, nx] = result.shape;
+  if (input) {
+    const c = result.crop ?? { y0: 0, y1: input.y.length, x0: 0, x1: input.x.length };
+    const b = Math.max(1, Math.round(result.binning ?? 1));
+    const axis = (pos: ArrayLike<number>, start: number, n: number): Float64Array | null => {
+      const out = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        let s = 0;
+        for (let k = 0; k < b; k++) {
+          const j = start + i * b + k;
+          if (j >= pos.length) {
+            return null;
+          }
+          s += pos[j];
+        }
+        out[i] = s / b;
+      }
+      return out;
+    };
+    const x = axis(input.x, c.x0, nx);
+    const y = axis(input.y, c.y0, ny);
+    if (x && y) {
+      return { x, y };
+    }
+  }
+  return gridForShape(result.shape, [...fallbacks, input], result.pixelSize);
+}

@@ -13,7 +13,7 @@ import { Widget } from '@lumino/widgets';
 import type { PhaseMapResult } from '../core/model/result.js';
 import { el, fmt, svgEl } from './dom.js';
 import { currentTheme, FigureBuilder, type IExportable } from './figure.js';
-import { gridForShape, pixelAt, type PixelGrid } from './grid.js';
+import { pixelAt, resultGrid, type PixelGrid } from './grid.js';
 import type { LinkedCursor, PixelSelection } from './linked.js';
 import { NO_LATENT_MESSAGE } from './latentchecks.js';
 import { AMBIGUOUS_RGB, phaseStyles, type PhaseStyle } from './phasestyle.js';
@@ -206,11 +206,9 @@ export class LatentView extends Widget implements IExportable {
     this._styles = phaseStyles(result.phaseNames, this._source.references);
     const raw = this._source.stack;
     const prep = this._source.prepared?.stack;
-    this._grid = gridForShape(
-      result.shape,
-      [prep ? { x: prep.x, y: prep.y } : null, raw ? { x: raw.x, y: raw.y } : null],
-      result.pixelSize
-    );
+    this._grid = resultGrid(result, raw ? { x: raw.x, y: raw.y } : null, [
+      prep ? { x: prep.x, y: prep.y } : null
+    ]);
     this.node.dataset.points = String(this._pixels.length);
     this.node.dataset.latentDim = String(L);
     this._renderLegend(result);

@@ -13,7 +13,7 @@ import type { PhaseMapResult } from '../core/model/result.js';
 import type { ColormapName } from './colormap.js';
 import { basename, button, clear, el, fmt } from './dom.js';
 import { currentTheme, type IExportable } from './figure.js';
-import { gridForShape, pixelAt, positionOf, type PixelGrid } from './grid.js';
+import { pixelAt, positionOf, resultGrid, type PixelGrid } from './grid.js';
 import type { PixelRect } from './imageframe.js';
 import { handleCursorKey } from './keyboard.js';
 import type { LinkedCursor, PixelSelection } from './linked.js';
@@ -216,11 +216,9 @@ export class MapsView extends Widget implements IExportable {
     if (!tauOnly) {
       const raw = this._source.stack;
       const prep = this._source.prepared?.stack;
-      this._grid = gridForShape(
-        result.shape,
-        [prep ? { x: prep.x, y: prep.y } : null, raw ? { x: raw.x, y: raw.y } : null],
-        result.pixelSize
-      );
+      this._grid = resultGrid(result, raw ? { x: raw.x, y: raw.y } : null, [
+        prep ? { x: prep.x, y: prep.y } : null
+      ]);
       this._styles = phaseStyles(result.phaseNames, this._source.references);
       this._fg = foregroundRgb(this.node);
       this._renderLegend();
