@@ -7,16 +7,13 @@
 import type { IDocumentManager } from '@jupyterlab/docmanager';
 import type { Contents, ServerConnection } from '@jupyterlab/services';
 
-import {
-  CancelledError,
-  describeStack,
-  oneLine,
-  parseReferenceCsv,
-  validateReferenceSet,
-  type ProgressEvent,
-  type ReferenceSet,
-  type Stack
-} from '../core/index.js';
+import { CancelledError } from '../core/analysis/cancel.js';
+import { oneLine } from '../core/io/errors.js';
+import { parseReferenceCsv } from '../core/io/references-csv.js';
+import { describeStack } from '../core/model/info.js';
+import { validateReferenceSet, type ReferenceSet } from '../core/model/references.js';
+import type { ProgressEvent } from '../core/model/result.js';
+import type { Stack } from '../core/model/stack.js';
 import { simulateDemo } from '../core/simulate/demo.js';
 import { nvpfSpectrum } from '../core/simulate/xanes.js';
 import type { AnalysisWorkerClient } from '../worker/client.js';

@@ -9,7 +9,8 @@
 import type { ISessionContext } from '@jupyterlab/apputils';
 import type { Kernel, KernelMessage } from '@jupyterlab/services';
 
-import { oneLine, type ProgressEvent } from '../core/index.js';
+import { oneLine } from '../core/io/errors.js';
+import type { ProgressEvent } from '../core/model/result.js';
 import type { MethodReply, MethodRequest, MethodContext } from './comm-methods.js';
 import {
   COMM_TARGET,

@@ -3,12 +3,8 @@
  * validated before anything runs. A request that does not fit gets an
  * `invalid-request` error naming the field. Pure: no JupyterLab imports.
  */
-import {
-  DEFAULT_PARAMS,
-  STACK_EXTENSIONS,
-  type DeepPartial,
-  type PipelineParams
-} from '../core/index.js';
+import { STACK_EXTENSIONS } from '../core/io/read.js';
+import { DEFAULT_PARAMS, type DeepPartial, type PipelineParams } from '../core/model/result.js';
 import { ProtocolError, isPlainObject, type InArray, type JSONObject } from './protocol-arrays.js';
 
 function invalid(message: string): never {

@@ -4,7 +4,9 @@
  * typed-array field of a `PhaseMapResult` is sent, including fields the engine
  * adds later; the rest of the result travels as JSON. Pure: no JupyterLab.
  */
-import { stackShape, type PhaseMapResult, type ReferenceSet, type Stack } from '../core/index.js';
+import type { ReferenceSet } from '../core/model/references.js';
+import type { PhaseMapResult } from '../core/model/result.js';
+import { stackShape, type Stack } from '../core/model/stack.js';
 import {
   dtypeOf,
   outArray,

@@ -3,17 +3,17 @@
  * is created lazily by an injected factory, so this file runs wherever a
  * `Worker`-like object exists.
  */
-import {
-  CancelledError,
-  type DeepPartial,
-  type PhaseMapResult,
-  type PipelineParams,
-  type PreparedStack,
-  type PreprocessParams,
-  type ProgressEvent,
-  type ReferenceSet,
-  type Stack
-} from '../core/index.js';
+import { CancelledError } from '../core/analysis/cancel.js';
+import type { PreparedStack } from '../core/model/prepared.js';
+import type { ReferenceSet } from '../core/model/references.js';
+import type {
+  DeepPartial,
+  PhaseMapResult,
+  PipelineParams,
+  PreprocessParams,
+  ProgressEvent
+} from '../core/model/result.js';
+import type { Stack } from '../core/model/stack.js';
 import type { DemoOptions } from '../core/simulate/demo.js';
 import type { SampleConfig } from '../core/simulate/sample.js';
 import type { WorkerRequest, WorkerResponse } from './protocol.js';
