@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const { applyThreshold } = await import(join(ROOT, 'lib/core/analysis/threshold.js'));
+const { applyThreshold, thresholdInSteps } = await import(join(ROOT, 'lib/core/analysis/threshold.js'));
 const { withDefaults } = await import(join(ROOT, 'lib/core/model/result.js'));
 const { Rng } = await import(join(ROOT, 'lib/core/simulate/rng.js'));
 
@@ -55,6 +55,8 @@ for (const size of sizes) {
   applyThreshold(result, 0.005); // warm-up (JIT)
   const cpu = [];
   const wall = [];
+  const preview = [];
+  const finish = [];
   for (let r = 0; r < repeats; r++) {
     const tau = taus[r % taus.length];
     const c0 = process.cpuUsage();
@@ -63,9 +65,19 @@ for (const size of sizes) {
     wall.push(performance.now() - t0);
     const c = process.cpuUsage(c0);
     cpu.push((c.user + c.system) / 1000);
+    // the slider's two steps: the final map first (preview), then confidence and flags
+    const t1 = performance.now();
+    const steps = thresholdInSteps(result, tau);
+    const t2 = performance.now();
+    steps.finish();
+    preview.push(t2 - t1);
+    finish.push(performance.now() - t2);
   }
   const median = a => a.slice().sort((x, y) => x - y)[a.length >> 1];
-  console.log(`${size} × ${size}: median ${median(wall).toFixed(1)} ms wall, ${median(cpu).toFixed(1)} ms CPU per move of τ (${repeats} moves)`);
+  console.log(
+    `${size} × ${size}: median ${median(wall).toFixed(1)} ms wall, ${median(cpu).toFixed(1)} ms CPU per move of τ (${repeats} moves); ` +
+      `in two steps: final map ${median(preview).toFixed(1)} ms, then confidence and flags ${median(finish).toFixed(1)} ms`
+  );
 }
 
 // calibration: how fast is this machine right now? (1.3 M multiply-adds in a plain loop)

@@ -151,3 +151,40 @@ describe('WorkbenchModel: automatic energy calibration', () => {
     expect(result.params.preprocess.energyShiftEv).toBe(prepared!.energyShiftEv);
   });
 });
+
+import { applyThreshold } from '../core/analysis/threshold.js';
+import { simulateSample } from '../core/simulate/sample.js';
+
+describe('WorkbenchModel: τ in two steps', () => {
+  const sample = simulateSample({ morphology: 'grains', ny: 24, nx: 24, i0: 1000, seed: 4 });
+
+  it('shows the final map first, then confidence and flags; readers of `result` never see the first step', async () => {
+    const model = new WorkbenchModel('a.h5', { method: 'gmvae', seed: 1, gmvae: { epochs: 5 } });
+    model.setStack(sample.stack);
+    model.setReferences(sample.references);
+    const first = await model.run((s, r, p) => runPipeline(s, r, p));
+    const expected = applyThreshold(first, 0.03);
+    const emitted: (PhaseMapResult | null)[] = [];
+    model.resultChanged.connect((_, r) => emitted.push(r));
+
+    const preview = model.previewThreshold(0.03)!;
+    expect(emitted).toEqual([preview]);
+    expect(Array.from(preview.phase)).toEqual(Array.from(expected.phase));
+    expect(preview.confidence).toBe(first.confidence); // not yet
+    expect(model.shownResult).toBe(preview);
+    expect(model.settleThreshold()).toBe(true);
+    expect(emitted).toHaveLength(2);
+    expect(Array.from(model.shownResult!.confidence)).toEqual(Array.from(expected.confidence));
+    expect(model.settleThreshold()).toBe(false); // nothing left
+
+    // a reader between the steps gets the complete result; the views still hear of it
+    model.previewThreshold(0.01);
+    const complete = model.result!;
+    expect(Array.from(complete.confidence)).toEqual(
+      Array.from(applyThreshold(first, 0.01).confidence)
+    );
+    expect(model.settleThreshold()).toBe(true);
+    expect(emitted[emitted.length - 1]).toBe(complete);
+    expect(model.params.threshold).toBe(0.01);
+  });
+});

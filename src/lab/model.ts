@@ -7,7 +7,11 @@
 import { Signal } from '@lumino/signaling';
 
 import { CancelledError } from '../core/analysis/cancel.js';
-import { applyThreshold } from '../core/analysis/threshold.js';
+import {
+  applyThreshold,
+  thresholdInSteps,
+  type ThresholdSteps
+} from '../core/analysis/threshold.js';
 import { oneLine } from '../core/io/errors.js';
 import { describeStack, type StackInfo } from '../core/model/info.js';
 import { phaseColor } from '../core/model/palette.js';
@@ -79,7 +83,16 @@ export class WorkbenchModel implements IWorkbenchSource {
   get params(): PipelineParams {
     return this._params;
   }
+  /** The current result, complete (a τ move still in its first step is finished first). */
   get result(): PhaseMapResult | null {
+    this._finishThreshold();
+    return this._result;
+  }
+  /**
+   * The result as the views show it: during a τ move, between its two steps,
+   * confidence and flags may still be those of the previous τ.
+   */
+  get shownResult(): PhaseMapResult | null {
     return this._result;
   }
   get runState(): RunState {
@@ -188,6 +201,7 @@ export class WorkbenchModel implements IWorkbenchSource {
     }
     this._references = renamed(refs, index, name);
     const clean = this._references.spectra[index].name;
+    this._finishThreshold();
     if (this._result && this._result.phaseNames.includes(old.name)) {
       this._result = {
         ...this._result,
@@ -295,12 +309,56 @@ export class WorkbenchModel implements IWorkbenchSource {
    * without recomputing correlations. Returns the new result (or null).
    */
   setThreshold(threshold: number): PhaseMapResult | null {
+    this._thresholdSteps = null;
     this._params = { ...this._params, threshold };
     if (this._result) {
       this._result = applyThreshold(this._result, threshold);
       this._resultChanged.emit(this._result);
     }
     return this._result;
+  }
+
+  /**
+   * Move τ in two steps (the slider): this one updates the ambiguity map, the
+   * final map and the fractions at once and emits `resultChanged`;
+   * `settleThreshold()` then adds confidence and flags. Anyone reading
+   * `result` in between gets the complete result.
+   */
+  previewThreshold(threshold: number): PhaseMapResult | null {
+    this._params = { ...this._params, threshold };
+    if (!this._result) {
+      return null;
+    }
+    const steps = thresholdInSteps(this._result, threshold);
+    this._thresholdSteps = steps.pending ? steps : null;
+    this._result = steps.preview;
+    this._resultChanged.emit(this._result);
+    return this._result;
+  }
+
+  /** The second step of a τ move: confidence and flags. False when there was nothing left to do. */
+  settleThreshold(): boolean {
+    const finished = this._finishThreshold();
+    if (finished || this._thresholdUnannounced) {
+      this._thresholdUnannounced = false;
+      this._resultChanged.emit(this._result);
+      return true;
+    }
+    return false;
+  }
+
+  /** Finish a pending τ step without telling anyone yet (`settleThreshold` does). */
+  private _finishThreshold(): boolean {
+    const steps = this._thresholdSteps;
+    if (!steps) {
+      return false;
+    }
+    this._thresholdSteps = null;
+    if (this._result === steps.preview) {
+      this._result = steps.finish();
+      this._thresholdUnannounced = true;
+    }
+    return true;
   }
 
   /**
@@ -421,4 +479,6 @@ export class WorkbenchModel implements IWorkbenchSource {
   private readonly _changed = new Signal<this, void>(this);
   private readonly _progressChanged = new Signal<this, ProgressEvent>(this);
   private readonly _resultChanged = new Signal<this, PhaseMapResult | null>(this);
+  private _thresholdSteps: ThresholdSteps | null = null;
+  private _thresholdUnannounced = false;
 }

@@ -137,7 +137,7 @@ export class ComparisonView extends Widget implements IExportable {
       cancelAnimationFrame(this._pending);
       this._pending = 0;
     }
-    const withResult = this._entries.filter(e => e.source.result !== null);
+    const withResult = this._entries.filter(e => e.source.shownResult !== null);
     withResult.sort((a, b) => {
       const sa = a.source.stateOfCharge;
       const sb = b.source.stateOfCharge;
@@ -162,7 +162,7 @@ export class ComparisonView extends Widget implements IExportable {
     const names: string[] = [];
     const colors = new Map<string, string>();
     for (const e of withResult) {
-      const r = e.source.result!;
+      const r = e.source.shownResult!;
       r.phaseNames.forEach(n => {
         if (!names.includes(n)) {
           names.push(n);
@@ -193,7 +193,7 @@ export class ComparisonView extends Widget implements IExportable {
     this._tiles = [];
     clear(this._grid);
     withResult.forEach((e, i) => {
-      const r = e.source.result!;
+      const r = e.source.shownResult!;
       const [ny, nx] = r.shape;
       const local: PhaseStyle[] = r.phaseNames.map(n => this._styles[names.indexOf(n)]);
       const tile = new MapTile(`cmp-${i}`, e.label);
@@ -233,7 +233,7 @@ export class ComparisonView extends Widget implements IExportable {
       color: s.color,
       x: xs,
       y: withResult.map(e => {
-        const r = e.source.result!;
+        const r = e.source.shownResult!;
         const k = r.phaseNames.indexOf(s.name);
         return k < 0 ? 0 : r.fractions[k];
       }),

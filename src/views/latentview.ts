@@ -80,7 +80,7 @@ export class LatentView extends Widget implements IExportable {
   }
 
   exportSvg(): SVGSVGElement | null {
-    const result = this._source.result;
+    const result = this._source.shownResult;
     if (!result || result.latentDim === 0) {
       return null;
     }
@@ -131,7 +131,7 @@ export class LatentView extends Widget implements IExportable {
   private _render(scales: boolean): void {
     this._dirty = false;
     this._dirtyScales = false;
-    const result = this._source.result;
+    const result = this._source.shownResult;
     this.node.dataset.hasResult = String(result !== null);
     if (!result || result.latentDim === 0) {
       this._message.textContent = result
@@ -341,7 +341,7 @@ export class LatentView extends Widget implements IExportable {
     for (const p of this._panels) {
       const g = select(p.svg).select<SVGGElement>('g.jp-STXMLatentView-cursor');
       g.selectAll('*').remove();
-      if (!result || !proj || !point || !this._grid || result !== this._source.result) {
+      if (!result || !proj || !point || !this._grid || result !== this._source.shownResult) {
         continue;
       }
       const px = pixelAt(this._grid, point);

@@ -8,7 +8,6 @@
  */
 import { Widget } from '@lumino/widgets';
 
-import { ambiguityMap } from '../core/analysis/ambiguity.js';
 import type { PhaseMapResult } from '../core/model/result.js';
 import type { ColormapName } from './colormap.js';
 import { basename, button, clear, el, fmt } from './dom.js';
@@ -100,26 +99,6 @@ export class MapsView extends Widget implements IExportable {
   }
 
   /**
-   * The ambiguity map for a τ, at once: the margins compared with τ and
-   * painted; the rest of the maps follow with the model's update.
-   */
-  previewThreshold(tau: number): void {
-    const result = this._source.result;
-    if (!result || !this.isVisible || tau === result.threshold) {
-      return;
-    }
-    const [ny, nx] = result.shape;
-    const amb = ambiguityMap(result.margin, tau);
-    let n = 0;
-    for (let p = 0; p < amb.length; p++) {
-      n += amb[p];
-    }
-    paintPhaseMap(this._ambiguity.frame.canvas, result.initialPhase, nx, ny, this._styles, amb);
-    this._ambiguity.title = `Ambiguity map (τ = ${fmt(tau)})`;
-    this._ambiguity.caption = `${n} ambiguous pixels (grey): best − second ρ ≤ τ`;
-  }
-
-  /**
    * Milliseconds the last result update took (recompute of nothing, repaint
    * of the maps that τ changes), for the τ latency read-out.
    */
@@ -128,7 +107,7 @@ export class MapsView extends Widget implements IExportable {
   }
 
   exportSvg(): SVGSVGElement | null {
-    const result = this._source.result;
+    const result = this._source.shownResult;
     if (!result) {
       return null;
     }
@@ -195,7 +174,7 @@ export class MapsView extends Widget implements IExportable {
 
   private _onResult(): void {
     const t0 = performance.now();
-    const result = this._source.result;
+    const result = this._source.shownResult;
     this._empty.hidden = result !== null;
     this._body.hidden = result === null;
     this.node.dataset.hasResult = String(result !== null);
@@ -257,9 +236,9 @@ export class MapsView extends Widget implements IExportable {
       result.latentDim > 0
         ? `${result.counts.resolved} ambiguous pixels resolved in latent space`
         : 'Pearson only: ambiguous pixels keep their argmax phase';
+    // confidence and flags (a τ move's second step brings them; its first changes only the phase)
     if (
       changed('confidence') ||
-      changed('phase') ||
       changed('transition') ||
       changed('falseAssignment') ||
       changed('unassigned')
@@ -316,7 +295,7 @@ export class MapsView extends Widget implements IExportable {
   }
 
   private _showCursor(): void {
-    const result = this._source.result;
+    const result = this._source.shownResult;
     const grid = this._grid;
     const point = this._cursor.point;
     const p = result && grid && point ? pixelAt(grid, point) : null;
@@ -336,7 +315,7 @@ export class MapsView extends Widget implements IExportable {
   }
 
   private _brush(r: PixelRect): void {
-    const result = this._source.result;
+    const result = this._source.shownResult;
     if (!result) {
       return;
     }
@@ -353,7 +332,7 @@ export class MapsView extends Widget implements IExportable {
 
   private _showSelection(): void {
     const mask = this._selection.mask;
-    const result = this._source.result;
+    const result = this._source.shownResult;
     const ok = mask && result && mask.length === result.shape[0] * result.shape[1] ? mask : null;
     for (const t of this._allTiles()) {
       t.frame.setHighlight(ok);

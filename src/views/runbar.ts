@@ -10,6 +10,7 @@ import { Widget } from '@lumino/widgets';
 import {
   RESOLUTION_METHODS,
   STAGES,
+  type PhaseMapResult,
   type ResolutionMethod,
   type Stage
 } from '../core/model/result.js';
@@ -114,81 +115,78 @@ export class RunBar extends Widget {
     return this._latency;
   }
 
-  /** Draws the ambiguity map alone for a τ (the maps view), the first step of a move. */
-  set previewThreshold(fn: ((tau: number) => void) | null) {
-    this._preview = fn;
-  }
-
   /**
-   * A move of τ. For a method with a latent model, in two steps: first the
-   * ambiguity map alone (a comparison of the margins with τ, painted at once);
-   * after that frame is on screen, the whole update — `setThreshold` (re-resolution with the trained model when
-   * the method has one) and every map it changes. Other methods update in one
-   * step (a few milliseconds). Moves that come faster than
-   * the update coalesce: the update runs for the latest τ. Measured with
-   * `performance.now()`: `data-preview-ms` (move → ambiguity map on screen),
-   * `data-update-ms` (the update itself) and `data-frame-ms` (move → every map
-   * on screen); and a console line.
+   * A move of τ. For a method with a latent model, in two steps: first
+   * `previewThreshold` — the ambiguity map, the ambiguous pixels re-resolved
+   * with the trained model, the final map and fractions — painted at once;
+   * after that frame is on screen, `settleThreshold` adds confidence and flags
+   * (every particle pixel against every phase: the larger part of the work).
+   * Other methods update in one step. Moves that come during an update
+   * coalesce: the next update takes the latest τ. Measured with
+   * `performance.now()`: `data-preview-ms` (move → ambiguity and final maps on
+   * screen), `data-update-ms` (the first step's computation and painting) and
+   * `data-frame-ms` (move → every map on screen); and a console line.
    */
   private _onTau(value: number): void {
     this._tauValue.textContent = fmt(value, 3);
-    const result = this._source.result;
-    if (!result) {
+    if (!this._source.shownResult) {
       this._source.setThreshold(value);
       return;
     }
-    const t0 = performance.now();
-    // a latent model re-resolves (tens of ms on 512 × 512): show the ambiguity map first
-    const twoSteps = methodSettings(result.params.method).latent;
-    if (twoSteps) {
-      this._preview?.(value);
-    }
     this._latestTau = value;
-    this._tauStart ??= t0;
+    this._tauStart ??= performance.now();
+    if (this._tauBusy) {
+      return; // an update is under way: it takes the latest τ when it ends
+    }
+    this._tauBusy = true;
+    const tau = value;
+    const start = this._tauStart;
     const afterPaint = (fn: () => void): void => {
       requestAnimationFrame(() => setTimeout(fn, 0));
     };
-    const step = twoSteps ? afterPaint : (fn: () => void) => fn();
-    step(() => {
-      let previewMs = performance.now() - t0;
-      if (this._tauBusy) {
-        return; // an update is already queued: it takes the latest τ
-      }
-      this._tauBusy = true;
-      const tau = this._latestTau;
-      const start = this._tauStart ?? t0;
-      const u0 = performance.now();
-      const updated = this._source.setThreshold(tau);
-      const updateMs = performance.now() - u0;
-      afterPaint(() => {
-        const frameMs = performance.now() - start;
-        if (!twoSteps) {
-          previewMs = frameMs; // one step: the ambiguity map came with the rest
-        }
+    const u0 = performance.now();
+    const updated = this._source.previewThreshold(tau);
+    const updateMs = performance.now() - u0;
+    afterPaint(() => {
+      const previewMs = performance.now() - start;
+      const done = (frameMs: number): void => {
         this._tauBusy = false;
         this._tauStart = null;
-        if (!updated) {
-          return;
+        if (updated) {
+          this._recordTau(tau, updated, previewMs, updateMs, frameMs);
         }
-        const [ny, nx] = updated.shape;
-        const seq = ++this._tauSeq;
-        this._latency = { previewMs, updateMs, frameMs };
-        const box = this._tauBox.dataset;
-        box.previewMs = previewMs.toFixed(2);
-        box.updateMs = updateMs.toFixed(2);
-        box.frameMs = frameMs.toFixed(2);
-        box.shape = `${ny}x${nx}`;
-        box.method = updated.params.method;
-        box.seq = String(seq);
-        console.info(
-          `stxm-phasemap: τ=${tau} on ${ny}×${nx} (${updated.params.method}): ambiguity map on screen ` +
-            `after ${previewMs.toFixed(1)} ms; update ${updateMs.toFixed(1)} ms; every map on screen after ${frameMs.toFixed(1)} ms`
-        );
         if (this._latestTau !== tau) {
           this._onTau(this._latestTau); // a move came in meanwhile
         }
-      });
+      };
+      if (this._source.settleThreshold()) {
+        afterPaint(() => done(performance.now() - start));
+      } else {
+        done(previewMs); // one step: everything came with the first
+      }
     });
+  }
+
+  private _recordTau(
+    tau: number,
+    updated: PhaseMapResult,
+    previewMs: number,
+    updateMs: number,
+    frameMs: number
+  ): void {
+    const [ny, nx] = updated.shape;
+    this._latency = { previewMs, updateMs, frameMs };
+    const box = this._tauBox.dataset;
+    box.previewMs = previewMs.toFixed(2);
+    box.updateMs = updateMs.toFixed(2);
+    box.frameMs = frameMs.toFixed(2);
+    box.shape = `${ny}x${nx}`;
+    box.method = updated.params.method;
+    box.seq = String(++this._tauSeq);
+    console.info(
+      `stxm-phasemap: τ=${tau} on ${ny}×${nx} (${updated.params.method}): ambiguity and final maps on screen ` +
+        `after ${previewMs.toFixed(1)} ms (first step ${updateMs.toFixed(1)} ms); every map on screen after ${frameMs.toFixed(1)} ms`
+    );
   }
 
   private _syncTau(): void {
@@ -220,14 +218,14 @@ export class RunBar extends Widget {
         text = 'Running in a Web Worker…';
         break;
       case 'done':
-        text = this._source.result ? `Done. ${this._summary()}` : 'Done.';
+        text = this._source.shownResult ? `Done. ${this._summary()}` : 'Done.';
         break;
       case 'cancelled':
-        text = this._source.result ? 'Cancelled; the previous result is kept.' : 'Cancelled.';
+        text = this._source.shownResult ? 'Cancelled; the previous result is kept.' : 'Cancelled.';
         break;
       case 'failed':
         this._status.classList.add('jp-mod-error');
-        text = `Run failed: ${runError ?? 'unknown error'}${this._source.result ? ' — the previous result is kept.' : ''}`;
+        text = `Run failed: ${runError ?? 'unknown error'}${this._source.shownResult ? ' — the previous result is kept.' : ''}`;
         break;
     }
     this._status.textContent = text;
@@ -264,7 +262,7 @@ export class RunBar extends Widget {
   }
 
   private _summary(): string {
-    const r = this._source.result!;
+    const r = this._source.shownResult!;
     const f = r.phaseNames.map((n, i) => `${n} ${fmt(100 * r.fractions[i], 3)} %`).join(', ');
     return `${r.counts.particle} particle pixels: ${f}`;
   }
@@ -300,7 +298,7 @@ export class RunBar extends Widget {
 
   private _refreshExportOptions(): void {
     const view = this._currentView();
-    const hasResult = this._source.result !== null;
+    const hasResult = this._source.shownResult !== null;
     const opts: { value: ExportChoice; label: string; disabled?: boolean }[] = [
       { value: '', label: 'Export…' },
       { value: 'png', label: `PNG of ${view.label}` },
@@ -351,7 +349,6 @@ export class RunBar extends Widget {
   private _lastState = '';
   private _latency: { previewMs: number; updateMs: number; frameMs: number } | null = null;
   private _tauSeq = 0;
-  private _preview: ((tau: number) => void) | null = null;
   private _latestTau = 0;
   private _tauStart: number | null = null;
   private _tauBusy = false;

@@ -53,6 +53,8 @@ export interface IWorkbenchSource extends IStackSource {
   readonly referencesError: string | null;
   readonly params: PipelineParams;
   readonly result: PhaseMapResult | null;
+  /** The result as shown: during a τ move's first step, confidence and flags may lag (`result` never does). */
+  readonly shownResult: PhaseMapResult | null;
   readonly runState: RunState;
   readonly runError: string | null;
   readonly progress: ProgressEvent | null;
@@ -72,6 +74,9 @@ export interface IWorkbenchSource extends IStackSource {
 
   setParams(params: DeepPartial<PipelineParams>): void;
   setThreshold(threshold: number): PhaseMapResult | null;
+  /** τ in two steps: ambiguity and final maps now, `settleThreshold()` adds confidence and flags. */
+  previewThreshold(threshold: number): PhaseMapResult | null;
+  settleThreshold(): boolean;
   setReferences(references: ReferenceSet | null): void;
   setReferencesError(message: string | null): void;
   renameReference(index: number, name: string): void;

@@ -125,7 +125,7 @@ export class SpectrumView extends Widget implements IExportable {
 
     // the result's correlations at the cursor, for the legend
     const rho = new Map<string, number>();
-    const result = this._source.result;
+    const result = this._source.shownResult;
     if (result && point) {
       const rg = gridForShape(
         result.shape,

@@ -112,7 +112,7 @@ export class TrainingView extends Widget implements IExportable {
   }
 
   private _onResult(): void {
-    const result = this._source.result;
+    const result = this._source.shownResult;
     if (!result) {
       if (this._source.lossHistory.length === 0) {
         this._chart.setSeries([]);

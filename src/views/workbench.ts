@@ -85,7 +85,6 @@ export class Workbench extends Panel {
       const id = this.currentViewId;
       return { id, label: VIEW_LABELS[id] };
     });
-    this.runBar.previewThreshold = tau => this.maps.previewThreshold(tau);
 
     const tab = (w: Widget, label: string, id: ExportableViewId): Widget => {
       w.title.label = label;
@@ -256,12 +255,12 @@ export class Workbench extends Panel {
   }
 
   private _onResult(): void {
-    if (this.source.result && this.source.runState === 'running') {
+    if (this.source.shownResult && this.source.runState === 'running') {
       return;
     }
-    if (this.source.result && this._lastResultRun !== this.source.result.provenance) {
+    if (this.source.shownResult && this._lastResultRun !== this.source.shownResult.provenance) {
       // a new run (not a τ move): show its maps
-      this._lastResultRun = this.source.result.provenance;
+      this._lastResultRun = this.source.shownResult.provenance;
       this.selection.clear();
       this._right.currentWidget = this.maps;
     }

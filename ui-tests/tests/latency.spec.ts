@@ -83,8 +83,8 @@ test('τ redraw latency on a 512 × 512 stack (Pearson only, then GMVAE)', async
       frameMs: frame
     };
     console.log(
-      `τ redraw latency, 512 × 512, ${method} (ms): ambiguity map on screen ` +
-        `${JSON.stringify(stats(preview))}; update ${JSON.stringify(stats(update))}; ` +
+      `τ redraw latency, 512 × 512, ${method} (ms): ambiguity and final maps on screen ` +
+        `${JSON.stringify(stats(preview))}; first step ${JSON.stringify(stats(update))}; ` +
         `every map on screen ${JSON.stringify(stats(frame))}`
     );
     for (const v of [...preview, ...update, ...frame]) {

@@ -53,6 +53,16 @@ export interface LatentMoments {
   scatter: Float64Array;
 }
 
+/** Sums per group, before centring: what `latentMoments` accumulates in its pass. */
+export interface RawMoments {
+  dim: number;
+  groups: number;
+  counts: Float64Array;
+  sums: Float64Array;
+  /** groups × dim × dim, Σ z zᵀ, lower triangle filled. */
+  second: Float64Array;
+}
+
 /** One pass over the pixels: sums and sums of outer products (float64) per group. */
 export function latentMoments(
   latent: Float32Array,
@@ -60,9 +70,36 @@ export function latentMoments(
   label: Int16Array,
   groups: number
 ): LatentMoments {
+  return momentsFromRaw(accumulateMoments(latent, dim, label, groups));
+}
+
+export function accumulateMoments(
+  latent: Float32Array,
+  dim: number,
+  label: Int16Array,
+  groups: number
+): RawMoments {
   const counts = new Float64Array(groups);
   const sums = new Float64Array(groups * dim);
   const second = new Float64Array(groups * dim * dim);
+  if (dim === 2) {
+    // the default latent dimension, unrolled (this pass runs on every move of τ)
+    for (let p = 0; p < label.length; p++) {
+      const g = label[p];
+      if (g < 0) {
+        continue;
+      }
+      const zx = latent[2 * p];
+      const zy = latent[2 * p + 1];
+      counts[g]++;
+      sums[2 * g] += zx;
+      sums[2 * g + 1] += zy;
+      second[4 * g] += zx * zx;
+      second[4 * g + 2] += zy * zx;
+      second[4 * g + 3] += zy * zy;
+    }
+    return { dim, groups, counts, sums, second };
+  }
   for (let p = 0; p < label.length; p++) {
     const g = label[p];
     if (g < 0) {
@@ -80,6 +117,32 @@ export function latentMoments(
       }
     }
   }
+  return { dim, groups, counts, sums, second };
+}
+
+/** Take pixel `p` (of group `g`) out of raw moments: cheaper than a new pass when few leave. */
+export function removeFromMoments(
+  raw: RawMoments,
+  latent: Float32Array,
+  p: number,
+  g: number
+): void {
+  const { dim, counts, sums, second } = raw;
+  const off = p * dim;
+  counts[g]--;
+  for (let i = 0; i < dim; i++) {
+    const zi = latent[off + i];
+    sums[g * dim + i] -= zi;
+    for (let j = 0; j <= i; j++) {
+      second[g * dim * dim + i * dim + j] -= zi * latent[off + j];
+    }
+  }
+}
+
+/** Means and centred scatter from raw sums (the raw moments are not changed). */
+export function momentsFromRaw(raw: RawMoments): LatentMoments {
+  const { dim, groups, counts: rawCounts, sums, second } = raw;
+  const counts = rawCounts.slice();
   const means = new Float64Array(groups * dim);
   const scatter = new Float64Array(groups * dim * dim);
   for (let g = 0; g < groups; g++) {

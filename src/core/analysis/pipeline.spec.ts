@@ -7,7 +7,7 @@ import { evaluateAgainstTruth, rate } from '../simulate/evaluate.js';
 import { simulateSample } from '../simulate/sample.js';
 import { nvpfSpectrum } from '../simulate/xanes.js';
 import { CancelledError, runPipeline } from './pipeline.js';
-import { applyThreshold } from './threshold.js';
+import { applyThreshold, thresholdInSteps } from './threshold.js';
 
 function demoReferences(): ReferenceSet {
   const energies = Float64Array.from({ length: 401 }, (_, i) => 505 + i * 0.1 * 1.0);
@@ -168,6 +168,27 @@ describe('runPipeline with the GMVAE', () => {
     const back = applyThreshold(wide, first.threshold);
     expect(bytes(back.phase).equals(bytes(first.phase))).toBe(true);
     expect(back.params.threshold).toBe(first.threshold);
+  });
+
+  it('in two steps: the preview has the final map of the whole update, finish adds the flags', () => {
+    const whole = applyThreshold(first, 0.02);
+    const steps = thresholdInSteps(first, 0.02);
+    expect(steps.pending).toBe(true);
+    expect(bytes(steps.preview.phase).equals(bytes(whole.phase))).toBe(true);
+    expect(bytes(steps.preview.ambiguous).equals(bytes(whole.ambiguous))).toBe(true);
+    expect(steps.preview.fractions).toEqual(whole.fractions);
+    // confidence and flags still those of the previous τ until finish()
+    expect(steps.preview.confidence).toBe(first.confidence);
+    const done = steps.finish();
+    expect(done.phase).toBe(steps.preview.phase);
+    expect(steps.finish()).toBe(done);
+    expect(bytes(done.confidence).equals(bytes(whole.confidence))).toBe(true);
+    expect(bytes(done.transition).equals(bytes(whole.transition))).toBe(true);
+    expect(done.counts).toEqual(whole.counts);
+    // Pearson-only: one step
+    const pcc = thresholdInSteps({ ...first, params: { ...first.params, method: 'pcc' } }, 0.02);
+    expect(pcc.pending).toBe(false);
+    expect(pcc.finish()).toBe(pcc.preview);
   });
 
   it('trains on the cpu backend when asked (the fallback), deterministically too', async () => {

@@ -29,9 +29,11 @@ import {
   COVARIANCE_SHRINKAGE,
   chiSquareQuantile,
   gaussiansFromMoments,
-  latentMoments,
+  accumulateMoments,
   mahalanobis2,
+  momentsFromRaw,
   prepareGaussian,
+  removeFromMoments,
   type PreparedGaussian
 } from './gaussians.js';
 
@@ -73,7 +75,24 @@ const GAP = 60;
 /** Posterior 1 to float32 precision when every other phase is this much less likely (in log units). */
 const CLEAR = 20;
 
+/**
+ * The resolution in two steps, for a slider that has to answer at once: the
+ * phases (distributions, ambiguous pixels re-assigned) first, then `finish()`
+ * for confidence and flags (every particle pixel against every phase: most of
+ * the cost). `finish` reuses the `phase` array and the distributions.
+ */
+export interface ResolveSteps {
+  phase: Int16Array;
+  gaussians: LatentGaussian[];
+  resolved: number;
+  finish(): ResolveOutput;
+}
+
 export function resolveInLatentSpace(input: ResolveInput): ResolveOutput {
+  return resolveInSteps(input).finish();
+}
+
+export function resolveInSteps(input: ResolveInput): ResolveSteps {
   const { latent, latentDim: dim, initialPhase, ambiguous, phases: n } = input;
   const [ny, nx] = input.shape;
   const npx = ny * nx;
@@ -115,7 +134,16 @@ export function resolveInLatentSpace(input: ResolveInput): ResolveOutput {
         confidence[p] = ambiguous[p] ? 0.5 : 1;
       }
     }
-    return { phase, confidence, transition, falseAssignment, unassigned, gaussians, counts };
+    const output = {
+      phase,
+      confidence,
+      transition,
+      falseAssignment,
+      unassigned,
+      gaussians,
+      counts
+    };
+    return { phase, gaussians, resolved: 0, finish: () => output };
   }
 
   // flat copies for the inner loops
@@ -196,75 +224,84 @@ export function resolveInLatentSpace(input: ResolveInput): ResolveOutput {
   if (beta > 0) {
     icm(phase, ambPixels, ambD2, ny, nx, n, beta);
   }
+  let output: ResolveOutput | null = null;
+  return {
+    phase,
+    gaussians,
+    resolved: nAmb,
+    finish: () => (output ??= flags())
+  };
 
   // confidence and flags, every particle pixel
-  const q90 = chiSquareQuantile(dim, 0.9);
-  const q99 = chiSquareQuantile(dim, 0.99);
-  const q999 = chiSquareQuantile(dim, 0.999);
-  const votes = new Float64Array(n);
-  let a = 0;
-  for (let p = 0; p < npx; p++) {
-    const init = initialPhase[p];
-    if (init < 0) {
-      continue;
-    }
-    const isAmb = ambiguous[p] === 1;
-    if (isAmb) {
-      for (let k = 0; k < n; k++) {
-        d2[k] = ambD2[a * n + k];
+  function flags(): ResolveOutput {
+    const q90 = chiSquareQuantile(dim, 0.9);
+    const q99 = chiSquareQuantile(dim, 0.99);
+    const q999 = chiSquareQuantile(dim, 0.999);
+    const votes = new Float64Array(n);
+    let a = 0;
+    for (let p = 0; p < npx; p++) {
+      const init = initialPhase[p];
+      if (init < 0) {
+        continue;
       }
-      a++;
-    } else {
-      distances(p);
-    }
-    let best = 0;
-    let second = -1;
-    for (let k = 1; k < n; k++) {
-      if (d2[k] < d2[best]) {
-        second = best;
-        best = k;
-      } else if (second < 0 || d2[k] < d2[second]) {
-        second = k;
+      const isAmb = ambiguous[p] === 1;
+      if (isAmb) {
+        for (let k = 0; k < n; k++) {
+          d2[k] = ambD2[a * n + k];
+        }
+        a++;
+      } else {
+        distances(p);
+      }
+      let best = 0;
+      let second = -1;
+      for (let k = 1; k < n; k++) {
+        if (d2[k] < d2[best]) {
+          second = best;
+          best = k;
+        } else if (second < 0 || d2[k] < d2[second]) {
+          second = k;
+        }
+      }
+      const own = phase[p];
+      if (isAmb && beta > 0) {
+        neighbourVotes(phase, p, ny, nx, votes);
+        confidence[p] = softPosterior(d2, votes, beta, n, own);
+      } else if (own === best && (second < 0 || d2[second] - d2[best] > 2 * CLEAR)) {
+        confidence[p] = 1; // every other phase is e^−CLEAR less likely or less
+      } else {
+        confidence[p] = softPosterior(d2, null, 0, n, own);
+      }
+      const dBest = d2[best];
+      if (
+        second >= 0 &&
+        usable[second] &&
+        dBest > q90 &&
+        between(latent, p * dim, dim, means, inv, best, second, q99, diff)
+      ) {
+        transition[p] = 1;
+        counts.transition++;
+        continue; // between two phases: neither a false assignment nor far from all
+      }
+      if (
+        !isAmb &&
+        best !== init &&
+        (own === best ? confidence[p] : softPosterior(d2, null, 0, n, best)) >=
+          FALSE_ASSIGNMENT_POSTERIOR
+      ) {
+        falseAssignment[p] = 1;
+        counts.falseAssignment++;
+      }
+      if (dBest > q90 && farFromAll(ownSpread, latent, p * dim, dim, q999)) {
+        unassigned[p] = 1;
+        counts.unassigned++;
       }
     }
-    const own = phase[p];
-    if (isAmb && beta > 0) {
-      neighbourVotes(phase, p, ny, nx, votes);
-      confidence[p] = softPosterior(d2, votes, beta, n, own);
-    } else if (own === best && (second < 0 || d2[second] - d2[best] > 2 * CLEAR)) {
-      confidence[p] = 1; // every other phase is e^−CLEAR less likely or less
-    } else {
-      confidence[p] = softPosterior(d2, null, 0, n, own);
+    for (let p = 0; p < npx; p++) {
+      counts.changed += phase[p] !== initialPhase[p] ? 1 : 0;
     }
-    const dBest = d2[best];
-    if (
-      second >= 0 &&
-      usable[second] &&
-      dBest > q90 &&
-      between(latent, p * dim, dim, means, inv, best, second, q99, diff)
-    ) {
-      transition[p] = 1;
-      counts.transition++;
-      continue; // between two phases: neither a false assignment nor far from all
-    }
-    if (
-      !isAmb &&
-      best !== init &&
-      (own === best ? confidence[p] : softPosterior(d2, null, 0, n, best)) >=
-        FALSE_ASSIGNMENT_POSTERIOR
-    ) {
-      falseAssignment[p] = 1;
-      counts.falseAssignment++;
-    }
-    if (dBest > q90 && farFromAll(ownSpread, latent, p * dim, dim, q999)) {
-      unassigned[p] = 1;
-      counts.unassigned++;
-    }
+    return { phase, confidence, transition, falseAssignment, unassigned, gaussians, counts };
   }
-  for (let p = 0; p < npx; p++) {
-    counts.changed += phase[p] !== initialPhase[p] ? 1 : 0;
-  }
-  return { phase, confidence, transition, falseAssignment, unassigned, gaussians, counts };
 }
 
 /**
@@ -279,7 +316,8 @@ function robustGaussians(
   labels: Int16Array,
   n: number
 ): { pooled: LatentGaussian[]; own: LatentGaussian[] } {
-  const first = latentMoments(latent, dim, labels, n);
+  const raw = accumulateMoments(latent, dim, labels, n);
+  const first = momentsFromRaw(raw);
   const prepared = gaussiansFromMoments(first).map(g => prepareGaussian(g, dim));
   const limit = chiSquareQuantile(dim, 0.999);
   let trimmed = 0;
@@ -287,10 +325,11 @@ function robustGaussians(
     const g = labels[p];
     if (g >= 0 && prepared[g].usable && mahalanobis2(prepared[g], latent, p * dim, dim) > limit) {
       labels[p] = -1;
+      removeFromMoments(raw, latent, p, g); // few pixels leave: no second pass
       trimmed++;
     }
   }
-  const moments = trimmed > 0 ? latentMoments(latent, dim, labels, n) : first;
+  const moments = trimmed > 0 ? momentsFromRaw(raw) : first;
   return {
     pooled: gaussiansFromMoments(moments),
     own: gaussiansFromMoments(moments, COVARIANCE_SHRINKAGE, 0)

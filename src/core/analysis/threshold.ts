@@ -9,16 +9,34 @@
 import type { PhaseMapResult } from '../model/result.js';
 import { ambiguityMap, marginConfidence } from './ambiguity.js';
 import { methodSettings } from './methods.js';
-import { resolveInLatentSpace } from './resolve.js';
+import { resolveInSteps } from './resolve.js';
 import { countOnes, phaseFractions } from './summary.js';
 
 export function applyThreshold(result: PhaseMapResult, threshold: number): PhaseMapResult {
+  return thresholdInSteps(result, threshold).finish();
+}
+
+/**
+ * A move of τ in two steps, so that a slider answers at once: `preview` has
+ * the new ambiguity map, final map, fractions and phase distributions, but
+ * still the previous τ's confidence, flags and flag counts (the same arrays);
+ * `finish()` gives the complete result (reusing the preview's arrays). For
+ * methods without a latent model, both are the complete result.
+ */
+export interface ThresholdSteps {
+  preview: PhaseMapResult;
+  /** True when `finish()` has work left (confidence and flags of a latent method). */
+  pending: boolean;
+  finish(): PhaseMapResult;
+}
+
+export function thresholdInSteps(result: PhaseMapResult, threshold: number): ThresholdSteps {
   const ambiguous = ambiguityMap(result.margin, threshold);
   const nAmbiguous = countOnes(ambiguous);
   const params = { ...result.params, threshold };
   const settings = methodSettings(result.params.method, result.params);
   if (settings.latent && result.latentDim > 0) {
-    const out = resolveInLatentSpace({
+    const steps = resolveInSteps({
       latent: result.latent,
       latentDim: result.latentDim,
       initialPhase: result.initialPhase,
@@ -27,31 +45,43 @@ export function applyThreshold(result: PhaseMapResult, threshold: number): Phase
       phases: result.phaseNames.length,
       neighbourWeight: settings.neighbourWeight
     });
-    const { fractions, particle } = phaseFractions(out.phase, result.phaseNames.length);
-    return {
+    const { fractions, particle } = phaseFractions(steps.phase, result.phaseNames.length);
+    const preview: PhaseMapResult = {
       ...result,
       threshold,
       ambiguous,
-      phase: out.phase,
-      phaseGaussians: out.gaussians,
-      confidence: out.confidence,
-      transition: out.transition,
-      falseAssignment: out.falseAssignment,
-      unassigned: out.unassigned,
+      phase: steps.phase,
+      phaseGaussians: steps.gaussians,
       fractions,
-      counts: {
-        particle,
-        ambiguous: nAmbiguous,
-        resolved: out.counts.resolved,
-        transition: out.counts.transition,
-        falseAssignment: out.counts.falseAssignment,
-        unassigned: out.counts.unassigned
-      },
+      counts: { ...result.counts, particle, ambiguous: nAmbiguous, resolved: steps.resolved },
       params
     };
+    let complete: PhaseMapResult | null = null;
+    const finish = (): PhaseMapResult => {
+      if (!complete) {
+        const out = steps.finish();
+        complete = {
+          ...preview,
+          confidence: out.confidence,
+          transition: out.transition,
+          falseAssignment: out.falseAssignment,
+          unassigned: out.unassigned,
+          counts: {
+            particle,
+            ambiguous: nAmbiguous,
+            resolved: out.counts.resolved,
+            transition: out.counts.transition,
+            falseAssignment: out.counts.falseAssignment,
+            unassigned: out.counts.unassigned
+          }
+        };
+      }
+      return complete;
+    };
+    return { preview, pending: true, finish };
   }
   // Pearson-only and the baselines: the map does not depend on τ
-  return {
+  const complete: PhaseMapResult = {
     ...result,
     threshold,
     ambiguous,
@@ -62,4 +92,5 @@ export function applyThreshold(result: PhaseMapResult, threshold: number): Phase
     counts: { ...result.counts, ambiguous: nAmbiguous },
     params
   };
+  return { preview: complete, pending: false, finish: () => complete };
 }
