@@ -134,10 +134,15 @@ bench-accuracy: $(NODE_STAMP)
 
 # ----------------------------------------------------------------------------- demo
 
-demo-data: $(DEMO_STACK)
+demo-data: $(DEMO_STACK) $(DEMO_DIR)/nvpf_states_of_charge.ipynb
 $(DEMO_STACK): $(LABEXT_STAMP)
 	@mkdir -p $(DEMO_DIR)
-	node bin/stxm-phasemap simulate --out $(DEMO_STACK)
+	node bin/stxm-phasemap simulate --out $(DEMO_STACK) --refs $(DEMO_DIR)/demo_stack_references.csv
+
+# The example notebook beside the demo stack; a copy the user may already have edited is kept.
+$(DEMO_DIR)/nvpf_states_of_charge.ipynb:
+	@mkdir -p $(DEMO_DIR)
+	cp -n examples/nvpf_states_of_charge.ipynb $@
 
 demo: install demo-data
 	$(VBIN)/jupyter lab --ServerApp.root_dir=$(DEMO_DIR) \
