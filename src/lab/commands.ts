@@ -18,7 +18,7 @@ import type { ExportableViewId } from '../views/source.js';
 import type { AnalysisWorkerClient } from '../worker/client.js';
 import type { ComparisonManager } from './comparison.js';
 import { saveText } from './export.js';
-import { toBase64 } from './files.js';
+import { bytesToBase64 } from './base64.js';
 import { companionReferencesPath, demoReferenceCsv, fileExists } from './references.js';
 import { CommandIDs, FACTORY_NAME, type IStxmTracker } from './tokens.js';
 
@@ -143,7 +143,11 @@ export function addCommands(
         if (!(await fileExists(contents, path))) {
           if (sample) {
             const { bytes, referencesCsv } = await worker.simulateSample(sample);
-            await contents.save(path, { type: 'file', format: 'base64', content: toBase64(bytes) });
+            await contents.save(path, {
+              type: 'file',
+              format: 'base64',
+              content: bytesToBase64(bytes)
+            });
             await saveText(contents, companionReferencesPath(path), referencesCsv);
           } else {
             const front = num(args, 'front');
@@ -152,7 +156,11 @@ export function addCommands(
               nx: num(args, 'nx'),
               front: front !== undefined ? Math.min(0.98, Math.max(0.02, front)) : undefined
             });
-            await contents.save(path, { type: 'file', format: 'base64', content: toBase64(bytes) });
+            await contents.save(path, {
+              type: 'file',
+              format: 'base64',
+              content: bytesToBase64(bytes)
+            });
           }
         }
         const refs = companionReferencesPath(path);

@@ -7,7 +7,7 @@
 import { PathExt } from '@jupyterlab/coreutils';
 import type { Contents } from '@jupyterlab/services';
 
-import { toBase64 } from './files.js';
+import { bytesToBase64 } from './base64.js';
 import { fileExists } from './references.js';
 
 /** `dir/stem_suffix.ext`, or `dir/stem_suffix-2.ext`, … when taken. */
@@ -44,6 +44,6 @@ export async function saveBytes(
   bytes: ArrayBuffer | Blob
 ): Promise<string> {
   const buffer = bytes instanceof Blob ? await bytes.arrayBuffer() : bytes;
-  await contents.save(path, { type: 'file', format: 'base64', content: toBase64(buffer) });
+  await contents.save(path, { type: 'file', format: 'base64', content: bytesToBase64(buffer) });
   return path;
 }

@@ -16,16 +16,6 @@ export async function fetchFileBytes(
   return response.arrayBuffer();
 }
 
-/** Encode bytes as base64 for the contents API, in slices (no huge argument lists). */
-export function toBase64(bytes: ArrayBuffer): string {
-  const view = new Uint8Array(bytes);
-  let binary = '';
-  for (let i = 0; i < view.length; i += 0x8000) {
-    binary += String.fromCharCode(...view.subarray(i, i + 0x8000));
-  }
-  return btoa(binary);
-}
-
 /**
  * The files a multi-file scan needs beside it, fetched from the same folder:
  * an aXis2000 header's data files (listed in the header; a missing one is left
