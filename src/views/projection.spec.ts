@@ -5,8 +5,7 @@ import {
   ellipsePoints,
   latentProjection,
   project,
-  projectGaussian,
-  symmetricEigen
+  projectGaussian
 } from './projection.js';
 
 describe('latent projections', () => {
@@ -57,24 +56,5 @@ describe('latent projections', () => {
     expect(r.angle).toBeCloseTo(Math.PI / 4, 12);
     const pts = ellipsePoints(r, 4);
     expect(pts[0][0]).toBeCloseTo(1 + Math.sqrt(3) * Math.SQRT1_2, 12);
-  });
-
-  it('Jacobi finds eigenpairs of a symmetric matrix', () => {
-    const m = Float64Array.of(2, 1, 0, 1, 2, 0, 0, 0, 5);
-    const { values, vectors } = symmetricEigen(m, 3);
-    const sorted = Array.from(values).sort((a, b) => a - b);
-    expect(sorted[0]).toBeCloseTo(1, 10);
-    expect(sorted[1]).toBeCloseTo(3, 10);
-    expect(sorted[2]).toBeCloseTo(5, 10);
-    for (let k = 0; k < 3; k++) {
-      // M v = λ v
-      for (let i = 0; i < 3; i++) {
-        let s = 0;
-        for (let j = 0; j < 3; j++) {
-          s += m[i * 3 + j] * vectors[j * 3 + k];
-        }
-        expect(s).toBeCloseTo(values[k] * vectors[i * 3 + k], 10);
-      }
-    }
   });
 });

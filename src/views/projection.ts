@@ -4,6 +4,7 @@
  * projected onto the same plane as ellipses.
  */
 import type { LatentGaussian } from '../core/model/result.js';
+import { symmetricEigen } from '../core/analysis/baselines/linalg.js';
 
 export interface Projection {
   /** Latent dimension L. */
@@ -153,59 +154,4 @@ export function ellipsePoints(
     out.push([e.cx + u * ca - v * sa, e.cy + u * sa + v * ca]);
   }
   return out;
-}
-
-/** Eigen-decomposition of a symmetric n × n matrix (cyclic Jacobi). Vectors are columns. */
-export function symmetricEigen(
-  matrix: Float64Array,
-  n: number
-): { values: Float64Array; vectors: Float64Array } {
-  const a = Float64Array.from(matrix);
-  const v = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    v[i * n + i] = 1;
-  }
-  for (let sweep = 0; sweep < 100; sweep++) {
-    let off = 0;
-    for (let p = 0; p < n; p++) {
-      for (let q = p + 1; q < n; q++) {
-        off += a[p * n + q] ** 2;
-      }
-    }
-    if (off < 1e-22) {
-      break;
-    }
-    for (let p = 0; p < n; p++) {
-      for (let q = p + 1; q < n; q++) {
-        const apq = a[p * n + q];
-        if (Math.abs(apq) < 1e-300) {
-          continue;
-        }
-        const theta = (a[q * n + q] - a[p * n + p]) / (2 * apq);
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1);
-        const s = t * c;
-        for (let k = 0; k < n; k++) {
-          const akp = a[k * n + p];
-          const akq = a[k * n + q];
-          a[k * n + p] = c * akp - s * akq;
-          a[k * n + q] = s * akp + c * akq;
-        }
-        for (let k = 0; k < n; k++) {
-          const apk = a[p * n + k];
-          const aqk = a[q * n + k];
-          a[p * n + k] = c * apk - s * aqk;
-          a[q * n + k] = s * apk + c * aqk;
-        }
-        for (let k = 0; k < n; k++) {
-          const vkp = v[k * n + p];
-          const vkq = v[k * n + q];
-          v[k * n + p] = c * vkp - s * vkq;
-          v[k * n + q] = s * vkp + c * vkq;
-        }
-      }
-    }
-  }
-  const values = Float64Array.from({ length: n }, (_, i) => a[i * n + i]);
-  return { values, vectors: v };
 }
