@@ -93,7 +93,7 @@ test-py: venv
 	@if [ -d python/tests ]; then $(VBIN)/pytest -q python/tests; \
 	 else echo "python/tests does not exist yet: nothing to run"; fi
 
-lint: $(NODE_STAMP) venv
+lint: $(NODE_STAMP) venv ui-deps
 	$(NPM) run lint
 	$(VBIN)/ruff check python
 

@@ -13,8 +13,7 @@ const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
 const port = Number(process.env.STXM_UI_PORT || 8877);
 const baseURL = `http://localhost:${port}`;
 const venvJupyter = path.resolve(__dirname, '..', '.venv', 'bin', 'jupyter');
-const jupyter =
-  process.env.JUPYTER || (fs.existsSync(venvJupyter) ? venvJupyter : 'jupyter');
+const jupyter = process.env.JUPYTER || (fs.existsSync(venvJupyter) ? venvJupyter : 'jupyter');
 
 module.exports = {
   ...baseConfig,

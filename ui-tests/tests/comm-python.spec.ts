@@ -8,7 +8,7 @@ import * as path from 'path';
 
 import { expect, test } from '@jupyterlab/galata';
 
-import { DOCS_IMAGES } from './helpers';
+import { DOC_SHOT, DOCS_IMAGES, reloadWithoutReadyCheck } from './helpers';
 import { execute, executeInKernel, lastJson, runInCell0, uploadHelper } from './notebook-helpers';
 
 test.describe.configure({ mode: 'serial' });
@@ -86,7 +86,7 @@ test('comm: the output renderer draws a result and never runs markup from a note
   const box = (await view.locator('canvas').boundingBox())!;
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
   await expect(view.locator('.jp-STXMPhaseMapOutput-readout')).toContainText(/Na3|Na1/);
-  await view.screenshot({ path: path.join(DOCS_IMAGES, 'notebook-output.png') });
+  await view.screenshot({ ...DOC_SHOT, path: path.join(DOCS_IMAGES, 'notebook-output.png') });
 
   // A hostile payload: markup in the title and phase names is shown as text.
   await page.notebook.setCell(
@@ -179,7 +179,7 @@ test.describe('kernel restart', () => {
     // Page reload: the browser side of the comm is gone; the kernel's `lab` reconnects by itself.
     await runInCell0(page, 'lab.ack_timeout = 3');
     // (the restored layout has no Launcher, which Galata's readiness check waits for)
-    await page.reload({ waitForIsReady: false });
+    await reloadWithoutReadyCheck(page);
     await page.locator('#jupyterlab-splash').waitFor({ state: 'detached' });
     await page.waitForSelector('.jp-Notebook');
     await execute(page, 'docmanager:open', { path: `${tmpPath}/${notebook}` });

@@ -8,7 +8,7 @@ import * as path from 'path';
 
 import { expect, galata, test } from '@jupyterlab/galata';
 
-import { DOCS_IMAGES } from './helpers';
+import { DOC_SHOT, DOCS_IMAGES, reloadWithoutReadyCheck, waitForSavedLayout } from './helpers';
 import {
   openDemo,
   pngSize,
@@ -77,7 +77,7 @@ test('comparison of three states of charge', async ({ page, tmpPath }) => {
       (n as HTMLElement).style.display = 'none';
     }
   });
-  await cmp.screenshot({ path: path.join(DOCS_IMAGES, 'comparison.png') });
+  await cmp.screenshot({ ...DOC_SHOT, path: path.join(DOCS_IMAGES, 'comparison.png') });
 
   await cmp.locator('button.jp-STXMComparisonView-png').click();
   const pngPath = `${tmpPath}/soc-pristine_comparison.png`;
@@ -94,7 +94,8 @@ test('comparison of three states of charge', async ({ page, tmpPath }) => {
   expect(rows.slice(1).map(r => r.split(',')[1])).toEqual(['0', '0.5', '0.8']);
 
   // the comparison view is restored after a reload, with the workbenches and their states of charge
-  await page.reload({ waitForIsReady: false });
+  await waitForSavedLayout(page, 'stxm-phasemap-comparison:comparison');
+  await reloadWithoutReadyCheck(page);
   await expect(page.locator('.jp-STXMComparisonView')).toHaveCount(1, { timeout: 60_000 });
   await expect(page.locator('.jp-STXMView')).toHaveCount(3, { timeout: 60_000 });
 });

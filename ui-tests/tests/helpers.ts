@@ -4,7 +4,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-import { expect, type IJupyterLabPageFixture } from '@jupyterlab/galata';
+import { expect, type IJupyterLabPageFixture, type JupyterLabPage } from '@jupyterlab/galata';
 import type { Locator } from '@playwright/test';
 
 /** The repository root (ui-tests/..). */
@@ -23,6 +23,8 @@ export const NO_REAL_STACK_MESSAGE =
 
 /** Where documentation screenshots go. */
 export const DOCS_IMAGES = path.join(REPO_ROOT, 'docs', 'images');
+/** Screenshot options for the docs: JupyterLab's toasts (e.g. "Saved …") hidden while shooting. */
+export const DOC_SHOT = { style: '.Toastify { display: none !important; }' } as const;
 
 /** The STXM view (`.jp-STXMView`) inside the main-area panel whose tab is `name`. */
 export async function stackView(page: IJupyterLabPageFixture, name: string): Promise<Locator> {
@@ -91,4 +93,37 @@ export function differingPixels(a: ICanvasPixels, b: ICanvasPixels): number {
     }
   }
   return n;
+}
+
+/**
+ * Reload the page without Galata's readiness check (a restored layout has no
+ * Launcher, which that check waits for). Galata's `reload` takes the option;
+ * the fixture's type shows Playwright's `reload`, which does not.
+ */
+export async function reloadWithoutReadyCheck(page: IJupyterLabPageFixture): Promise<void> {
+  await (page as unknown as Pick<JupyterLabPage, 'reload'>).reload({ waitForIsReady: false });
+}
+
+/**
+ * Wait until JupyterLab has saved a layout (on the server, in the workspace)
+ * that holds the main-area widget `name` (e.g. "stxm-phasemap-comparison:comparison"):
+ * the layout restorer saves with a delay, and a reload before that restores the
+ * previous layout.
+ */
+export async function waitForSavedLayout(
+  page: IJupyterLabPageFixture,
+  name: string
+): Promise<void> {
+  await expect
+    .poll(
+      async () =>
+        page.evaluate(async widget => {
+          const { values } = await window.jupyterapp.serviceManager.workspaces.list();
+          return values.some(w =>
+            JSON.stringify(w.data['layout-restorer:data'] ?? {}).includes(widget)
+          );
+        }, name),
+      { timeout: 30_000 }
+    )
+    .toBe(true);
 }

@@ -13,11 +13,13 @@ import { expect, galata, test } from '@jupyterlab/galata';
 import {
   canvasPixels,
   differingPixels,
+  DOC_SHOT,
   DOCS_IMAGES,
   HAVE_REAL_STACK,
   NO_REAL_STACK_MESSAGE,
   REAL_STACK,
   REAL_STACK_NAME,
+  reloadWithoutReadyCheck,
   SHARED_DATA,
   stackView,
   waitForStatus
@@ -76,7 +78,10 @@ test('real stack: optical density per energy, I0, alignment shifts and mask in t
   });
   await expect(pre).toHaveAttribute('data-prepare-state', 'done');
   await expect(pre.locator('.jp-STXMPreprocessView-shifts tbody tr')).toHaveCount(4);
-  await view.screenshot({ path: path.join(DOCS_IMAGES, 'workbench-preprocessing-real.png') });
+  await view.screenshot({
+    ...DOC_SHOT,
+    path: path.join(DOCS_IMAGES, 'workbench-preprocessing-real.png')
+  });
 });
 
 test('an aXis2000 stack opens from its header, its data files fetched beside it', async ({
@@ -202,7 +207,7 @@ test('I0 region and ROI drawn on the image; keyboard cursor; brushing a map; sta
     `${selected} pixels selected (on a map)`
   );
   await expect(maps.locator('[data-map="final"] canvas.jp-STXMFrame-highlight')).toBeVisible();
-  await view.screenshot({ path: path.join(DOCS_IMAGES, 'workbench-selection.png') });
+  await view.screenshot({ ...DOC_SHOT, path: path.join(DOCS_IMAGES, 'workbench-selection.png') });
   await maps.locator('button.jp-STXMMapsView-clearSelection').click();
   await expect(maps).toHaveAttribute('data-selected', '0');
 
@@ -210,7 +215,7 @@ test('I0 region and ROI drawn on the image; keyboard cursor; brushing a map; sta
   await showTab(view, 'References');
   // the workbench saves after 300 ms of quiet, JupyterLab writes the workspace 750 ms later
   await page.waitForTimeout(2000);
-  await page.reload({ waitForIsReady: false });
+  await reloadWithoutReadyCheck(page);
   const again = page.locator('.jp-STXMView');
   await expect(again).toHaveCount(1, { timeout: 60_000 });
   await waitForStatus(again, 'ready');

@@ -11,7 +11,7 @@ import * as path from 'path';
 
 import { expect, galata, test } from '@jupyterlab/galata';
 
-import { canvasPixels, differingPixels, DOCS_IMAGES } from './helpers';
+import { canvasPixels, differingPixels, DOC_SHOT, DOCS_IMAGES } from './helpers';
 import { openDemo, serverFile, showTab, VIEWPORT } from './workbench-helpers';
 
 test.use({
@@ -46,7 +46,10 @@ test('GMVAE: loss curve, latent space, brushing both ways, τ, cancel', async ({
   await expect(view.locator('.jp-STXMMapsView')).toBeVisible();
   await showTab(view, 'Training & run');
   await expect(training.locator('.jp-STXMChart-series path')).toHaveCount(2); // training, validation
-  await training.screenshot({ path: path.join(DOCS_IMAGES, 'workbench-training.png') });
+  await training.screenshot({
+    ...DOC_SHOT,
+    path: path.join(DOCS_IMAGES, 'workbench-training.png')
+  });
 
   // the NeXus result, written in the worker, saved next to the stack
   const nexus = await page.evaluate(
@@ -73,7 +76,7 @@ test('GMVAE: loss curve, latent space, brushing both ways, τ, cancel', async ({
     maps.locator('[data-map="confidence"] canvas.jp-STXMMap-canvas')
   );
   expect(confidence.distinct).toBeGreaterThan(10);
-  await view.screenshot({ path: path.join(DOCS_IMAGES, 'workbench-maps-gmvae.png') });
+  await view.screenshot({ ...DOC_SHOT, path: path.join(DOCS_IMAGES, 'workbench-maps-gmvae.png') });
 
   // the latent space: every particle pixel, 1σ and 2σ ellipses per phase, grey before, coloured after
   await showTab(view, 'Latent space');
@@ -92,7 +95,7 @@ test('GMVAE: loss curve, latent space, brushing both ways, τ, cancel', async ({
   const before = await canvasPixels(latent.locator('.jp-mod-before canvas'));
   const after = await canvasPixels(latent.locator('.jp-mod-after canvas'));
   expect(differingPixels(before, after), 'grey before, coloured after').toBeGreaterThan(ambiguous);
-  await latent.screenshot({ path: path.join(DOCS_IMAGES, 'workbench-latent.png') });
+  await latent.screenshot({ ...DOC_SHOT, path: path.join(DOCS_IMAGES, 'workbench-latent.png') });
 
   // brush the latent plot: the maps highlight those pixels
   const plot = (await latent.locator('.jp-mod-after svg.jp-STXMLatentView-svg').boundingBox())!;
@@ -107,10 +110,16 @@ test('GMVAE: loss curve, latent space, brushing both ways, τ, cancel', async ({
   await expect(maps.locator('.jp-STXMMapsView-selection')).toContainText(
     `${brushed} pixels selected (in the latent plot)`
   );
-  await latent.screenshot({ path: path.join(DOCS_IMAGES, 'workbench-latent-brush.png') });
+  await latent.screenshot({
+    ...DOC_SHOT,
+    path: path.join(DOCS_IMAGES, 'workbench-latent-brush.png')
+  });
   await showTab(view, 'Maps');
   await expect(maps.locator('[data-map="final"] canvas.jp-STXMFrame-highlight')).toBeVisible();
-  await view.screenshot({ path: path.join(DOCS_IMAGES, 'workbench-latent-brush-maps.png') });
+  await view.screenshot({
+    ...DOC_SHOT,
+    path: path.join(DOCS_IMAGES, 'workbench-latent-brush-maps.png')
+  });
 
   // and the other way: a rectangle on a map is highlighted in the latent plot
   const map = (await maps.locator('[data-map="final"] canvas.jp-STXMMap-canvas').boundingBox())!;

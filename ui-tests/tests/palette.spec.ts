@@ -5,7 +5,13 @@ import * as path from 'path';
 
 import { expect, test } from '@jupyterlab/galata';
 
-import { canvasPixels, DOCS_IMAGES, waitForStatus } from './helpers';
+import {
+  canvasPixels,
+  DOC_SHOT,
+  DOCS_IMAGES,
+  reloadWithoutReadyCheck,
+  waitForStatus
+} from './helpers';
 
 test('palette: "Open STXM Demo Stack" opens a ready panel', async ({ page }) => {
   await page.keyboard.press('Control+Shift+C');
@@ -28,7 +34,7 @@ test('palette: "Open STXM Demo Stack" opens a ready panel', async ({ page }) => 
   const slider = view.locator('input.jp-STXMView-energySlider');
   await expect(slider).toHaveAttribute('max', '11');
   await expect(view.locator('.jp-STXMView-energyLabel')).toHaveText(/\d+\.\d\d\s*eV/);
-  await view.screenshot({ path: path.join(DOCS_IMAGES, 'demo-panel.png') });
+  await view.screenshot({ ...DOC_SHOT, path: path.join(DOCS_IMAGES, 'demo-panel.png') });
 });
 
 test('the workbench comes back after a page reload (layout restorer)', async ({ page }) => {
@@ -37,7 +43,7 @@ test('the workbench comes back after a page reload (layout restorer)', async ({ 
   });
   await waitForStatus(page.locator('.jp-STXMView'), 'ready');
   // Galata's readiness check waits for a Launcher tab, which a restored layout need not have.
-  await page.reload({ waitForIsReady: false });
+  await reloadWithoutReadyCheck(page);
   const view = page.locator('.jp-STXMView');
   await expect(view).toHaveCount(1, { timeout: 60_000 });
   await waitForStatus(view, 'ready');

@@ -9,6 +9,7 @@ import { expect, test } from '@jupyterlab/galata';
 import {
   canvasPixels,
   differingPixels,
+  DOC_SHOT,
   DOCS_IMAGES,
   HAVE_REAL_STACK,
   NO_REAL_STACK_MESSAGE,
@@ -49,8 +50,8 @@ test.describe('STXM stack document', () => {
 
     await expect(view.locator('.jp-STXMView-pixelSize')).toContainText('0.5 µm');
 
-    await page.screenshot({ path: path.join(DOCS_IMAGES, 'stack-lab.png') });
-    await view.screenshot({ path: path.join(DOCS_IMAGES, 'stack-panel.png') });
+    await page.screenshot({ ...DOC_SHOT, path: path.join(DOCS_IMAGES, 'stack-lab.png') });
+    await view.screenshot({ ...DOC_SHOT, path: path.join(DOCS_IMAGES, 'stack-panel.png') });
 
     // Move the slider like a user: focus it and press the right arrow key.
     await slider.focus();
@@ -65,7 +66,7 @@ test.describe('STXM stack document', () => {
     const second = await canvasPixels(canvas);
     expect([second.width, second.height]).toEqual([50, 50]);
     expect(second.distinct).toBeGreaterThan(10);
-    await view.screenshot({ path: path.join(DOCS_IMAGES, 'stack-panel-284.5eV.png') });
+    await view.screenshot({ ...DOC_SHOT, path: path.join(DOCS_IMAGES, 'stack-panel-284.5eV.png') });
   });
 
   test('Open With → STXM PhaseMap from the context menu', async ({ page, tmpPath }) => {
@@ -107,6 +108,6 @@ test.describe('STXM stack document', () => {
     await expect(error).toBeVisible();
     await expect(error).toContainText('bad.h5');
     expect(((await error.textContent()) ?? '').trim().length).toBeGreaterThan('bad.h5'.length);
-    await view.screenshot({ path: path.join(DOCS_IMAGES, 'stack-error.png') });
+    await view.screenshot({ ...DOC_SHOT, path: path.join(DOCS_IMAGES, 'stack-error.png') });
   });
 });

@@ -17,7 +17,7 @@ export interface DemoOptions {
   /** Core–shell front radius (fraction of the particle): smaller = more charged. */
   front?: number;
   /** A configuration of the engine's simulator (material, morphology, i0, …) instead. */
-  sample?: Record<string, unknown>;
+  sample?: { [key: string]: string | number | boolean };
 }
 
 /** Write a simulated stack (and its references CSV) into `dir` and open it; returns its view. */

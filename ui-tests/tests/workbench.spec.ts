@@ -11,7 +11,7 @@ import * as path from 'path';
 
 import { expect, galata, test } from '@jupyterlab/galata';
 
-import { canvasPixels, differingPixels, DOCS_IMAGES } from './helpers';
+import { canvasPixels, differingPixels, DOC_SHOT, DOCS_IMAGES } from './helpers';
 import {
   openDemo,
   pngSize,
@@ -66,7 +66,7 @@ test('workbench journey: open, references, run, maps, τ, hover, export', async 
     'Na1 (fitted)',
     /^pixel \(\d+, \d+\)$/
   ]);
-  await view.screenshot({ path: path.join(DOCS_IMAGES, 'workbench-image.png') });
+  await view.screenshot({ ...DOC_SHOT, path: path.join(DOCS_IMAGES, 'workbench-image.png') });
 
   // load references through the Jupyter file dialog: a CSV with other names
   const csv = (await serverText(page, `${tmpPath}/stxm-demo_references.csv`)).replace(
@@ -87,7 +87,7 @@ test('workbench journey: open, references, run, maps, τ, hover, export', async 
         .evaluateAll(nodes => nodes.map(n => (n as HTMLInputElement).value))
     )
     .toEqual(['Na3 core', 'Na1 shell']);
-  await view.screenshot({ path: path.join(DOCS_IMAGES, 'workbench-references.png') });
+  await view.screenshot({ ...DOC_SHOT, path: path.join(DOCS_IMAGES, 'workbench-references.png') });
 
   // run (Pearson only here; the GMVAE journey is in latent.spec.ts)
   await runAndWait(view);
@@ -136,7 +136,7 @@ test('workbench journey: open, references, run, maps, τ, hover, export', async 
     'visible'
   );
   await showTab(view, 'Image');
-  await view.screenshot({ path: path.join(DOCS_IMAGES, 'workbench-maps.png') });
+  await view.screenshot({ ...DOC_SHOT, path: path.join(DOCS_IMAGES, 'workbench-maps.png') });
 
   // move τ with the keyboard: the ambiguity map follows, correlations stay
   const ambCanvas = maps.locator('[data-map="ambiguity"] canvas.jp-STXMMap-canvas');
@@ -163,7 +163,7 @@ test('workbench journey: open, references, run, maps, τ, hover, export', async 
   );
   const tauBox = view.locator('.jp-STXMRunBar-tauBox');
   await expect(tauBox).toHaveAttribute('data-update-ms', /^\d+\.\d+$/);
-  await maps.screenshot({ path: path.join(DOCS_IMAGES, 'workbench-maps-tau.png') });
+  await maps.screenshot({ ...DOC_SHOT, path: path.join(DOCS_IMAGES, 'workbench-maps-tau.png') });
 
   // export a PNG of the maps and the fractions CSV through the palette commands
   const png = await page.evaluate(
@@ -206,7 +206,10 @@ test('workbench journey: open, references, run, maps, τ, hover, export', async 
   await expect(view.locator('.jp-STXMPreprocessView-maskBox .jp-STXMCaption')).toContainText(
     'particle pixels of 3072'
   );
-  await view.screenshot({ path: path.join(DOCS_IMAGES, 'workbench-preprocessing.png') });
+  await view.screenshot({
+    ...DOC_SHOT,
+    path: path.join(DOCS_IMAGES, 'workbench-preprocessing.png')
+  });
 });
 
 test('dark theme', async ({ page, tmpPath }) => {
@@ -218,7 +221,7 @@ test('dark theme', async ({ page, tmpPath }) => {
   const bg = await view.evaluate(n => getComputedStyle(n).backgroundColor);
   const [r, g, b] = bg.match(/\d+/g)!.map(Number);
   expect(r + g + b, `background ${bg} is not dark`).toBeLessThan(3 * 80);
-  await view.screenshot({ path: path.join(DOCS_IMAGES, 'workbench-dark.png') });
+  await view.screenshot({ ...DOC_SHOT, path: path.join(DOCS_IMAGES, 'workbench-dark.png') });
 });
 
 test('errors: a references file that cannot be used, a run that fails', async ({
@@ -252,7 +255,7 @@ test('errors: a references file that cannot be used, a run that fails', async ({
   expect(differingPixels(before, await canvasPixels(final))).toBe(0);
   await view
     .locator('.jp-STXMRunBar')
-    .screenshot({ path: path.join(DOCS_IMAGES, 'workbench-run-failed.png') });
+    .screenshot({ ...DOC_SHOT, path: path.join(DOCS_IMAGES, 'workbench-run-failed.png') });
 
   // two-column text files chosen together become one set (names from the files)
   await showTab(view, 'References');
@@ -293,6 +296,7 @@ test('errors: a references file that cannot be used, a run that fails', async ({
     )
     .toEqual(['phase A', 'phase B']);
   await view.locator('.jp-STXMReferencesView').screenshot({
+    ...DOC_SHOT,
     path: path.join(DOCS_IMAGES, 'workbench-references-error.png')
   });
 });
