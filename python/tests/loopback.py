@@ -14,27 +14,16 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from stxm_phasemap._protocol import DTYPES, MAX_CHUNK_BYTES, PROTOCOL
+from stxm_phasemap._protocol import DTYPES, MAX_CHUNK_BYTES, METHODS, PROTOCOL
 
 DEFAULTS = {
     "threshold": 0.005,
     "seed": 0,
     "method": "gmvae",
     "preprocess": {"ringCurrent": True, "energyShiftEv": 0, "binning": 1, "i0": {"mode": "auto"}},
-    "gmvae": {"epochs": 200, "latentDim": 2, "learningRate": 0.002, "backend": "wasm"},
+    "gmvae": {"epochs": 60, "latentDim": 2, "learningRate": 0.005, "backend": "wasm"},
 }
 
-METHODS = [
-    "list_workbenches",
-    "get_stack",
-    "open",
-    "open_arrays",
-    "set_references",
-    "get_references",
-    "run",
-    "get_result",
-    "simulate",
-]
 
 
 def hello(**extra: Any) -> dict[str, Any]:
@@ -42,7 +31,7 @@ def hello(**extra: Any) -> dict[str, Any]:
         "type": "hello",
         "protocol": PROTOCOL,
         "version": "0.1.0",
-        "methods": METHODS,
+        "methods": list(METHODS),
         "maxChunkBytes": MAX_CHUNK_BYTES,
         "serverRoot": extra.pop("serverRoot", None),
         "params": DEFAULTS,

@@ -4,10 +4,8 @@
  * line). Most runs go through `main()` in-process (the same code as the
  * binary); a few run the real binary.
  */
-import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 
 import { describe, expect, it } from 'vitest';
 
@@ -24,6 +22,7 @@ import {
   writeSynthetic,
   writeTreeFile
 } from '../test-setup/fixtures.js';
+import { runCli } from '../test-setup/cli.js';
 import type { FileInfo } from '../core/index.js';
 import { main } from './main.js';
 
@@ -256,11 +255,7 @@ describe('bad inputs: exit 2 with one line', () => {
   it('the real binary: exit 2 and one line on stderr', async () => {
     const p = join(dir, 'bin-bad.h5');
     writeSynthetic(p, { energies: [5, 4, 6] });
-    const bin = new URL('../../bin/stxm-phasemap', import.meta.url).pathname;
-    const r = await promisify(execFile)(bin, ['info', p]).then(
-      () => ({ code: 0, stderr: '' }),
-      (e: { code: number; stderr: string }) => e
-    );
+    const r = await runCli('info', p);
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toContain(

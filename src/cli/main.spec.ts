@@ -1,31 +1,17 @@
 /** The real `bin/stxm-phasemap`, run as a user runs it (lib/ built by the vitest setup). */
-import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 
 import { describe, expect, it } from 'vitest';
 
 import { HAVE_SHARED, REAL_STACK, SHARED_DATA, tempDir } from '../test-setup/fixtures.js';
-
-const BIN = new URL('../../bin/stxm-phasemap', import.meta.url).pathname;
-const run = promisify(execFile);
-
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(BIN, args);
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+import { runCli } from '../test-setup/cli.js';
 
 const dir = tempDir('stxm-cli-');
 
 describe.skipIf(!HAVE_SHARED)('info on the real SLS file', () => {
   it('--json prints shape, energies and pixel size', async () => {
-    const { code, stdout } = await cli('info', REAL_STACK, '--json');
+    const { code, stdout } = await runCli('info', REAL_STACK, '--json');
     expect(code).toBe(0);
     const info = JSON.parse(stdout) as Record<string, unknown>;
     expect(info.shape).toEqual([4, 50, 50]);
@@ -35,7 +21,7 @@ describe.skipIf(!HAVE_SHARED)('info on the real SLS file', () => {
   });
 
   it('prints a human summary by default', async () => {
-    const { code, stdout } = await cli('info', REAL_STACK);
+    const { code, stdout } = await runCli('info', REAL_STACK);
     expect(code).toBe(0);
     expect(stdout).toContain('0.5 µm (x) × 0.5 µm (y)');
     expect(stdout).toContain('4 energies × 50 y × 50 x');
@@ -43,7 +29,7 @@ describe.skipIf(!HAVE_SHARED)('info on the real SLS file', () => {
 
   it('reads the aXis2000 .hdr beside its .xim files', async () => {
     const hdr = join(SHARED_DATA, 'stxm', 'max_iv.hdr');
-    const { code, stdout } = await cli('info', hdr, '--json');
+    const { code, stdout } = await runCli('info', hdr, '--json');
     expect(code).toBe(0);
     expect((JSON.parse(stdout) as { shape: number[] }).shape).toEqual([2, 10, 10]);
   });
@@ -53,38 +39,38 @@ describe('errors and usage', () => {
   it('exits 2 naming a non-HDF5 file', async () => {
     const bad = join(dir, 'bad.h5');
     writeFileSync(bad, 'not an hdf5 file');
-    const { code, stderr } = await cli('info', bad);
+    const { code, stderr } = await runCli('info', bad);
     expect(code).toBe(2);
     expect(stderr.trim()).toBe(`stxm-phasemap: ${bad}: not an HDF5 file (no HDF5 signature)`);
   });
 
   it('exits 2 with exactly one line on stderr for a truncated HDF5 file', async () => {
     const out = join(dir, 'whole.h5');
-    expect((await cli('simulate', '--out', out)).code).toBe(0);
+    expect((await runCli('simulate', '--out', out)).code).toBe(0);
     const bytes = readFileSync(out);
     const cut = join(dir, 'cut.h5');
     writeFileSync(cut, bytes.subarray(0, bytes.length >> 1));
-    const { code, stderr } = await cli('info', cut);
+    const { code, stderr } = await runCli('info', cut);
     expect(code).toBe(2);
     expect(stderr.trim().split('\n')).toHaveLength(1); // no HDF5 diagnostics dump
     expect(stderr).toContain(`${cut}: cannot open the HDF5 file: truncated file`);
   });
 
   it('exits 2 for a missing file', async () => {
-    const { code, stderr } = await cli('info', join(dir, 'nope.h5'));
+    const { code, stderr } = await runCli('info', join(dir, 'nope.h5'));
     expect(code).toBe(2);
     expect(stderr).toMatch(/nope\.h5: no such file/);
   });
 
   it('exits 2 for wrong arguments', async () => {
-    expect((await cli('frobnicate')).code).toBe(2);
-    expect((await cli('info')).code).toBe(2);
-    expect((await cli('info', 'a.h5', '--bogus')).code).toBe(2);
-    expect((await cli()).code).toBe(2);
+    expect((await runCli('frobnicate')).code).toBe(2);
+    expect((await runCli('info')).code).toBe(2);
+    expect((await runCli('info', 'a.h5', '--bogus')).code).toBe(2);
+    expect((await runCli()).code).toBe(2);
   });
 
   it('--help and --version', async () => {
-    const help = await cli('--help');
+    const help = await runCli('--help');
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('info FILE');
     const pkg = JSON.parse(
@@ -92,16 +78,16 @@ describe('errors and usage', () => {
     ) as {
       version: string;
     };
-    expect((await cli('--version')).stdout.trim()).toBe(pkg.version);
+    expect((await runCli('--version')).stdout.trim()).toBe(pkg.version);
   });
 });
 
 describe('simulate', () => {
   it('writes a demo stack that info reads back', async () => {
     const out = join(dir, 'demo.h5');
-    const sim = await cli('simulate', '--out', out, '--seed', '7', '--json');
+    const sim = await runCli('simulate', '--out', out, '--seed', '7', '--json');
     expect(sim.code).toBe(0);
-    const info = JSON.parse((await cli('info', out, '--json')).stdout) as {
+    const info = JSON.parse((await runCli('info', out, '--json')).stdout) as {
       shape: number[];
       pixelSize: { x: number };
     };
@@ -110,7 +96,7 @@ describe('simulate', () => {
   });
 
   it('rejects a bad seed', async () => {
-    const { code, stderr } = await cli('simulate', '--out', join(dir, 'x.h5'), '--seed', 'abc');
+    const { code, stderr } = await runCli('simulate', '--out', join(dir, 'x.h5'), '--seed', 'abc');
     expect(code).toBe(2);
     expect(stderr).toContain('--seed');
   });

@@ -1,28 +1,15 @@
 /** `stxm-phasemap map`, `simulate` (general) and `plan`, run as a user runs them. */
-import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { readResult } from '../core/io/result-read.js';
 import { HAVE_SHARED, REAL_STACK, nodeRuntime, tempDir } from '../test-setup/fixtures.js';
+import { runCli } from '../test-setup/cli.js';
 import type { MapSummary } from './map.js';
 
-const BIN = new URL('../../bin/stxm-phasemap', import.meta.url).pathname;
 const CARBON_REFS = new URL('../../examples/references/carbon_C-K.csv', import.meta.url).pathname;
-const run = promisify(execFile);
-
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(BIN, args);
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 const dir = tempDir('stxm-map-');
 const stack = join(dir, 'grains.h5');
@@ -30,7 +17,7 @@ const refs = join(dir, 'refs.csv');
 const truth = join(dir, 'truth.h5');
 
 beforeAll(async () => {
-  const sim = await cli(
+  const sim = await runCli(
     'simulate',
     '--out',
     stack,
@@ -55,7 +42,7 @@ beforeAll(async () => {
 describe('map', () => {
   it('runs the whole pipeline: progress on stderr, a JSON summary on stdout, the result file', async () => {
     const out = join(dir, 'r1.h5');
-    const { code, stdout, stderr } = await cli(
+    const { code, stdout, stderr } = await runCli(
       'map',
       stack,
       '--refs',
@@ -93,7 +80,7 @@ describe('map', () => {
     const a = join(dir, 'same-a.h5');
     const b = join(dir, 'same-b.h5');
     for (const out of [a, b]) {
-      const r = await cli(
+      const r = await runCli(
         'map',
         stack,
         '--refs',
@@ -119,8 +106,8 @@ describe('map', () => {
   it('maps the demo stack with the references simulate writes for it', async () => {
     const demo = join(dir, 'demo.h5');
     const demoRefs = join(dir, 'demo.csv');
-    expect((await cli('simulate', '--out', demo, '--refs', demoRefs)).code).toBe(0);
-    const { code, stdout } = await cli(
+    expect((await runCli('simulate', '--out', demo, '--refs', demoRefs)).code).toBe(0);
+    const { code, stdout } = await runCli(
       'map',
       demo,
       '--refs',
@@ -137,7 +124,7 @@ describe('map', () => {
   });
 
   it('runs a baseline and prints a human summary', async () => {
-    const { code, stdout } = await cli('map', stack, '--refs', refs, '--method', 'nnls');
+    const { code, stdout } = await runCli('map', stack, '--refs', refs, '--method', 'nnls');
     expect(code).toBe(0);
     expect(stdout).toContain('method      nnls (non-negative least-squares fit)');
     expect(stdout).toMatch(/Na2\.4\s+\d+\.\d %/);
@@ -145,7 +132,7 @@ describe('map', () => {
 
   it('exits 2 with one line naming the file for inputs it cannot use', async () => {
     const twoEnergies = join(dir, 'two.h5');
-    const sim = await cli(
+    const sim = await runCli(
       'simulate',
       '--out',
       twoEnergies,
@@ -173,7 +160,7 @@ describe('map', () => {
       ]
     ];
     for (const [args, message] of cases) {
-      const { code, stderr } = await cli(...args);
+      const { code, stderr } = await runCli(...args);
       expect(code, args.join(' ')).toBe(2);
       const errors = stderr.split('\n').filter(l => l.startsWith('stxm-phasemap:'));
       expect(errors).toHaveLength(1);
@@ -185,7 +172,7 @@ describe('map', () => {
     'runs on the real SLS C K-edge stack (4 energies) with the carbon references',
     async () => {
       const out = join(dir, 'ck.h5');
-      const { code, stdout, stderr } = await cli(
+      const { code, stdout, stderr } = await runCli(
         'map',
         REAL_STACK,
         '--refs',
@@ -216,11 +203,11 @@ describe('simulate (general) and plan', () => {
   });
 
   it('lists the benchmark scenarios and writes one by name', async () => {
-    const list = await cli('simulate', '--list-scenarios');
+    const list = await runCli('simulate', '--list-scenarios');
     expect(list.code).toBe(0);
     expect(list.stdout).toContain('lfp-core-shell-8e');
     const out = join(dir, 'lfp.h5');
-    const sim = await cli('simulate', '--scenario', 'lfp-core-shell-8e', '--out', out, '--json');
+    const sim = await runCli('simulate', '--scenario', 'lfp-core-shell-8e', '--out', out, '--json');
     expect(sim.code, sim.stderr).toBe(0);
     const info = JSON.parse(sim.stdout) as { shape: number[]; simulation: { material: string } };
     expect(info.shape).toEqual([8, 64, 64]);
@@ -236,17 +223,17 @@ describe('simulate (general) and plan', () => {
       ['--scenario', 'nope'],
       ['--missing-phase', 'Na7']
     ]) {
-      const r = await cli('simulate', '--out', join(dir, 'bad.h5'), ...args);
+      const r = await runCli('simulate', '--out', join(dir, 'bad.h5'), ...args);
       expect(r.code, args.join(' ')).toBe(2);
     }
   });
 
   it('plan chooses N energies from a references CSV', async () => {
-    const { code, stdout } = await cli('plan', '--refs', refs, '-n', '6', '--json');
+    const { code, stdout } = await runCli('plan', '--refs', refs, '-n', '6', '--json');
     expect(code).toBe(0);
     const plan = JSON.parse(stdout) as { energies: number[]; pairs: unknown[] };
     expect(plan.energies).toHaveLength(6);
     expect(plan.pairs).toHaveLength(10);
-    expect((await cli('plan', '--refs', refs, '-n', '2')).code).toBe(2);
+    expect((await runCli('plan', '--refs', refs, '-n', '2')).code).toBe(2);
   });
 });
