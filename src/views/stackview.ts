@@ -134,10 +134,19 @@ export class StackView extends Widget implements IExportable {
     }
   }
 
+  /**
+   * Show counts or optical density. The choice is kept: while there is no
+   * OD (a stack being reloaded or pre-processed afresh) counts are shown,
+   * and OD comes back when it is there.
+   */
   setQuantity(q: Quantity): void {
-    if (q === 'od' && !this._source.prepared) {
-      q = 'counts';
-    }
+    this._chosenQuantity = q;
+    this._applyQuantity();
+  }
+
+  private _applyQuantity(): void {
+    const q =
+      this._chosenQuantity === 'od' && !this._source.prepared ? 'counts' : this._chosenQuantity;
     this._quantity = q;
     this._toolbar.quantity.value = q;
     this.node.dataset.quantity = q;
@@ -252,7 +261,7 @@ export class StackView extends Widget implements IExportable {
       this._slider.max = String(stack.energies.length - 1);
       this._painted = false;
       if (this._quantity === 'od' && !prepared) {
-        this._quantity = 'counts';
+        this._quantity = 'counts'; // until the OD of this stack is there (_onPrepared)
         this._toolbar.quantity.value = 'counts';
       }
       this.setEnergyIndex(Math.min(this._energyIndex, stack.energies.length - 1));
@@ -264,13 +273,12 @@ export class StackView extends Widget implements IExportable {
 
   private _onPrepared(): void {
     this._render();
-    if (this._quantity === 'od') {
-      if (!this._source.prepared) {
-        this.setQuantity('counts');
-      } else {
-        this._painted = false;
-        this._paint();
-      }
+    const shown = this._chosenQuantity === 'od' && this._source.prepared ? 'od' : 'counts';
+    if (shown !== this._quantity) {
+      this._applyQuantity();
+    } else if (shown === 'od') {
+      this._painted = false;
+      this._paint();
     }
   }
 
@@ -396,7 +404,9 @@ export class StackView extends Widget implements IExportable {
   private readonly _cursor: LinkedCursor;
   private _colormap: ColormapName;
   private _colormapOverride: ColormapName | null = null;
+  /** What is shown; `_chosenQuantity` is what the user asked for. */
   private _quantity: Quantity = 'counts';
+  private _chosenQuantity: Quantity = 'counts';
   private _tool: ImageTool = 'cursor';
   private _energyIndex = 0;
   private _painted = false;
