@@ -4,10 +4,15 @@
  * between the best and second-best correlation (the ambiguity test is then a
  * comparison with τ that never recomputes correlations).
  *
- * One pass over the cube in its (E, y, x) order, in blocks of pixels whose
- * float64 accumulators stay in cache; references are centred and normalised
- * once, so each pixel needs only its sum, sum of squares and N dot products.
+ * One pass over the cube in its (E, y, x) order, in blocks of pixels that
+ * stay in cache; references are centred and normalised once, so each pixel
+ * needs only its sum, sum of squares and N dot products. Two implementations
+ * of that pass: the wasm SIMD kernel (pearson-wasm.ts, f32 lanes on spectra
+ * shifted by their first value), used wherever WebAssembly SIMD exists, and
+ * the TypeScript loop below (float64 accumulators), the fallback and the
+ * reference the kernel is tested against. They agree to ~1e-6.
  */
+import { pearsonKernel, pearsonWithKernel } from './pearson-wasm.js';
 
 export interface PearsonMaps {
   /** (N, y, x) correlations; NaN outside the mask or for a flat spectrum. */
@@ -20,18 +25,28 @@ export interface PearsonMaps {
 
 const BLOCK = 2048;
 
+/** Which implementation computes the maps: `auto` = the wasm kernel where it runs. */
+export type PearsonKernelChoice = 'auto' | 'wasm' | 'js';
+
+/** The implementation `auto` picks in this runtime. */
+export function pearsonImplementation(): 'wasm' | 'js' {
+  return pearsonKernel() ? 'wasm' : 'js';
+}
+
 /**
  * @param cube float32 (E, y, x), C order
  * @param ne number of energies
  * @param refs N × E reference values (row-major)
  * @param mask (y, x), 1 = analyse; `undefined` = every pixel
+ * @param use `js` forces the TypeScript loop; `wasm` fails where the kernel cannot run
  */
 export function pearsonMaps(
   cube: Float32Array,
   ne: number,
   refs: Float64Array,
   nRefs: number,
-  mask?: Uint8Array
+  mask?: Uint8Array,
+  use: PearsonKernelChoice = 'auto'
 ): PearsonMaps {
   if (ne < 3) {
     throw new RangeError(`Pearson correlation needs at least 3 energies, the stack has ${ne}`);
@@ -40,7 +55,26 @@ export function pearsonMaps(
     throw new RangeError(`references hold ${refs.length} values, ${nRefs} × ${ne} expected`);
   }
   const npx = cube.length / ne;
+  if (!Number.isInteger(npx)) {
+    throw new RangeError(`the cube holds ${cube.length} values, not a multiple of ${ne} energies`);
+  }
+  if (mask && mask.length !== npx) {
+    throw new RangeError(`the mask has ${mask.length} pixels, the cube ${npx}`);
+  }
   const rhat = centredUnitRows(refs, nRefs, ne);
+  const kernel = use === 'js' ? null : pearsonKernel();
+  if (use === 'wasm' && !kernel) {
+    throw new Error('the wasm Pearson kernel cannot run here (WebAssembly SIMD is missing)');
+  }
+  if (kernel) {
+    const out = {
+      pcc: new Float32Array(nRefs * npx),
+      initialPhase: new Int16Array(npx),
+      margin: new Float32Array(npx)
+    };
+    pearsonWithKernel(kernel, cube, ne, rhat, nRefs, mask, out);
+    return out;
+  }
   const pcc = new Float32Array(nRefs * npx).fill(Number.NaN);
   const initialPhase = new Int16Array(npx).fill(-1);
   const margin = new Float32Array(npx).fill(Number.NaN);
