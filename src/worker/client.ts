@@ -35,6 +35,15 @@ type RequestBody = WorkerRequest extends infer R
     : never
   : never;
 
+/**
+ * HDF5 work on more bytes than this replaces the shared worker once it is
+ * idle: h5wasm's heap grows to hold the file it reads or writes and never
+ * shrinks, so a worker that has read a 160 MB stack would otherwise keep
+ * ~2× that for the rest of the session. The next request starts a fresh
+ * worker (about a second).
+ */
+export const RECYCLE_AFTER_BYTES = 32 * 2 ** 20;
+
 export class AnalysisWorkerClient {
   constructor(private readonly createWorker: () => WorkerLike) {}
 
@@ -47,6 +56,8 @@ export class AnalysisWorkerClient {
     bytes: ArrayBuffer,
     companions?: { name: string; bytes: ArrayBuffer }[]
   ): Promise<Stack> {
+    const size = bytes.byteLength + (companions ?? []).reduce((n, c) => n + c.bytes.byteLength, 0);
+    this.recycleAfter(size);
     const res = await this.request({ kind: 'read', name, bytes, companions }, [
       bytes,
       ...(companions ?? []).map(c => c.bytes)
@@ -71,6 +82,7 @@ export class AnalysisWorkerClient {
 
   /** Write `stack` (copied, not transferred) as NXstxm file bytes. */
   async writeStack(stack: Stack): Promise<ArrayBuffer> {
+    this.recycleAfter(stack.data.byteLength);
     const res = await this.request({ kind: 'write-stack', stack }, []);
     if (res.ok && res.kind === 'file') {
       return res.bytes;
@@ -176,6 +188,17 @@ export class AnalysisWorkerClient {
     this._pending.clear();
   }
 
+  /** Whether the shared worker is running (it starts on the first request). */
+  get hasSharedWorker(): boolean {
+    return this._worker !== undefined;
+  }
+
+  private recycleAfter(bytes: number): void {
+    if (bytes > RECYCLE_AFTER_BYTES) {
+      this._recycleWhenIdle = true;
+    }
+  }
+
   private request(body: RequestBody, transfer: Transferable[]): Promise<WorkerResponse> {
     const worker = this.worker();
     const id = ++this._nextId;
@@ -194,6 +217,11 @@ export class AnalysisWorkerClient {
           this._pending.delete(ev.data.id);
           pending.resolve(ev.data);
         }
+        if (this._recycleWhenIdle && this._pending.size === 0 && this._worker === worker) {
+          worker.terminate();
+          this._worker = undefined;
+          this._recycleWhenIdle = false;
+        }
       });
       worker.addEventListener('error', (ev: ErrorEvent) => {
         // A worker that fails to start or crashes: fail every waiting request, start afresh next time.
@@ -211,6 +239,7 @@ export class AnalysisWorkerClient {
   }
 
   private _worker: WorkerLike | undefined;
+  private _recycleWhenIdle = false;
   private readonly _runs = new Set<WorkerLike>();
   private _nextId = 0;
   private readonly _pending = new Map<number, Pending>();
