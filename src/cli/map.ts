@@ -79,7 +79,10 @@ export async function mapCommand(args: string[], io: CommandIO): Promise<number>
   const t0 = performance.now();
   let result: PhaseMapResult;
   try {
-    result = await runPipeline(stack, references, params, { onProgress: report });
+    result = await runPipeline(stack, references, params, {
+      onProgress: report,
+      consumeInput: true // the stack is read for this run only
+    });
   } catch (err) {
     throw explain(err, file, values.refs);
   }

@@ -33,6 +33,12 @@ export { CancelledError, throwIfAborted } from './cancel.js';
 export interface PipelineHooks {
   onProgress?: (event: ProgressEvent) => void;
   signal?: AbortSignal;
+  /**
+   * The input stack is the caller's private copy and may be overwritten
+   * (pre-processing computes the optical density in its data array, one cube
+   * less in memory). Its counts are gone afterwards.
+   */
+  consumeInput?: boolean;
 }
 
 type Resolved = ResolveOutput & { latent: Float32Array; latentDim: number };
@@ -71,7 +77,9 @@ export async function runPipeline(
   // references that do not cover the stack fail before any work is done
   let refs = resampleReferences(references, input.energies, params.preprocess.energyShiftEv);
   // (the references also serve an automatic energy-shift estimate, when asked for)
-  const prepared = await timed('prepare', () => prepareStack(input, params.preprocess, references));
+  const prepared = await timed('prepare', () =>
+    prepareStack(input, params.preprocess, references, { inPlace: hooks.consumeInput === true })
+  );
   const stack = prepared.stack;
   const [ne, ny, nx] = stackShape(stack);
   const npx = ny * nx;

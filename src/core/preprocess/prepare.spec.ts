@@ -98,6 +98,19 @@ const params = (p: Partial<PreprocessParams> = {}): PreprocessParams => ({
 describe('I0 and OD recover a known optical density within noise', () => {
   const truth = knownOd();
 
+  it('inPlace computes the same optical density in the input array; the default leaves the input alone', () => {
+    const od = knownOd();
+    const kept = countsStack(od);
+    const before = Float32Array.from(kept.data);
+    const copy = prepareStack(kept);
+    expect(kept.data).toEqual(before);
+    const consumed = countsStack(od);
+    const inPlace = prepareStack(consumed, DEFAULT_PREPROCESS, undefined, { inPlace: true });
+    expect(inPlace.stack.data).toBe(consumed.data);
+    expect(inPlace.stack.data).toEqual(copy.stack.data);
+    expect(inPlace.mask).toEqual(copy.mask);
+  });
+
   it('auto I0 (bright-pixel histogram): I0 within 1 %, OD unbiased, RMS at the Poisson level', () => {
     const stack = countsStack(truth);
     const before = Float32Array.from(stack.data);

@@ -31,7 +31,16 @@ export { PreprocessError } from './errors.js';
 export function prepareStack(
   stack: Stack,
   params: PreprocessParams = DEFAULT_PREPROCESS,
-  references?: ReferenceSet
+  references?: ReferenceSet,
+  options: {
+    /**
+     * The optical density may be computed in `stack.data` itself (which then
+     * no longer holds the counts): for a caller whose stack is a private copy
+     * it will not use again — the worker's clone of the page's stack, the
+     * CLI's freshly read file. Saves one cube of memory.
+     */
+    inPlace?: boolean;
+  } = {}
 ): PreparedStack {
   const file = stack.source.file;
   const [ne0, ny, nx] = stackShape(stack);
@@ -72,7 +81,7 @@ export function prepareStack(
   }
   const s = selectFrames(stack, frames.keep);
   const ne = s.energies.length;
-  const work = s.data === stack.data ? new Float32Array(stack.data) : s.data;
+  const work = s.data === stack.data && !options.inPlace ? new Float32Array(stack.data) : s.data;
 
   let i0: Float64Array = new Float64Array(ne).fill(Number.NaN);
   if (!isOd) {
