@@ -27,12 +27,12 @@ FALLBACK_DEFAULTS: dict[str, Any] = {
     "gmvae": {
         "latentDim": 2,
         "components": 0,
-        "hidden": 64,
-        "epochs": 200,
-        "batchSize": 256,
-        "learningRate": 2e-3,
-        "patience": 15,
-        "maxTrainPixels": 20000,
+        "hidden": 32,
+        "epochs": 60,
+        "batchSize": 128,
+        "learningRate": 5e-3,
+        "patience": 10,
+        "maxTrainPixels": 2000,
         "backend": "wasm",
     },
 }

@@ -143,7 +143,7 @@ export const DEFAULT_GMVAE: GmvaeParams = {
   batchSize: 128,
   learningRate: 5e-3,
   patience: 10,
-  maxTrainPixels: 5000,
+  maxTrainPixels: 2000,
   backend: 'wasm'
 };
 
