@@ -41,6 +41,7 @@ ROOT_FLAG  := $(if $(filter 0,$(shell id -u)),--ServerApp.allow_root=True,)
 help:
 	@echo "make demo       install into $(VENV) and open the demo stack in JupyterLab"
 	@echo "make test       full check from a clean clone (build, unit, lint, UI)"
+	@echo "make bench      performance against numpy / PyTorch / h5py (not part of make test)"
 	@echo "make venv | node-deps | build | install | test-unit | lint | test-ui | clean | distclean"
 
 # --------------------------------------------------------------------------- setup
@@ -95,7 +96,7 @@ test-py: venv
 
 lint: $(NODE_STAMP) venv ui-deps
 	$(NPM) run lint
-	$(VBIN)/ruff check python
+	$(VBIN)/ruff check python bench/reference
 
 # Galata suite against the installed extension (run `make install` first; `make test` does).
 test-ui: ui-deps venv
@@ -124,6 +125,23 @@ test:
 	echo "make test: all stages passed"
 
 # ------------------------------------------------------------------------ benchmarks
+
+# Performance against numpy / PyTorch / h5py on this machine, in one run (issue 7): table on
+# stdout, raw figures in bench/results/perf.json, the table in docs/benchmarks.md.
+# About 15 minutes; the first run also installs the reference venv (torch's CPU-capable
+# PyPI wheel with the CUDA libraries it links: ~2.5 GB download, ~3 min). Not part of `make test`.
+BENCH_VENV ?= .venv-bench
+BENCH_STAMP := $(BENCH_VENV)/.installed
+.PHONY: bench bench-venv
+bench-venv: $(BENCH_STAMP)
+$(BENCH_STAMP): bench/reference/requirements.txt
+	@test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --no-deps -r bench/reference/requirements.txt
+	@touch $@
+
+# (`install` builds lib/ as shipped: the minified worker the product runs)
+bench: install ui-deps bench-venv
+	node bench/run.mjs $(BENCH_ARGS)
 
 # Accuracy of the phase maps on the simulator's stacks (PCC, PCC + GMVAE, baselines)
 # against ground truth: tables into docs/benchmarks.md, raw numbers into bench/results/.
@@ -156,4 +174,4 @@ clean:
 	  $(DEMO_STACK) .pytest_cache .ruff_cache
 
 distclean: clean
-	rm -rf node_modules ui-tests/node_modules $(VENV)
+	rm -rf node_modules ui-tests/node_modules $(VENV) $(BENCH_VENV)

@@ -3,10 +3,13 @@
 // float32 ≈ 120 MB), through the compiled core (npm run build:lib first).
 //
 //   node bench/read-speed.mjs [--ny 1000] [--nx 1000] [--ne 30] [--prepare] [--align]
+//                             [--keep FILE] [--json]
 //
 // Writes the stack frame by frame into a temporary file, reads it back with
 // readStack (frame-by-frame hyperslabs), and prints MB/s and memory. With
 // --prepare, also times prepareStack (I0, OD, mask; --align adds alignment).
+// --keep writes the stack to FILE and leaves it there (make bench reads the
+// same file with h5py); --json prints one JSON line at the end.
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,14 +25,16 @@ const { values } = parseArgs({
     nx: { type: 'string', default: '1000' },
     ne: { type: 'string', default: '30' },
     prepare: { type: 'boolean', default: false },
-    align: { type: 'boolean', default: false }
+    align: { type: 'boolean', default: false },
+    keep: { type: 'string' },
+    json: { type: 'boolean', default: false }
   }
 });
 const [ny, nx, ne] = [Number(values.ny), Number(values.nx), Number(values.ne)];
 const module = await h5wasm.ready;
 const rt = createH5Runtime(h5wasm.File, module);
 const dir = mkdtempSync(join(tmpdir(), 'stxm-bench-'));
-const path = join(dir, 'large.h5');
+const path = values.keep ?? join(dir, 'large.h5');
 const mb = n => (n / 2 ** 20).toFixed(0);
 
 // write: counter0/data float32 (E, y, x), chunked one frame per chunk, filled frame by frame
@@ -60,9 +65,21 @@ const mb = n => (n / 2 ** 20).toFixed(0);
     }
     ds.write_slice([[e, e + 1], [], []], frame);
   }
-  g.create_dataset({ name: 'energy', data: Float64Array.from({ length: ne }, (_, i) => 512 + i), dtype: '<d' });
-  g.create_dataset({ name: 'sample_y', data: Float64Array.from({ length: ny }, (_, i) => i * 0.03), dtype: '<d' });
-  g.create_dataset({ name: 'sample_x', data: Float64Array.from({ length: nx }, (_, i) => i * 0.03), dtype: '<d' });
+  g.create_dataset({
+    name: 'energy',
+    data: Float64Array.from({ length: ne }, (_, i) => 512 + i),
+    dtype: '<d'
+  });
+  g.create_dataset({
+    name: 'sample_y',
+    data: Float64Array.from({ length: ny }, (_, i) => i * 0.03),
+    dtype: '<d'
+  });
+  g.create_dataset({
+    name: 'sample_x',
+    data: Float64Array.from({ length: nx }, (_, i) => i * 0.03),
+    dtype: '<d'
+  });
   f.close();
 }
 const bytes = statSync(path).size;
@@ -85,8 +102,12 @@ clearInterval(sampler);
 peakRss = Math.max(peakRss, process.memoryUsage().rss);
 const after = process.memoryUsage();
 const best = Math.min(...runs);
-console.log(`stack ${ne} × ${ny} × ${nx} float32: ${mb(ne * ny * nx * 4)} MiB cube, file ${mb(bytes)} MiB`);
-console.log(`read: ${runs.map(t => t.toFixed(0)).join(', ')} ms → best ${(bytes / 2 ** 20 / (best / 1000)).toFixed(0)} MiB/s`);
+console.log(
+  `stack ${ne} × ${ny} × ${nx} float32: ${mb(ne * ny * nx * 4)} MiB cube, file ${mb(bytes)} MiB`
+);
+console.log(
+  `read: ${runs.map(t => t.toFixed(0)).join(', ')} ms → best ${(bytes / 2 ** 20 / (best / 1000)).toFixed(0)} MiB/s`
+);
 console.log(
   `memory: JS array buffers ${mb(before.arrayBuffers)} → ${mb(after.arrayBuffers)} MiB, ` +
     `h5wasm heap ${mb(heapBefore)} → ${mb(module.HEAPU8.length)} MiB, peak RSS ${mb(peakRss)} MiB (RSS before ${mb(before.rss)} MiB)`
@@ -97,6 +118,20 @@ if (values.prepare) {
   console.log(
     `prepareStack${values.align ? ' (with alignment)' : ''}: ${(performance.now() - t0).toFixed(0)} ms, ` +
       `${p.mask.reduce((a, b) => a + b, 0)} particle px, peak RSS now ${mb(process.memoryUsage().rss)} MiB`
+  );
+}
+if (values.json) {
+  console.log(
+    JSON.stringify({
+      fileBytes: bytes,
+      cubeBytes: ne * ny * nx * 4,
+      shape: [ne, ny, nx],
+      readMs: runs.map(t => Math.round(t)),
+      bestMiBps: Math.round(bytes / 2 ** 20 / (best / 1000)),
+      medianMiBps: Math.round(bytes / 2 ** 20 / ([...runs].sort((a, b) => a - b)[1] / 1000)),
+      peakRssMiB: Number(mb(peakRss)),
+      rssBeforeMiB: Number(mb(before.rss))
+    })
   );
 }
 rmSync(dir, { recursive: true, force: true });

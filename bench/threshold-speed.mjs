@@ -9,21 +9,28 @@
  * latents of the benchmark stacks are), margins from |N(0, 0.05)| (≈8 %
  * ambiguous at τ = 0.005, ≈30 % at 0.02).
  *
- *   node bench/threshold-speed.mjs [--size 512] [--repeats 20]
+ *   node bench/threshold-speed.mjs [--size 512] [--repeats 20] [--json]
+ *
+ * --json: one JSON line at the end (medians in ms per size).
  */
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const { applyThreshold, thresholdInSteps } = await import(join(ROOT, 'lib/core/analysis/threshold.js'));
+const { applyThreshold, thresholdInSteps } = await import(
+  join(ROOT, 'lib/core/analysis/threshold.js')
+);
 const { withDefaults } = await import(join(ROOT, 'lib/core/model/result.js'));
 const { Rng } = await import(join(ROOT, 'lib/core/simulate/rng.js'));
 
-const { values } = parseArgs({ options: { size: { type: 'string' }, repeats: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { size: { type: 'string' }, repeats: { type: 'string' }, json: { type: 'boolean' } }
+});
 const sizes = values.size ? [Number(values.size)] : [128, 256, 512];
 const repeats = Number(values.repeats ?? 20);
 const taus = [0.001, 0.003, 0.005, 0.01, 0.02];
+const summary = {};
 
 for (const size of sizes) {
   const ny = size;
@@ -74,6 +81,11 @@ for (const size of sizes) {
     finish.push(performance.now() - t2);
   }
   const median = a => a.slice().sort((x, y) => x - y)[a.length >> 1];
+  summary[size] = {
+    wallMs: Math.round(median(wall) * 10) / 10,
+    firstStepMs: Math.round(median(preview) * 10) / 10,
+    secondStepMs: Math.round(median(finish) * 10) / 10
+  };
   console.log(
     `${size} × ${size}: median ${median(wall).toFixed(1)} ms wall, ${median(cpu).toFixed(1)} ms CPU per move of τ (${repeats} moves); ` +
       `in two steps: final map ${median(preview).toFixed(1)} ms, then confidence and flags ${median(finish).toFixed(1)} ms`
@@ -93,5 +105,10 @@ for (const size of sizes) {
     }
   }
   const c = process.cpuUsage(c0);
-  console.log(`calibration: 1.3 M multiply-adds take ${((c.user + c.system) / 10000).toFixed(1)} ms CPU here (≈1–2 ms on an idle desktop core)${s > 0 ? '' : ' '}`);
+  console.log(
+    `calibration: 1.3 M multiply-adds take ${((c.user + c.system) / 10000).toFixed(1)} ms CPU here (≈1–2 ms on an idle desktop core)${s > 0 ? '' : ' '}`
+  );
+}
+if (values.json) {
+  console.log(JSON.stringify({ runtime: `Node ${process.version}`, repeats, sizes: summary }));
 }

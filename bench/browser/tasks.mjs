@@ -1,0 +1,222 @@
+// The benchmark's tasks (see run.mjs for what each measures): the command
+// line each accepts, checked before anything starts (`options`), and the
+// measurement itself in the launched page (`run`). Defaults of the pipeline's
+// parameters come from the compiled core, never from copies here.
+import { existsSync, statSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+
+import { DEFAULT_GMVAE, DEFAULT_PARAMS, RESOLUTION_METHODS } from '../../lib/core/model/result.js';
+import { log, sleep } from './log.mjs';
+import { mib } from './memory.mjs';
+
+export const USAGE = `usage: node bench/browser/run.mjs TASK [options]
+  pearson  [--pixels 1000000] [--energies 20] [--refs 5] [--repeats 5] [--warmup 1]
+           [--kernel auto|wasm|js[,…]] [--threshold 0.005] [--seed 1]
+  pipeline --stack FILE.h5 --refs REFS.csv [--method gmvae] [--seed 0] [--threshold T]
+           [--epochs N] [--backend wasm|cpu] [--max-train-pixels N]
+  gmvae    [--samples 5000] [--input-dim 20] [--epochs 20] [--hidden ${DEFAULT_GMVAE.hidden}]
+           [--components 5] [--latent-dim ${DEFAULT_GMVAE.latentDim}] [--batch-size ${DEFAULT_GMVAE.batchSize}]
+           [--learning-rate ${DEFAULT_GMVAE.learningRate}] [--backends wasm,cpu] [--seed 0]
+common:    [--timeout SECONDS (1800)] [--sample-ms 50]`;
+
+// ---------------------------------------------------------------- options
+
+export class UsageError extends Error {}
+
+/** A number option: integer (≥ min) or real; `fallback` when absent. */
+export function num(values, name, fallback, { integer = true, min = 1 } = {}) {
+  const raw = values[name];
+  if (raw === undefined) {
+    return fallback;
+  }
+  const v = Number(raw);
+  if (!Number.isFinite(v) || (integer && !Number.isInteger(v)) || v < min) {
+    throw new UsageError(
+      `--${name} ${raw}: expected ${integer ? 'an integer' : 'a number'} ≥ ${min}`
+    );
+  }
+  return v;
+}
+
+function existingFile(values, name) {
+  const path = values[name];
+  if (!path) {
+    throw new UsageError(`--${name} FILE is required`);
+  }
+  if (!existsSync(path) || !statSync(path).isFile()) {
+    throw new UsageError(`--${name} ${path}: no such file`);
+  }
+  return resolve(path);
+}
+
+/**
+ * Run `fn(arg)` in the page. Playwright prefixes a page's error with
+ * "page.evaluate: Error: "; the reason is what follows.
+ */
+async function inPage(page, fn, arg) {
+  try {
+    return await page.evaluate(fn, arg);
+  } catch (err) {
+    throw new Error(String(err?.message ?? err).replace(/^page\.evaluate: (Error: )?/, ''));
+  }
+}
+
+function oneOf(list, allowed, option) {
+  for (const item of list) {
+    if (!allowed.includes(item)) {
+      throw new UsageError(`--${option}: "${item}" is not one of ${allowed.join(', ')}`);
+    }
+  }
+  return list;
+}
+
+/**
+ * Each task: `options(values)` checks the command line before anything
+ * starts; `run(ctx, options)` measures, in the launched page.
+ */
+export const TASKS = {
+  pearson: {
+    options: values => ({
+      pixels: num(values, 'pixels', 1_000_000),
+      energies: num(values, 'energies', 20, { min: 3 }),
+      refs: num(values, 'refs', 5),
+      repeats: num(values, 'repeats', 5),
+      warmup: num(values, 'warmup', 1, { min: 0 }),
+      threshold: num(values, 'threshold', DEFAULT_PARAMS.threshold, { integer: false, min: 0 }),
+      seed: num(values, 'seed', 1, { min: 0 }),
+      kernels: oneOf((values.kernel ?? 'auto').split(','), ['auto', 'wasm', 'js'], 'kernel')
+    }),
+    async run(ctx, options) {
+      log(
+        `pearson: ${options.energies} energies × ${options.pixels} pixels, ${options.refs} references`
+      );
+      ctx.sampler.mark('task');
+      const result = await inPage(ctx.page, o => window.stxmBench.worker('pearson', o), options);
+      return { options, ...result, memory: memoryReport(ctx.sampler) };
+    }
+  },
+
+  pipeline: {
+    options(values) {
+      const gmvae = {};
+      if (values.epochs !== undefined) {
+        gmvae.epochs = num(values, 'epochs');
+      }
+      if (values.backend !== undefined) {
+        gmvae.backend = oneOf([values.backend], ['wasm', 'cpu'], 'backend')[0];
+      }
+      if (values['max-train-pixels'] !== undefined) {
+        gmvae.maxTrainPixels = num(values, 'max-train-pixels', 0, { min: 0 });
+      }
+      return {
+        stack: existingFile(values, 'stack'),
+        refs: existingFile(values, 'refs'),
+        // what the page hands to the worker's 'run' (DeepPartial<PipelineParams>)
+        params: {
+          method: oneOf([values.method ?? DEFAULT_PARAMS.method], RESOLUTION_METHODS, 'method')[0],
+          seed: num(values, 'seed', DEFAULT_PARAMS.seed, { min: 0 }),
+          threshold: num(values, 'threshold', DEFAULT_PARAMS.threshold, { integer: false, min: 0 }),
+          ...(Object.keys(gmvae).length > 0 ? { gmvae } : {})
+        }
+      };
+    },
+    async run(ctx, { stack, refs, params }) {
+      const { sampler, page } = ctx;
+      ctx.files['/data/stack'] = stack;
+      ctx.files['/data/references'] = refs;
+      await sleep(500);
+      const baselinePage = sampler.recent(400);
+      log(`pipeline: fetching ${basename(stack)} (${mib(statSync(stack).size)} MiB) into the page`);
+      const setup = await inPage(page, o => window.stxmBench.pipelineSetup(o), {
+        stackUrl: '/data/stack',
+        stackName: basename(stack),
+        refsUrl: '/data/references',
+        refsName: basename(refs)
+      });
+      await sleep(800); // let the fetch's allocations settle before the baseline
+      const baseline = sampler.recent(500);
+      log(
+        `pipeline: baseline renderer RSS ${baseline.rendererRssMiB} MiB; reading and running (${params.method})`
+      );
+      const run = await inPage(page, p => window.stxmBench.pipelineRun(p), params);
+      sampler.stop();
+      const { phases, samples, processTypes } = sampler.report();
+      const peak = key => Math.max(phases.read?.[key] ?? NaN, phases.run?.[key] ?? NaN);
+      const above = key => Math.round((peak(key) - baseline[key]) * 10) / 10;
+      const rawBytes = run.stack.ny * run.stack.nx * run.stack.energies * 4;
+      return {
+        file: stack,
+        references: refs,
+        params,
+        setup,
+        ...run,
+        memory: {
+          how:
+            'resident set (/proc/PID/status VmRSS, RssAnon) of the Chromium processes, sampled every ' +
+            `${sampler.intervalMs} ms; renderer = the page's renderer process, which hosts the page and ` +
+            'its workers; total = sum over every Chromium process (VmRSS counts shared library pages ' +
+            'once per process; RssAnon does not)',
+          stackRawBytes: rawBytes,
+          stackRawMiB: mib(rawBytes),
+          fileMiB: mib(setup.fileBytes),
+          baselinePageOnly: baselinePage,
+          baseline,
+          peakWhileReading: phases.read ?? null,
+          peakWhileRunning: phases.run ?? null,
+          peakAboveBaselineMiB: {
+            rendererRss: above('rendererRssMiB'),
+            rendererAnon: above('rendererAnonMiB'),
+            totalAnon: above('totalAnonMiB')
+          },
+          samples,
+          chromiumProcesses: processTypes
+        }
+      };
+    }
+  },
+
+  gmvae: {
+    options: values => ({
+      samples: num(values, 'samples', 5000, { min: 2 }),
+      inputDim: num(values, 'input-dim', 20),
+      epochs: num(values, 'epochs', 20),
+      hidden: num(values, 'hidden', DEFAULT_GMVAE.hidden),
+      components: num(values, 'components', 5),
+      latentDim: num(values, 'latent-dim', DEFAULT_GMVAE.latentDim),
+      batchSize: num(values, 'batch-size', DEFAULT_GMVAE.batchSize),
+      learningRate: num(values, 'learning-rate', DEFAULT_GMVAE.learningRate, {
+        integer: false,
+        min: Number.MIN_VALUE
+      }),
+      backends: oneOf((values.backends ?? 'wasm,cpu').split(','), ['wasm', 'cpu'], 'backends'),
+      seed: num(values, 'seed', 0, { min: 0 }),
+      // the tfjs wasm binaries: the production worker's, beside it
+      wasmFolder: '/worker/'
+    }),
+    async run(ctx, options) {
+      log(
+        `gmvae: ${options.samples} samples × ${options.inputDim}, ${options.epochs} epochs, ` +
+          `backends ${options.backends.join(', ')}`
+      );
+      ctx.sampler.mark('task');
+      const result = await inPage(ctx.page, o => window.stxmBench.worker('gmvae', o), options);
+      return {
+        options,
+        ...result,
+        // which tfjs wasm binary was loaded (SIMD or not)
+        wasmFilesServed: ctx.server.requests.filter(p => p.endsWith('.wasm')),
+        memory: memoryReport(ctx.sampler)
+      };
+    }
+  }
+};
+
+/** Peak memory of a worker task (no baseline protocol: indicative only). */
+function memoryReport(sampler) {
+  sampler.stop();
+  const { phases, intervalMs } = sampler.report();
+  return {
+    how: `peak resident set over the task, sampled every ${intervalMs} ms`,
+    peak: phases.task
+  };
+}
