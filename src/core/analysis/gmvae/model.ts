@@ -29,6 +29,29 @@ export interface GmvaeShape {
 /** Weights by name; `tf.Variable`s while training. */
 export type Weights = Record<string, tf.Variable>;
 
+/**
+ * a·b with its gradient computed from explicit transposes: dA = dY·transpose(b),
+ * dB = transpose(a)·dY. The same arithmetic as tfjs's own gradient, which
+ * calls matMul with its transpose flags; the wasm backend's transposed matMul
+ * takes 4–10× the time of a transpose plus a plain matMul at this model's
+ * sizes (e.g. 1.1 ms against 0.2 ms for (640 × 32)ᵀ · (640 × 32)), and those
+ * products were half of a training step.
+ */
+const matMul: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor2D = tf.customGrad<tf.Tensor2D>(
+  (...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [a, b, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
+    save([a, b]);
+    return {
+      value: tf.matMul(a, b),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [sa, sb] = saved as tf.Tensor2D[];
+        const g = dy as tf.Tensor2D;
+        return [tf.matMul(g, tf.transpose(sb)), tf.matMul(tf.transpose(sa), g)];
+      }
+    };
+  }
+);
+
 const LOGVAR_MIN = -9;
 const LOGVAR_MAX = 5;
 
@@ -91,12 +114,12 @@ export interface Encoded {
 export function encode(w: Weights, x: tf.Tensor2D, shape: GmvaeShape): Encoded {
   const { components: k, latentDim: l, hidden: h } = shape;
   const b = x.shape[0];
-  const h1 = tf.tanh(tf.add(tf.matMul(x, w.enc1W), w.enc1b));
-  const h2 = tf.tanh(tf.add(tf.matMul(h1, w.enc2W), w.enc2b));
-  const logQy = tf.logSoftmax(tf.add(tf.matMul(h2, w.qyW), w.qyb));
-  const a = tf.reshape(tf.matMul(h2, w.qzW), [b, 1, h]);
+  const h1 = tf.tanh(tf.add(matMul(x, w.enc1W), w.enc1b));
+  const h2 = tf.tanh(tf.add(matMul(h1, w.enc2W), w.enc2b));
+  const logQy = tf.logSoftmax(tf.add(matMul(h2, w.qyW), w.qyb));
+  const a = tf.reshape(matMul(h2, w.qzW), [b, 1, h]);
   const hy = tf.tanh(tf.add(a, tf.reshape(w.qzY, [1, k, h])));
-  const out = tf.add(tf.matMul(tf.reshape(hy, [b * k, h]), w.qz2W), w.qz2b);
+  const out = tf.add(matMul(tf.reshape(hy, [b * k, h]), w.qz2W), w.qz2b);
   const mu = tf.reshape(tf.slice(out, [0, 0], [b * k, l]), [b, k, l]);
   const logVar = tf.reshape(
     tf.clipByValue(tf.slice(out, [0, l], [b * k, l]), LOGVAR_MIN, LOGVAR_MAX),
@@ -106,9 +129,9 @@ export function encode(w: Weights, x: tf.Tensor2D, shape: GmvaeShape): Encoded {
 }
 
 export function decode(w: Weights, z: tf.Tensor2D): tf.Tensor2D {
-  const d1 = tf.tanh(tf.add(tf.matMul(z, w.dec1W), w.dec1b));
-  const d2 = tf.tanh(tf.add(tf.matMul(d1, w.dec2W), w.dec2b));
-  return tf.add(tf.matMul(d2, w.dec3W), w.dec3b);
+  const d1 = tf.tanh(tf.add(matMul(z, w.dec1W), w.dec1b));
+  const d2 = tf.tanh(tf.add(matMul(d1, w.dec2W), w.dec2b));
+  return tf.add(matMul(d2, w.dec3W), w.dec3b);
 }
 
 /**
