@@ -25,6 +25,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
+import { DEFAULT_GMVAE } from '../lib/core/model/result.js';
 import { buildTable, formatMarkdown, formatText } from './report.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -169,7 +170,14 @@ if (only.includes('pipeline')) {
         timeoutS: 3600
       }
     );
-    job(`pipeline.python.${size}`, PY, ['bench/reference/pipeline.py', stack, refs], {
+    // the reference trains exactly as much as the engine's defaults say
+    const budget = [
+      '--epochs',
+      String(DEFAULT_GMVAE.epochs),
+      '--max-train-pixels',
+      String(DEFAULT_GMVAE.maxTrainPixels)
+    ];
+    job(`pipeline.python.${size}`, PY, ['bench/reference/pipeline.py', stack, refs, ...budget], {
       needs: [haveVenv],
       timeoutS: 3600
     });

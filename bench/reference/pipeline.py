@@ -4,7 +4,7 @@ Mirrors the project's default method as far as is reasonable
 (src/core/analysis/pipeline.ts with DEFAULT_PARAMS): read the NXstxm stack
 (h5py) → ring current, dwell, automatic I0, optical density, Otsu particle
 mask (prepare.py) → Pearson maps, argmax, ambiguity τ = 0.005 (pearson.py) →
-GMVAE trained on a 5000-pixel subsample of the standardised particle spectra
+GMVAE trained on a 2000-pixel subsample of the standardised particle spectra
 with the project's hyper-parameters (gmvae_torch.py) → latent means of every
 particle pixel → per-phase Gaussians from the unambiguous pixels, ambiguous
 pixels to the nearest phase by Mahalanobis distance (resolve.py).
@@ -107,7 +107,7 @@ def main() -> None:
     ap.add_argument("--threshold", type=float, default=TAU)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--epochs", type=int, default=60)
-    ap.add_argument("--max-train-pixels", type=int, default=5000)
+    ap.add_argument("--max-train-pixels", type=int, default=2000)
     ap.add_argument("--torch-threads", type=int, default=0, help="0 = torch's default")
     ap.add_argument("--pca-kmeans", action="store_true", help="also time the sklearn baseline")
     ap.add_argument("--compare", metavar="RESULT.h5", help="the project's result for the stack")
