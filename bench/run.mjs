@@ -125,7 +125,14 @@ if (only.includes('gmvae')) {
   job('gmvae.chromium', node, ['bench/browser/run.mjs', 'gmvae', ...a], {
     needs: [haveChromium, haveUiDeps]
   });
-  job('gmvae.torch', PY, ['bench/reference/gmvae_torch.py', ...a], { needs: [haveVenv] });
+  job(
+    'gmvae.torch',
+    PY,
+    ['bench/reference/gmvae_torch.py', ...a, '--batch', String(DEFAULT_GMVAE.batchSize)],
+    {
+      needs: [haveVenv]
+    }
+  );
 }
 
 // ------------------------------------------------------------------ whole pipeline
@@ -175,7 +182,9 @@ if (only.includes('pipeline')) {
       '--epochs',
       String(DEFAULT_GMVAE.epochs),
       '--max-train-pixels',
-      String(DEFAULT_GMVAE.maxTrainPixels)
+      String(DEFAULT_GMVAE.maxTrainPixels),
+      '--batch',
+      String(DEFAULT_GMVAE.batchSize)
     ];
     job(`pipeline.python.${size}`, PY, ['bench/reference/pipeline.py', stack, refs, ...budget], {
       needs: [haveVenv],

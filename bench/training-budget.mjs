@@ -6,7 +6,9 @@
  * overall and on the Pearson-ambiguous pixels, and training time. Writes
  * bench/results/training-budget.json. (npm run build:lib first.)
  *
- *   node bench/training-budget.mjs [--budgets 5000x60,2000x60,2000x30] [--only NAME,…]
+ *   node bench/training-budget.mjs [--budgets 5000x60,2000x60,2000x60b512lr0.01] [--only NAME,…]
+ *
+ * A budget is PIXELSxEPOCHS, optionally followed by bBATCH and lrRATE.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -24,13 +26,21 @@ const { configureWasm } = await import(lib('core/analysis/gmvae/backend.js'));
 const { values } = parseArgs({
   options: {
     budgets: { type: 'string', default: '5000x60,2000x60,2000x30,2000x20' },
-    only: { type: 'string' }
+    only: { type: 'string' },
+    out: { type: 'string' },
+    seed: { type: 'string', default: '0' }
   }
 });
 configureWasm(join(ROOT, 'node_modules/@tensorflow/tfjs-backend-wasm/dist/'));
 const budgets = values.budgets.split(',').map(b => {
-  const [pixels, epochs] = b.split('x').map(Number);
-  return { name: b, pixels, epochs };
+  const m = /^(\d+)x(\d+)(?:b(\d+))?(?:lr([\d.e-]+))?$/.exec(b);
+  if (!m) {
+    throw new Error(`budget "${b}": expected PIXELSxEPOCHS[bBATCH][lrRATE]`);
+  }
+  const gmvae = { maxTrainPixels: Number(m[1]), epochs: Number(m[2]) };
+  if (m[3]) gmvae.batchSize = Number(m[3]);
+  if (m[4]) gmvae.learningRate = Number(m[4]);
+  return { name: b, gmvae };
 });
 const scenarios = values.only
   ? SCENARIOS.filter(s => values.only.split(',').includes(s.name))
@@ -46,7 +56,8 @@ for (const scenario of scenarios) {
     const r = await runPipeline(sample.stack, sample.references, {
       method: 'gmvae',
       preprocess: scenario.preprocess ?? {},
-      gmvae: { maxTrainPixels: b.pixels, epochs: b.epochs }
+      gmvae: b.gmvae,
+      seed: Number(values.seed)
     });
     const a = evaluateAgainstTruth(r, sample.truth);
     row.budgets[b.name] = {
@@ -79,7 +90,7 @@ const summary = Object.fromEntries(
 );
 mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
 writeFileSync(
-  join(ROOT, 'bench/results/training-budget.json'),
+  values.out ?? join(ROOT, 'bench/results/training-budget.json'),
   JSON.stringify(
     { date: new Date().toISOString(), node: process.version, summary, rows },
     null,

@@ -108,6 +108,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--epochs", type=int, default=60)
     ap.add_argument("--max-train-pixels", type=int, default=2000)
+    ap.add_argument("--batch", type=int, default=512)
     ap.add_argument("--torch-threads", type=int, default=0, help="0 = torch's default")
     ap.add_argument("--pca-kmeans", action="store_true", help="also time the sklearn baseline")
     ap.add_argument("--compare", metavar="RESULT.h5", help="the project's result for the stack")
@@ -140,6 +141,7 @@ def main() -> None:
         input_dim=ne,
         components=len(names),
         epochs=args.epochs,
+        batch_size=args.batch,
         max_samples=args.max_train_pixels,
     )
     model, stats = train_gmvae(features, cfg, args.seed)

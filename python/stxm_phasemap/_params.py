@@ -29,7 +29,7 @@ FALLBACK_DEFAULTS: dict[str, Any] = {
         "components": 0,
         "hidden": 32,
         "epochs": 60,
-        "batchSize": 128,
+        "batchSize": 512,
         "learningRate": 5e-3,
         "patience": 10,
         "maxTrainPixels": 2000,

@@ -140,7 +140,7 @@ export const DEFAULT_GMVAE: GmvaeParams = {
   components: 0,
   hidden: 32,
   epochs: 60,
-  batchSize: 128,
+  batchSize: 512,
   learningRate: 5e-3,
   patience: 10,
   maxTrainPixels: 2000,
