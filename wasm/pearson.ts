@@ -43,52 +43,18 @@ export function correlate(
   phase: usize
 ): void {
   const row = <usize>b << 2;
-  const rowsPerChunk = <usize>ne * 96;
-  // the first six references, with each pixel's sum and sum of squares
-  for (let k = 0; k < len; k += 4) {
-    const at = x + (<usize>k << 2);
-    const x0 = v128.load(at);
-    let sum = f32x4.splat(0);
-    let sq = f32x4.splat(0);
-    let d0 = f32x4.splat(0);
-    let d1 = f32x4.splat(0);
-    let d2 = f32x4.splat(0);
-    let d3 = f32x4.splat(0);
-    let d4 = f32x4.splat(0);
-    let d5 = f32x4.splat(0);
-    let p = at;
-    let rr = r;
-    for (let e = 0; e < ne; e++) {
-      const v = f32x4.sub(v128.load(p), x0);
-      sum = f32x4.add(sum, v);
-      sq = f32x4.add(sq, f32x4.mul(v, v));
-      d0 = f32x4.add(d0, f32x4.mul(v, v128.load(rr)));
-      d1 = f32x4.add(d1, f32x4.mul(v, v128.load(rr, 16)));
-      d2 = f32x4.add(d2, f32x4.mul(v, v128.load(rr, 32)));
-      d3 = f32x4.add(d3, f32x4.mul(v, v128.load(rr, 48)));
-      d4 = f32x4.add(d4, f32x4.mul(v, v128.load(rr, 64)));
-      d5 = f32x4.add(d5, f32x4.mul(v, v128.load(rr, 80)));
-      p += row;
-      rr += 96;
-    }
-    const out = pcc + (<usize>k << 2);
-    v128.store(out, d0);
-    v128.store(out + row, d1);
-    v128.store(out + 2 * row, d2);
-    v128.store(out + 3 * row, d3);
-    v128.store(out + 4 * row, d4);
-    v128.store(out + 5 * row, d5);
-    // the centred sum of squares waits in `margin` for the finish below
-    const n = f32x4.splat(<f32>ne);
-    v128.store(margin + (<usize>k << 2), f32x4.sub(sq, f32x4.div(f32x4.mul(sum, sum), n)));
-  }
-  // six more references per further pass
-  for (let c = 1; c < chunks; c++) {
-    const rc = r + <usize>c * rowsPerChunk;
+  const n = f32x4.splat(<f32>ne);
+  // six references per pass; every pass also sums each spectrum (three more
+  // operations per value, which only stacks with more than six references pay
+  // again) so that one loop serves them all
+  for (let c = 0; c < chunks; c++) {
+    const rc = r + <usize>c * <usize>ne * 96;
     const outc = pcc + <usize>(6 * c) * row;
     for (let k = 0; k < len; k += 4) {
       const at = x + (<usize>k << 2);
       const x0 = v128.load(at);
+      let sum = f32x4.splat(0);
+      let sq = f32x4.splat(0);
       let d0 = f32x4.splat(0);
       let d1 = f32x4.splat(0);
       let d2 = f32x4.splat(0);
@@ -99,6 +65,8 @@ export function correlate(
       let rr = rc;
       for (let e = 0; e < ne; e++) {
         const v = f32x4.sub(v128.load(p), x0);
+        sum = f32x4.add(sum, v);
+        sq = f32x4.add(sq, f32x4.mul(v, v));
         d0 = f32x4.add(d0, f32x4.mul(v, v128.load(rr)));
         d1 = f32x4.add(d1, f32x4.mul(v, v128.load(rr, 16)));
         d2 = f32x4.add(d2, f32x4.mul(v, v128.load(rr, 32)));
@@ -115,6 +83,8 @@ export function correlate(
       v128.store(out + 3 * row, d3);
       v128.store(out + 4 * row, d4);
       v128.store(out + 5 * row, d5);
+      // the centred sum of squares waits in `margin` for the finish below
+      v128.store(margin + (<usize>k << 2), f32x4.sub(sq, f32x4.div(f32x4.mul(sum, sum), n)));
     }
   }
   // finish, four pixels at a time: scale, argmax, margin, NaN where not analysed

@@ -4,6 +4,7 @@
  * block stays in cache while the kernel reads it), and the results come back
  * into the caller's arrays. Memory beyond the output arrays: one block.
  */
+import type { PearsonMaps } from './pearson.js';
 import { PEARSON_KERNEL_WASM_BASE64 } from './pearson-kernel.js';
 
 interface KernelExports {
@@ -34,7 +35,7 @@ let kernel: KernelExports | null | undefined;
 /**
  * The compiled kernel, or null where WebAssembly or its SIMD extension is
  * missing (the caller then uses the TypeScript loop). Compiled once, on first
- * use; the module is 1.5 KB, under every engine's limit for synchronous
+ * use; the module is about 1 KB, under every engine's limit for synchronous
  * compilation, so this works on a page's main thread too.
  */
 export function pearsonKernel(): KernelExports | null {
@@ -62,26 +63,21 @@ export function pearsonKernel(): KernelExports | null {
   return kernel;
 }
 
-export interface PearsonOutputs {
-  pcc: Float32Array;
-  initialPhase: Int16Array;
-  margin: Float32Array;
-}
-
-/**
- * Fills `out` (pre-allocated, NaN / −1 not required) from the cube; `rhat`
- * holds the references centred and scaled to unit norm.
- */
+/** The maps of pearsonMaps from the kernel; `rhat` holds the references centred and scaled to unit norm. */
 export function pearsonWithKernel(
   k: KernelExports,
   cube: Float32Array,
   ne: number,
   rhat: Float64Array,
   nRefs: number,
-  mask: Uint8Array | undefined,
-  out: PearsonOutputs
-): void {
+  mask: Uint8Array | undefined
+): PearsonMaps {
   const npx = cube.length / ne;
+  const out: PearsonMaps = {
+    pcc: new Float32Array(nRefs * npx),
+    initialPhase: new Int16Array(npx),
+    margin: new Float32Array(npx)
+  };
   const chunks = Math.ceil(nRefs / REFS_PER_PASS);
   const b = Math.min(
     roundUp4(npx),
@@ -141,6 +137,7 @@ export function pearsonWithKernel(
       out.initialPhase[p0 + i] = phase[i];
     }
   }
+  return out;
 }
 
 function align16(n: number): number {

@@ -67,13 +67,7 @@ export function pearsonMaps(
     throw new Error('the wasm Pearson kernel cannot run here (WebAssembly SIMD is missing)');
   }
   if (kernel) {
-    const out = {
-      pcc: new Float32Array(nRefs * npx),
-      initialPhase: new Int16Array(npx),
-      margin: new Float32Array(npx)
-    };
-    pearsonWithKernel(kernel, cube, ne, rhat, nRefs, mask, out);
-    return out;
+    return pearsonWithKernel(kernel, cube, ne, rhat, nRefs, mask);
   }
   const pcc = new Float32Array(nRefs * npx).fill(Number.NaN);
   const initialPhase = new Int16Array(npx).fill(-1);
