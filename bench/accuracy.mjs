@@ -18,6 +18,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
+import { replaceMarkedSection } from './common.mjs';
+
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const lib = p => join(ROOT, 'lib', p);
 const { runPipeline } = await import(lib('core/analysis/pipeline.js'));
@@ -236,12 +238,6 @@ if (!values['no-docs'] && !values.only) {
   const docs = join(ROOT, 'docs/benchmarks.md');
   const text = readFileSync(docs, 'utf8');
   const begin = '<!-- accuracy:begin (bench/accuracy.mjs writes this part) -->';
-  const end = '<!-- accuracy:end -->';
-  const i = text.indexOf(begin);
-  const j = text.indexOf(end);
-  if (i < 0 || j < i) {
-    throw new Error(`docs/benchmarks.md lacks the markers ${begin} … ${end}`);
-  }
-  writeFileSync(docs, text.slice(0, i + begin.length) + '\n' + table + '\n' + text.slice(j));
+  writeFileSync(docs, replaceMarkedSection(text, begin, '<!-- accuracy:end -->', table, 'docs/benchmarks.md'));
   process.stderr.write('updated docs/benchmarks.md\n');
 }

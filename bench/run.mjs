@@ -26,6 +26,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 import { DEFAULT_GMVAE } from '../lib/core/model/result.js';
+import { replaceMarkedSection } from './common.mjs';
 import { buildTable, formatMarkdown, formatText } from './report.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -204,16 +205,12 @@ if (only.includes('redraw')) {
     'the extension is not installed in .venv (make install)',
     installed.status === 0 && /stxm-phasemap/.test(`${installed.stdout}${installed.stderr}`)
   ];
-  const ran = job(
-    'redraw.chromium.run',
+  job(
+    'redraw.chromium',
     'bash',
     ['-c', `make --no-print-directory test-ui UI_ARGS="tests/latency.spec.ts" >&2 && cat "${out}"`],
     { needs: [haveChromium, haveUiDeps, haveLab], env: { STXM_LATENCY_JSON: out } }
   );
-  if (ran) {
-    results['redraw.chromium'] = ran;
-    delete results['redraw.chromium.run'];
-  }
 }
 
 // ------------------------------------------------------------------ HDF5 read
@@ -263,19 +260,15 @@ console.log(formatText(table, report));
 if (!values['no-docs'] && !quick && only.length === GROUPS.length) {
   const docs = join(ROOT, 'docs/benchmarks.md');
   const text = readFileSync(docs, 'utf8');
-  const begin = '<!-- perf:begin (bench/run.mjs writes this part) -->';
-  const end = '<!-- perf:end -->';
-  const i = text.indexOf(begin);
-  const j = text.indexOf(end);
-  if (i < 0 || j < i) {
-    console.error(`bench: ${docs} has no ${begin} … ${end} section; table not written`);
-  } else {
-    writeFileSync(
-      docs,
-      text.slice(0, i + begin.length) + '\n' + formatMarkdown(table, report) + text.slice(j)
-    );
-    log('docs/benchmarks.md updated');
-  }
+  const section = replaceMarkedSection(
+    text,
+    '<!-- perf:begin (bench/run.mjs writes this part) -->',
+    '<!-- perf:end -->',
+    formatMarkdown(table, report).trimEnd(),
+    docs
+  );
+  writeFileSync(docs, section);
+  log('docs/benchmarks.md updated');
 }
 if (skipped.length) {
   console.error(

@@ -13,26 +13,9 @@
 // or { kind: 'error', message }.
 import { ambiguityMap } from '../../lib/core/analysis/ambiguity.js';
 import * as pearson from '../../lib/core/analysis/pearson.js';
+import { clusteredFeatures, median, randomCube } from '../common.mjs';
 
 const progress = message => self.postMessage({ kind: 'progress', message });
-
-/** A small, fast, seeded generator (mulberry32): uniform in [0, 1). */
-function uniform(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function median(values) {
-  const v = [...values].sort((a, b) => a - b);
-  const m = v.length >> 1;
-  return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
-}
 
 const round = (x, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
 
@@ -60,15 +43,10 @@ function implementationOf(choice) {
 async function pearsonTask({ pixels, energies, refs, repeats, warmup, threshold, seed, kernels }) {
   const npx = pixels;
   const ne = energies;
-  const rand = uniform(seed);
   progress(
     `pearson: filling a ${ne} × ${npx} float32 cube (${((4 * ne * npx) / 2 ** 20).toFixed(0)} MiB)`
   );
-  const cube = new Float32Array(ne * npx);
-  for (let i = 0; i < cube.length; i++) {
-    cube[i] = rand();
-  }
-  const refValues = Float64Array.from({ length: refs * ne }, () => rand());
+  const { cube, refs: refValues } = randomCube(ne, npx, refs, seed);
   const copy = new Float32Array(cube.length); // target of the copy pass
 
   const runs = [];
@@ -138,24 +116,6 @@ async function pearsonTask({ pixels, energies, refs, repeats, warmup, threshold,
     memoryPass: { ...stats(memoryPass), cubeReadGBps: gbPerS(median(memoryPass)) },
     copyPass: { ...stats(copyPass), cubeReadGBps: gbPerS(median(copyPass)) }
   };
-}
-
-/**
- * `count` samples of dimension `dim` from `k` Gaussian clusters (unit-scale
- * centres, σ = 0.1): data a GMVAE can fit, so training runs its normal course.
- */
-function clusteredFeatures(count, dim, k, seed) {
-  const rand = uniform(seed);
-  const normal = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
-  const centres = Float32Array.from({ length: k * dim }, () => normal());
-  const out = new Float32Array(count * dim);
-  for (let i = 0; i < count; i++) {
-    const c = i % k;
-    for (let d = 0; d < dim; d++) {
-      out[i * dim + d] = centres[c * dim + d] + 0.1 * normal();
-    }
-  }
-  return out;
 }
 
 /**

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * GMVAE training throughput in Node: trainGmvae (the pipeline's own training
- * loop: mini-batches, Adam, validation each epoch) on random standardised
+ * loop: mini-batches, Adam, validation each epoch) on clustered random
  * features, with the pipeline's default architecture and schedule, on the
  * tfjs wasm backend and on the cpu backend. samples/s = training samples ×
  * epochs / training time (forward + backward + update; validation excluded),
@@ -16,7 +16,7 @@ import { useBackend } from '../../lib/core/analysis/gmvae/backend.js';
 import { trainGmvae } from '../../lib/core/analysis/gmvae/train.js';
 import { DEFAULT_GMVAE } from '../../lib/core/model/result.js';
 import { configureNodeWasm } from '../../lib/cli/tf-node.js';
-import { uniform } from './common.mjs';
+import { clusteredFeatures } from '../common.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -32,27 +32,8 @@ const count = Number(values.samples);
 const epochs = Number(values.epochs);
 const components = Number(values.components);
 
-// standardised spectra: zero mean, unit variance per row, as pixelFeatures gives
-const rnd = uniform(3);
-const features = new Float32Array(count * dim);
-for (let i = 0; i < count; i++) {
-  const row = features.subarray(i * dim, (i + 1) * dim);
-  let m = 0;
-  for (let j = 0; j < dim; j++) {
-    row[j] = rnd() + Math.sin(j + (i % components));
-    m += row[j];
-  }
-  m /= dim;
-  let v = 0;
-  for (let j = 0; j < dim; j++) {
-    row[j] -= m;
-    v += row[j] * row[j];
-  }
-  const s = Math.sqrt(v / dim);
-  for (let j = 0; j < dim; j++) {
-    row[j] /= s;
-  }
-}
+// the same clustered data as the Chromium bench (bench/common.mjs)
+const features = clusteredFeatures(count, dim, components);
 
 configureNodeWasm();
 const out = {

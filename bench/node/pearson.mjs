@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 
 import { ambiguityMap } from '../../lib/core/analysis/ambiguity.js';
 import { pearsonImplementation, pearsonMaps } from '../../lib/core/analysis/pearson.js';
-import { median, randomCube } from './common.mjs';
+import { median, randomCube } from '../common.mjs';
 
 const { values } = parseArgs({
   options: {

@@ -18,7 +18,7 @@ import { nodeH5Runtime } from '../../lib/cli/runtime.js';
 import { configureNodeWasm } from '../../lib/cli/tf-node.js';
 import { readStack, runPipeline } from '../../lib/core/index.js';
 import { parseReferenceCsv } from '../../lib/core/io/references-csv.js';
-import { mib } from './common.mjs';
+import { mib } from '../common.mjs';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
