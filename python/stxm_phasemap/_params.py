@@ -2,7 +2,7 @@
 
 The extension sends its defaults in its hello, so every parameter it knows is
 accepted by its snake_case name (``epochs`` → ``gmvae.epochs``,
-``energy_shift_ev`` → ``preprocess.energyShiftEv``); an unknown name raises
+``energy_shift`` → ``preprocess.energyShift``); an unknown name raises
 ``TypeError`` listing the known ones.
 """
 
@@ -19,9 +19,17 @@ FALLBACK_DEFAULTS: dict[str, Any] = {
     "preprocess": {
         "i0": {"mode": "auto"},
         "ringCurrent": True,
-        "align": False,
+        "dwell": True,
+        "align": "auto",
+        "alignMinDriftPx": 0.25,
+        "alignReference": "auto",
+        "alignMaxShiftPx": "auto",
+        "alignInterpolation": "linear",
+        "alignUpsample": 10,
         "mask": {"mode": "otsu"},
-        "energyShiftEv": 0,
+        "energyShift": "auto",
+        "energyRangeEv": 2,
+        "energyStepEv": 0.05,
         "binning": 1,
     },
     "gmvae": {
@@ -34,6 +42,7 @@ FALLBACK_DEFAULTS: dict[str, Any] = {
         "patience": 10,
         "maxTrainPixels": 2000,
         "backend": "wasm",
+        "neighbourWeight": 2,
     },
 }
 

@@ -154,7 +154,7 @@ class Workbench:
         Parameters by name: ``threshold``, ``seed``, ``method`` ("gmvae" or
         "pcc"), ``epochs``, ``latent_dim``, ``components``, ``hidden``,
         ``batch_size``, ``learning_rate``, ``patience``, ``max_train_pixels``,
-        ``backend``, ``ring_current``, ``align``, ``energy_shift_ev``,
+        ``backend``, ``ring_current``, ``align``, ``energy_shift``,
         ``binning``, ``i0``, ``mask`` — any parameter the extension knows — or
         ``params=`` in the extension's nested form. ``progress``: a line of
         progress under the cell (True), a callback taking the progress dict, or

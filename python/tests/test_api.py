@@ -250,7 +250,7 @@ def test_references_run_and_result_with_progress(in_tmp):
         names = wb.set_references(
             {"Na3": np.arange(4.0), "Na1": np.arange(4.0) ** 2}, energies=[505, 520, 535, 550]
         )
-        res = wb.run(threshold=0.01, epochs=5, energy_shift_ev=0.2, progress=seen.append)
+        res = wb.run(threshold=0.01, epochs=5, energy_shift=0.2, progress=seen.append)
         return await names, await res
 
     names, res = run(main())
@@ -260,7 +260,7 @@ def test_references_run_and_result_with_progress(in_tmp):
     assert params["params"] == {
         "threshold": 0.01,
         "gmvae": {"epochs": 5},
-        "preprocess": {"energyShiftEv": 0.2},
+        "preprocess": {"energyShift": 0.2},
     }
     assert seen and seen[0]["stage"] == "pcc"
     assert isinstance(res, Result)

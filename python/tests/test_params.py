@@ -16,7 +16,7 @@ def test_snake_case_names_reach_their_group():
         epochs=20,
         latent_dim=3,
         learning_rate=1e-3,
-        energy_shift_ev=-0.3,
+        energy_shift=-0.3,
         ring_current=False,
         mask={"mode": "threshold", "od": 0.2},
         backend=None,
@@ -27,7 +27,7 @@ def test_snake_case_names_reach_their_group():
         "method": "pcc",
         "gmvae": {"epochs": 20, "latentDim": 3, "learningRate": 1e-3},
         "preprocess": {
-            "energyShiftEv": -0.3,
+            "energyShift": -0.3,
             "ringCurrent": False,
             "mask": {"mode": "threshold", "od": 0.2},
         },
@@ -53,6 +53,7 @@ def test_parameters_the_extension_adds_are_accepted():
 def test_camel_to_snake():
     assert camel_to_snake("falseAssignment") == "false_assignment"
     assert camel_to_snake("energyShiftEv") == "energy_shift_ev"
+    assert camel_to_snake("alignMinDriftPx") == "align_min_drift_px"
     assert camel_to_snake("phase") == "phase"
 
 

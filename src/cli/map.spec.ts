@@ -149,7 +149,7 @@ describe('map', () => {
       [['map', stack, '--refs', join(dir, 'nope.csv')], /nope\.csv: no such file/],
       [
         ['map', stack, '--refs', lfpRefs],
-        /lfp\.csv: reference "LiFePO4" covers 700–730 eV, but the stack has an energy at 512 eV/
+        /lfp\.csv: the references cover 700–730 eV, where 0 of the 12 energies of .* lie \(512–545 eV\)/
       ],
       [['map', stack, '--refs', refs, '--method', 'magic'], /--method must be one of gmvae/],
       [['map', stack, '--refs', refs, '--threshold=-1'], /--threshold must be/],

@@ -6,6 +6,8 @@ export * from './model/stack.js';
 export * from './model/info.js';
 export * from './model/references.js';
 export * from './model/result.js';
+export * from './model/param-specs.js';
+export * from './model/warnings.js';
 export * from './model/prepared.js';
 export * from './io/index.js';
 export * from './io/references-csv.js';
@@ -13,8 +15,17 @@ export * from './preprocess/prepare.js';
 export { i0SpectrumFromStack } from './preprocess/i0.js';
 export { alignFrames } from './preprocess/align.js';
 export type { AlignResult } from './preprocess/align.js';
-export { estimateEnergyShift } from './preprocess/energy-shift.js';
-export type { EnergyShiftOptions, EnergyShiftResult } from './preprocess/energy-shift.js';
+export {
+  DEFAULT_CALIBRATION_CRITERIA,
+  calibrationVerdict,
+  estimateEnergyShift
+} from './preprocess/energy-shift.js';
+export type {
+  CalibrationCriteria,
+  CalibrationVerdict,
+  EnergyShiftOptions,
+  EnergyShiftResult
+} from './preprocess/energy-shift.js';
 export * from './analysis/pearson.js';
 export * from './analysis/ambiguity.js';
 export * from './analysis/pipeline.js';

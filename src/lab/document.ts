@@ -98,8 +98,8 @@ export class StxmDocument extends DocumentWidget<Workbench> {
     // the energy shift moves the references, not the optical density; the
     // references matter only to the automatic energy calibration
     const pre = model.params.preprocess;
-    const key = JSON.stringify({ ...pre, energyShiftEv: 0 });
-    const refs = pre.autoEnergyShift ? model.references : null;
+    const key = JSON.stringify(pre);
+    const refs = model.references;
     if (
       model.stack === this._preparedStack &&
       key === this._preparedKey &&

@@ -133,22 +133,19 @@ describe('WorkbenchModel: preparation, references, ROIs, runs', () => {
 });
 
 describe('WorkbenchModel: automatic energy calibration', () => {
-  it('runs with the shift the calibration found (before it has, the run calibrates)', async () => {
+  it('runs with the parameters as set, and finds the shift the pre-processing showed', async () => {
     const { stack } = simulateDemo({ ny: 16, nx: 20 });
-    const model = new WorkbenchModel('a.h5', {
-      method: 'pcc',
-      preprocess: { autoEnergyShift: true }
-    });
+    const model = new WorkbenchModel('a.h5', { method: 'pcc' });
     model.setStack(stack);
     model.setReferences(demoReferenceSet());
-    expect(model.runParams().preprocess.autoEnergyShift).toBe(true);
+    expect(model.runParams().preprocess.energyShift).toBe('auto');
     const prepared = await model.prepare(async (s, p, r) => prepareStack(s, p, r));
     expect(prepared).not.toBeNull();
-    const params = model.runParams();
-    expect(params.preprocess.autoEnergyShift).toBe(false);
-    expect(params.preprocess.energyShiftEv).toBe(prepared!.energyShiftEv);
+    expect(model.runParams()).toBe(model.params);
     const result = await model.run((s, r, p) => runPipeline(s, r, p));
-    expect(result.params.preprocess.energyShiftEv).toBe(prepared!.energyShiftEv);
+    expect(result.params.preprocess.energyShift).toBe('auto');
+    const step = result.provenance.find(s => s.step === 'energy shift')?.details;
+    expect(step?.shiftEv).toBe(prepared!.energyShiftEv);
   });
 });
 

@@ -420,20 +420,13 @@ export class WorkbenchModel implements IWorkbenchSource {
   }
 
   /**
-   * The parameters a run gets. With the automatic energy calibration on and
-   * the prepared stack calibrated, the shift it found is passed as a fixed
-   * shift, so the run uses exactly what the workbench showed (and records it
-   * in its parameters); before that, the run calibrates by itself.
+   * The parameters a run gets: the workbench's own, as they are (automatic
+   * alignment and calibration decide again in the run, deterministically, so
+   * the run does what the pre-processing tab showed and what
+   * `stxm-phasemap map` would do with the same parameters).
    */
   runParams(): PipelineParams {
-    const pre = this._params.preprocess;
-    if (!pre.autoEnergyShift || !this._prepared || this._prepareState !== 'done') {
-      return this._params;
-    }
-    return {
-      ...this._params,
-      preprocess: { ...pre, autoEnergyShift: false, energyShiftEv: this._prepared.energyShiftEv }
-    };
+    return this._params;
   }
 
   /** Cancel the run in progress, if any. */

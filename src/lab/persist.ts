@@ -7,9 +7,9 @@
  */
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 
-import { RESOLUTION_METHODS } from '../core/model/result.js';
+import { keepValidParams } from '../core/model/param-specs.js';
 import { validateReferenceSet, type ReferenceSet } from '../core/model/references.js';
-import type { DeepPartial, PipelineParams, ResolutionMethod } from '../core/model/result.js';
+import type { DeepPartial, PipelineParams } from '../core/model/result.js';
 import type { SampleRect } from '../views/grid.js';
 import type { Roi } from '../views/source.js';
 import type { WorkbenchLayoutState } from '../views/workbench.js';
@@ -59,106 +59,9 @@ export function loadWorkbench(value: unknown): SavedWorkbench | null {
   };
 }
 
-/** Only known parameters of the right type survive. */
+/** Only known parameters with a valid value survive (the parameter model decides). */
 export function loadParams(v: Record<string, unknown>): DeepPartial<PipelineParams> {
-  const out: DeepPartial<PipelineParams> = {};
-  const num = (x: unknown, min = -Infinity, max = Infinity): x is number =>
-    typeof x === 'number' && Number.isFinite(x) && x >= min && x <= max;
-  if (num(v.threshold, 0, 1)) {
-    out.threshold = v.threshold;
-  }
-  if (num(v.seed, 0) && Number.isInteger(v.seed)) {
-    out.seed = v.seed;
-  }
-  if (
-    typeof v.method === 'string' &&
-    (RESOLUTION_METHODS as readonly string[]).includes(v.method)
-  ) {
-    out.method = v.method as ResolutionMethod;
-  }
-  const p = v.preprocess;
-  if (isObj(p)) {
-    const pre: Record<string, unknown> = {};
-    const i0 = p.i0;
-    if (isObj(i0) && i0.mode === 'auto') {
-      pre.i0 = { mode: 'auto' };
-    } else if (
-      isObj(i0) &&
-      i0.mode === 'roi' &&
-      [i0.x0, i0.x1, i0.y0, i0.y1].every(x => num(x, 0))
-    ) {
-      pre.i0 = { mode: 'roi', x0: i0.x0, x1: i0.x1, y0: i0.y0, y1: i0.y1 };
-    } else if (
-      isObj(i0) &&
-      i0.mode === 'spectrum' &&
-      numArray(i0.values) &&
-      (i0.energies === undefined || numArray(i0.energies))
-    ) {
-      pre.i0 = {
-        mode: 'spectrum',
-        values: i0.values,
-        ...(i0.energies ? { energies: i0.energies } : {}),
-        ...(typeof i0.source === 'string' ? { source: i0.source } : {})
-      };
-    }
-    for (const k of ['ringCurrent', 'align', 'dwell', 'autoEnergyShift'] as const) {
-      if (typeof p[k] === 'boolean') {
-        pre[k] = p[k];
-      }
-    }
-    const m = p.mask;
-    if (isObj(m) && m.mode === 'otsu') {
-      pre.mask = { mode: 'otsu' };
-    } else if (isObj(m) && m.mode === 'threshold' && num(m.od)) {
-      pre.mask = { mode: 'threshold', od: m.od };
-    }
-    if (num(p.energyShiftEv, -50, 50)) {
-      pre.energyShiftEv = p.energyShiftEv;
-    }
-    if (num(p.binning, 1, 16) && Number.isInteger(p.binning)) {
-      pre.binning = p.binning;
-    }
-    const a = p.alignment;
-    if (isObj(a)) {
-      const al: Record<string, unknown> = {};
-      if (a.reference === 'auto' || num(a.reference, 0)) {
-        al.reference = a.reference;
-      }
-      if (a.interpolation === 'linear' || a.interpolation === 'cubic') {
-        al.interpolation = a.interpolation;
-      }
-      for (const k of ['maxShiftPx', 'upsample']) {
-        if (num(a[k], 0)) {
-          al[k] = a[k];
-        }
-      }
-      pre.alignment = al;
-    }
-    out.preprocess = pre;
-  }
-  const g = v.gmvae;
-  if (isObj(g)) {
-    const gm: Record<string, unknown> = {};
-    for (const k of [
-      'latentDim',
-      'components',
-      'hidden',
-      'epochs',
-      'batchSize',
-      'learningRate',
-      'patience',
-      'maxTrainPixels'
-    ]) {
-      if (num(g[k], 0)) {
-        gm[k] = g[k];
-      }
-    }
-    if (g.backend === 'wasm' || g.backend === 'cpu') {
-      gm.backend = g.backend;
-    }
-    out.gmvae = gm;
-  }
-  return out;
+  return keepValidParams(v);
 }
 
 function loadReferences(v: unknown): ReferenceSet | null {

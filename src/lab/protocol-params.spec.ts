@@ -117,27 +117,47 @@ describe('parsePipelineParams', () => {
     expect(parsePipelineParams(undefined)).toEqual({});
   });
 
-  it('accepts the optional parameters that have no default, and lists them for the kernel', () => {
+  it('tells the kernel every parameter with its default', () => {
     expect(parsePipelineParams({ gmvae: { neighbourWeight: 0.5 } })).toEqual({
       gmvae: { neighbourWeight: 0.5 }
     });
-    expect(() => parsePipelineParams({ gmvae: { neighbourWeight: 'x' } })).toThrow(/finite number/);
-    const template = paramsTemplate() as { gmvae: Record<string, unknown>; threshold: number };
-    expect(template.gmvae.neighbourWeight ?? null).toBeNull();
-    expect('neighbourWeight' in template.gmvae).toBe(true);
+    const template = paramsTemplate() as {
+      gmvae: Record<string, unknown>;
+      preprocess: Record<string, unknown>;
+      threshold: number;
+    };
+    expect(template.gmvae.neighbourWeight).toBe(2);
+    expect(template.gmvae.epochs).toBe(60);
+    expect(template.preprocess.align).toBe('auto');
+    expect(template.preprocess.energyShift).toBe('auto');
     expect(template.threshold).toBe(0.005);
   });
 
+  it('normalises the forms a user may write (off, on)', () => {
+    expect(parsePipelineParams({ preprocess: { energyShift: 'off', align: 'on' } })).toEqual({
+      preprocess: { energyShift: 0, align: true }
+    });
+  });
+
   it.each([
-    [{ bogus: 1 }, 'unknown parameter "params.bogus"'],
-    [{ gmvae: { epoch: 5 } }, 'unknown parameter "params.gmvae.epoch"'],
-    [{ threshold: '0.1' }, 'must be a number'],
-    [{ threshold: 5 }, '0…2'],
+    [{ bogus: 1 }, 'unknown parameter "bogus"'],
+    [{ gmvae: { epoch: 5 } }, 'unknown parameter "gmvae.epoch"'],
+    [{ threshold: '0.1' }, 'must be a number in 0…1'],
+    [{ threshold: 5 }, '0…1'],
     [{ seed: 1.5 }, 'integer'],
-    [{ gmvae: { epochs: null } }, 'must be a number'],
-    [{ preprocess: { ringCurrent: 1 } }, 'boolean'],
-    [{ preprocess: { mask: { mode: 'otsu', od: 'x' } } }, 'finite number'],
-    [{ method: '' }, '1–64'],
+    [{ gmvae: { epochs: null } }, 'parameter gmvae.epochs must be an integer in 1…5000, not null'],
+    // issue 17: out-of-range values were stored and run
+    [{ method: 'rm -rf' }, 'parameter method must be one of gmvae, gmvae-pixel, pcc'],
+    [{ gmvae: { epochs: -5 } }, 'parameter gmvae.epochs must be an integer in 1…5000, not -5'],
+    [{ gmvae: { epochs: 0 } }, 'not 0'],
+    [{ gmvae: { epochs: 1e9 } }, 'not 1000000000'],
+    [{ preprocess: { ringCurrent: 1 } }, 'true or false'],
+    [{ preprocess: { mask: { mode: 'otsu', od: 'x' } } }, 'parameter preprocess.mask must be'],
+    [{ method: '' }, 'one of gmvae'],
+    // issue 17: keys that are names of Object.prototype members
+    [{ constructor: 1 }, 'unknown parameter "constructor"'],
+    [{ gmvae: { toString: 1 } }, 'unknown parameter "gmvae.toString"'],
+    [JSON.parse('{"__proto__": {"threshold": 0.1}}') as unknown, 'unknown parameter "__proto__"'],
     [[1], 'JSON object']
   ])('rejects %j', (params, message) => {
     expect(() => parsePipelineParams(params)).toThrow(message);

@@ -4,6 +4,7 @@
  * `invalid-request` error naming the field. Pure: no JupyterLab imports.
  */
 import { STACK_EXTENSIONS } from '../core/io/read.js';
+import { ParameterError, parameterSpec, validateParams } from '../core/model/param-specs.js';
 import { DEFAULT_PARAMS, type DeepPartial, type PipelineParams } from '../core/model/result.js';
 import { ProtocolError, isPlainObject, type InArray, type JSONObject } from './protocol-arrays.js';
 
@@ -224,98 +225,55 @@ export function parseSimulate(params: JSONObject): SimulateParams {
   };
 }
 
-type Shape = 'number' | 'boolean' | 'string' | 'object';
-
-/**
- * Optional parameters that have no default value (unset = the engine decides),
- * by group, with their type. Keep in step with `PipelineParams`.
- */
-export const OPTIONAL_PARAMS: Record<string, Record<string, Exclude<Shape, 'object'>>> = {
-  gmvae: { neighbourWeight: 'number' }
-};
-
-/** The defaults, with the optional parameters as null: what the hello tells the kernel. */
+/** The defaults: what the hello tells the kernel (every parameter, by its camelCase key). */
 export function paramsTemplate(): JSONObject {
-  const out = JSON.parse(JSON.stringify(DEFAULT_PARAMS)) as JSONObject;
-  for (const [group, keys] of Object.entries(OPTIONAL_PARAMS)) {
-    const target = out[group] as JSONObject;
-    for (const key of Object.keys(keys)) {
-      if (!(key in target)) {
-        target[key] = null;
-      }
-    }
-  }
-  return out;
-}
-
-function kindOf(v: unknown): Shape {
-  return isPlainObject(v) ? 'object' : (typeof v as Shape);
+  return JSON.parse(JSON.stringify(DEFAULT_PARAMS)) as JSONObject;
 }
 
 /**
- * Pipeline parameters from JSON: every key must exist in the defaults
- * (`DEFAULT_PARAMS`, so new engine parameters are accepted as they appear)
- * with a value of the default's type; numbers must be finite.
+ * Pipeline parameters from JSON, checked by the parameter model (types,
+ * ranges, unknown keys) before anything is stored: a request that does not
+ * fit gets an `invalid-request` error naming the parameter.
  */
 export function parsePipelineParams(value: unknown): DeepPartial<PipelineParams> {
   if (value === undefined || value === null) {
     return {};
   }
-  const check = (v: unknown, template: unknown, where: string): void => {
-    const want = kindOf(template);
-    if (kindOf(v) !== want) {
-      invalid(`"${where}" must be a ${want === 'object' ? 'JSON object' : want}`);
-    }
-    if (typeof v === 'number' && !Number.isFinite(v)) {
-      invalid(`"${where}" must be finite`);
-    }
-    if (typeof v === 'string' && (v.length === 0 || v.length > 64)) {
-      invalid(`"${where}" must be a string of 1–64 characters`);
-    }
-    if (want === 'object') {
-      const obj = v as Record<string, unknown>;
-      const tmpl = template as Record<string, unknown>;
-      const isGroup = where === 'params.preprocess' || where === 'params.gmvae';
-      const group = where.slice('params.'.length);
-      for (const [k, sub] of Object.entries(obj)) {
-        const optional = isGroup && !(k in tmpl) ? OPTIONAL_PARAMS[group]?.[k] : undefined;
-        if (optional) {
-          if (typeof sub !== optional || (typeof sub === 'number' && !Number.isFinite(sub))) {
-            invalid(
-              `"${where}.${k}" must be a ${optional === 'number' ? 'finite number' : optional}`
-            );
-          }
-        } else if (isGroup) {
-          if (!(k in tmpl)) {
-            invalid(`unknown parameter "${where}.${k}"; known: ${Object.keys(tmpl).join(', ')}`);
-          }
-          check(sub, tmpl[k], `${where}.${k}`);
-        } else if (k === 'mode') {
-          if (typeof sub !== 'string' || sub.length > 32) {
-            invalid(`"${where}.mode" must be a string`);
-          }
-        } else if (typeof sub !== 'number' || !Number.isFinite(sub)) {
-          invalid(`"${where}.${k}" must be a finite number`);
-        }
-      }
-    }
-  };
   if (!isPlainObject(value)) {
     invalid('"params.params" must be a JSON object');
   }
-  const defaults = DEFAULT_PARAMS as unknown as Record<string, unknown>;
-  for (const [k, v] of Object.entries(value)) {
-    if (!(k in defaults)) {
-      invalid(`unknown parameter "params.${k}"; known: ${Object.keys(defaults).join(', ')}`);
+  try {
+    validateParams(value);
+  } catch (err) {
+    if (err instanceof ParameterError) {
+      invalid(`"params.params": ${err.message}`);
     }
-    check(v, defaults[k], `params.${k}`);
+    throw err;
   }
-  const p = value as DeepPartial<PipelineParams>;
-  if (p.threshold !== undefined && (p.threshold < 0 || p.threshold > 2)) {
-    invalid(`"params.threshold" must be in 0…2, got ${p.threshold}`);
+  return normalisedPartial(value);
+}
+
+/** The given parameters only, in their checked form ('off' → 0, 'on' → true …). */
+function normalisedPartial(value: Record<string, unknown>): DeepPartial<PipelineParams> {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const v = value[key];
+    if (v === undefined) {
+      continue;
+    }
+    if ((key === 'preprocess' || key === 'gmvae') && isPlainObject(v)) {
+      const group: Record<string, unknown> = {};
+      for (const sub of Object.keys(v)) {
+        const spec = parameterSpec(`${key}.${sub}`);
+        if (spec && v[sub] !== undefined) {
+          group[sub] = spec.check(v[sub]);
+        }
+      }
+      out[key] = group;
+    } else {
+      const spec = parameterSpec(key);
+      out[key] = spec ? spec.check(v) : v;
+    }
   }
-  if (p.seed !== undefined && (!Number.isInteger(p.seed) || p.seed < 0 || p.seed >= 2 ** 32)) {
-    invalid(`"params.seed" must be an integer in 0…2^32−1, got ${p.seed}`);
-  }
-  return p;
+  return out;
 }

@@ -23,7 +23,7 @@ import {
 import { currentTheme, FigureBuilder, type IExportable } from './figure.js';
 import { ImageFrame } from './imageframe.js';
 import { LineChart } from './linechart.js';
-import type { IWorkbenchActions, IWorkbenchSource } from './source.js';
+import { effectiveShiftEv, type IWorkbenchActions, type IWorkbenchSource } from './source.js';
 
 export class PreprocessView extends Widget implements IExportable {
   constructor(
@@ -61,19 +61,37 @@ export class PreprocessView extends Widget implements IExportable {
         { value: 'cubic', label: 'cubic' }
       ],
       'linear',
-      v =>
-        this._set({ alignment: { ...this._source.params.preprocess.alignment, interpolation: v } }),
+      v => this._set({ alignInterpolation: v }),
       'jp-STXMPreprocessView-interp'
     );
     this._interp.setAttribute('aria-label', 'Resampling of shifted frames');
     this._interp.title = 'How shifted frames are resampled (linear: no overshoot at edges)';
-    this._autoShift = checkbox(
-      false,
-      v => this._set({ autoEnergyShift: v }),
+    this._autoShift = select<'auto' | 'fixed' | 'off'>(
+      [
+        { value: 'auto', label: 'automatic' },
+        { value: 'fixed', label: 'fixed (References tab)' },
+        { value: 'off', label: 'off' }
+      ],
+      'auto',
+      v =>
+        this._set({
+          energyShift: v === 'auto' ? 'auto' : v === 'off' ? 0 : effectiveShiftEv(this._source)
+        }),
       'jp-STXMPreprocessView-autoShift'
     );
+    this._autoShift.setAttribute('aria-label', 'Energy calibration of the references');
     this._ring = checkbox(true, v => this._set({ ringCurrent: v }), 'jp-STXMPreprocessView-ring');
-    this._align = checkbox(false, v => this._set({ align: v }), 'jp-STXMPreprocessView-align');
+    this._align = select<'auto' | 'on' | 'off'>(
+      [
+        { value: 'auto', label: 'automatic' },
+        { value: 'on', label: 'on' },
+        { value: 'off', label: 'off' }
+      ],
+      'auto',
+      v => this._set({ align: v === 'auto' ? 'auto' : v === 'on' }),
+      'jp-STXMPreprocessView-align'
+    );
+    this._align.setAttribute('aria-label', 'Frame alignment');
     this._maskMode = select<'otsu' | 'threshold'>(
       [
         { value: 'otsu', label: 'Otsu on mean OD' },
@@ -104,9 +122,9 @@ export class PreprocessView extends Widget implements IExportable {
       button('Draw I0 region', 'jp-STXMPreprocessView-drawI0', () => this._drawI0()),
       labelled('Ring current', this._ring, 'jp-mod-inline'),
       labelled('Dwell', this._dwell, 'jp-mod-inline'),
-      labelled('Align frames', this._align, 'jp-mod-inline'),
+      labelled('Align frames', this._align),
       this._interp,
-      labelled('Calibrate energy', this._autoShift, 'jp-mod-inline'),
+      labelled('Calibrate energy', this._autoShift),
       labelled('Mask', this._maskMode),
       this._maskOd,
       labelled('Binning', this._binning)
@@ -202,14 +220,17 @@ export class PreprocessView extends Widget implements IExportable {
     this._ring.checked = p.ringCurrent;
     this._ring.disabled = !this._source.stack?.control;
     this._ring.title = this._ring.disabled ? 'The file has no ring current (control) record' : '';
-    this._align.checked = p.align;
-    this._interp.value = p.alignment?.interpolation ?? 'linear';
-    this._interp.disabled = !p.align;
-    this._dwell.checked = p.dwell !== false;
-    this._autoShift.checked = p.autoEnergyShift ? true : false;
-    this._autoShift.disabled = !this._source.references;
+    this._align.value = p.align === 'auto' ? 'auto' : p.align ? 'on' : 'off';
+    this._align.title =
+      'automatic: measure the drift of the frames and align them when it reaches ' +
+      `${p.alignMinDriftPx} px`;
+    this._interp.value = p.alignInterpolation;
+    this._interp.disabled = p.align === false;
+    this._dwell.checked = p.dwell;
+    this._autoShift.value =
+      p.energyShift === 'auto' ? 'auto' : p.energyShift === 0 ? 'off' : 'fixed';
     this._autoShift.title = this._source.references
-      ? 'Find the global energy shift that best matches the references'
+      ? 'automatic: estimate the global energy shift that best matches the references, apply it when the estimate is trustworthy'
       : 'Needs references';
     this._maskMode.value = p.mask.mode;
     this._maskOd.hidden = p.mask.mode !== 'threshold';
@@ -267,8 +288,11 @@ export class PreprocessView extends Widget implements IExportable {
         `dropped frames at ${prepared.droppedFrames.map(i => fmt(raw.energies[i], 6)).join(', ')} eV`
       );
     }
-    if (this._source.params.preprocess.autoEnergyShift) {
-      parts.push(`energy calibration: references shifted by ${fmt(prepared.energyShiftEv, 3)} eV`);
+    if (prepared.energyShiftEv !== 0) {
+      parts.push(`references shifted by ${fmt(prepared.energyShiftEv, 3)} eV`);
+    }
+    for (const w of prepared.warnings) {
+      parts.push(w.message);
     }
     this._summary.textContent = parts.join(' · ');
     this._i0Chart.setMessage(null);
@@ -356,9 +380,9 @@ export class PreprocessView extends Widget implements IExportable {
   private readonly _i0Mode: HTMLSelectElement;
   private readonly _dwell: HTMLInputElement;
   private readonly _interp: HTMLSelectElement;
-  private readonly _autoShift: HTMLInputElement;
+  private readonly _autoShift: HTMLSelectElement;
   private readonly _ring: HTMLInputElement;
-  private readonly _align: HTMLInputElement;
+  private readonly _align: HTMLSelectElement;
   private readonly _maskMode: HTMLSelectElement;
   private readonly _maskOd: HTMLInputElement;
   private readonly _binning: HTMLSelectElement;

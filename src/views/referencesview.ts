@@ -38,7 +38,7 @@ export class ReferencesView extends Widget implements IExportable {
       fileInput.value = '';
     });
     this._shift = numberInput(0, { step: 0.05, className: 'jp-STXMReferencesView-shift' }, v =>
-      this._source.setParams({ preprocess: { energyShiftEv: v } })
+      this._source.setParams({ preprocess: { energyShift: v } })
     );
     this._shift.setAttribute('aria-label', 'Energy shift of the references (eV)');
     bar.append(
@@ -99,7 +99,7 @@ export class ReferencesView extends Widget implements IExportable {
   private _render(): void {
     const refs = this._source.references;
     const shift = effectiveShiftEv(this._source);
-    const auto = this._source.params.preprocess.autoEnergyShift ? true : false;
+    const auto = this._source.params.preprocess.energyShift === 'auto';
     if (document.activeElement !== this._shift) {
       this._shift.value = String(Number(shift.toFixed(4)));
     }

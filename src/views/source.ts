@@ -114,8 +114,8 @@ export type ExportableViewId =
  */
 export function effectiveShiftEv(source: IWorkbenchSource): number {
   const pre = source.params.preprocess;
-  if (pre.autoEnergyShift && source.prepared) {
-    return source.prepared.energyShiftEv;
+  if (pre.energyShift === 'auto') {
+    return source.prepared ? source.prepared.energyShiftEv : 0;
   }
-  return pre.energyShiftEv;
+  return pre.energyShift;
 }

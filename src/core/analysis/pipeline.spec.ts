@@ -70,7 +70,7 @@ describe('runPipeline (Pearson only)', () => {
     await expect(
       runPipeline(stack, demoReferences(), {
         method: 'pcc',
-        preprocess: { mask: { mode: 'threshold', od: 1e9 } }
+        preprocess: { mask: { mode: 'threshold', od: 99 } }
       })
     ).rejects.toThrow(/no particle pixel to analyse/);
   });

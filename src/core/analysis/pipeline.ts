@@ -5,9 +5,13 @@
  * callback, cancel through an AbortSignal.
  */
 import { EXTENSION_VERSION } from '../../version.js';
-import { resampleReferences, type ReferenceSet } from '../model/references.js';
+import { validateParams } from '../model/param-specs.js';
 import {
-  withDefaults,
+  resampleReferences,
+  validateReferenceSet,
+  type ReferenceSet
+} from '../model/references.js';
+import {
   type DeepPartial,
   type PhaseMapResult,
   type PipelineParams,
@@ -22,6 +26,7 @@ import { fitReferences } from './baselines/least-squares.js';
 import { pcaKmeans } from './baselines/pca-kmeans.js';
 import { throwIfAborted } from './cancel.js';
 import { maskedPixels } from './features.js';
+import { correlationWarnings, countWarnings, medianBestCorrelation } from './fit-warnings.js';
 import { latentStage, type LatentStageResult } from './latent-stage.js';
 import { METHOD_LABELS, methodSettings } from './methods.js';
 import { pearsonMaps } from './pearson.js';
@@ -52,10 +57,8 @@ export async function runPipeline(
   userParams: DeepPartial<PipelineParams> = {},
   hooks: PipelineHooks = {}
 ): Promise<PhaseMapResult> {
-  const params = withDefaults(userParams);
-  if (!(params.threshold >= 0)) {
-    throw new RangeError(`the ambiguity threshold must be ≥ 0, got ${params.threshold}`);
-  }
+  // every parameter checked before any work is done (ParameterError names it)
+  const params = validateParams(userParams);
   const settings = methodSettings(params.method, params);
   const timings: Partial<Record<Stage, number>> = {};
   const progress = (event: ProgressEvent): void => hooks.onProgress?.(event);
@@ -74,18 +77,16 @@ export async function runPipeline(
       `${input.source.file}: ${input.energies.length} energies; Pearson correlation needs at least 3 energies`
     );
   }
-  // references that do not cover the stack fail before any work is done
-  let refs = resampleReferences(references, input.energies, params.preprocess.energyShiftEv);
-  // (the references also serve an automatic energy-shift estimate, when asked for)
+  validateReferenceSet(references);
+  // (pre-processing leaves out energies the references do not cover, and
+  // estimates the energy calibration against them)
   const prepared = await timed('prepare', () =>
     prepareStack(input, params.preprocess, references, { inPlace: hooks.consumeInput === true })
   );
   const stack = prepared.stack;
   const [ne, ny, nx] = stackShape(stack);
   const npx = ny * nx;
-  if (stack.energies !== input.energies || prepared.energyShiftEv !== refs.shiftEv) {
-    refs = resampleReferences(references, stack.energies, prepared.energyShiftEv);
-  }
+  const refs = resampleReferences(references, stack.energies, prepared.energyShiftEv);
   const nRefs = refs.names.length;
 
   const maps = await timed('pcc', () =>
@@ -167,6 +168,19 @@ export async function runPipeline(
 
   const { fractions, particle } = phaseFractions(resolved.phase, nRefs);
   const px = pixelSize(stack);
+  const counts = {
+    particle,
+    ambiguous: nAmbiguous,
+    resolved: resolved.counts.resolved,
+    transition: resolved.counts.transition,
+    falseAssignment: resolved.counts.falseAssignment,
+    unassigned: resolved.counts.unassigned
+  };
+  const medianCorrelation = medianBestCorrelation(maps.pcc, nRefs, mask);
+  provenance.push({
+    step: 'fit',
+    details: { medianBestCorrelation: Number(medianCorrelation.toFixed(4)) }
+  });
   return {
     shape: [ny, nx],
     phaseNames: refs.names,
@@ -187,14 +201,12 @@ export async function runPipeline(
     falseAssignment: resolved.falseAssignment,
     unassigned: resolved.unassigned,
     fractions,
-    counts: {
-      particle,
-      ambiguous: nAmbiguous,
-      resolved: resolved.counts.resolved,
-      transition: resolved.counts.transition,
-      falseAssignment: resolved.counts.falseAssignment,
-      unassigned: resolved.counts.unassigned
-    },
+    counts,
+    warnings: [
+      ...prepared.warnings,
+      ...correlationWarnings(medianCorrelation),
+      ...countWarnings(counts, params.threshold, latent !== null)
+    ],
     trainingLoss: latent ? latent.trainingLoss : [],
     validationLoss: latent ? latent.validationLoss : [],
     timings,

@@ -8,6 +8,7 @@
  */
 import type { PhaseMapResult } from '../model/result.js';
 import { ambiguityMap, marginConfidence } from './ambiguity.js';
+import { withCountWarnings } from './fit-warnings.js';
 import { methodSettings } from './methods.js';
 import { resolveInSteps } from './resolve.js';
 import { countOnes, phaseFractions } from './summary.js';
@@ -56,6 +57,7 @@ export function thresholdInSteps(result: PhaseMapResult, threshold: number): Thr
       counts: { ...result.counts, particle, ambiguous: nAmbiguous, resolved: steps.resolved },
       params
     };
+    preview.warnings = withCountWarnings(preview);
     let complete: PhaseMapResult | null = null;
     const finish = (): PhaseMapResult => {
       if (!complete) {
@@ -75,6 +77,7 @@ export function thresholdInSteps(result: PhaseMapResult, threshold: number): Thr
             unassigned: out.counts.unassigned
           }
         };
+        complete.warnings = withCountWarnings(complete);
       }
       return complete;
     };
@@ -92,5 +95,6 @@ export function thresholdInSteps(result: PhaseMapResult, threshold: number): Thr
     counts: { ...result.counts, ambiguous: nAmbiguous },
     params
   };
+  complete.warnings = withCountWarnings(complete);
   return { preview: complete, pending: false, finish: () => complete };
 }

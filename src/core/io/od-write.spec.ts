@@ -67,7 +67,12 @@ describe('the OD stack as NeXus', () => {
 
     // an OD file goes through pre-processing without a second I0
     const again = prepareStack(back);
-    expect(again.provenance.map(s => s.step)).toEqual(['input', 'particle mask']);
+    expect(again.provenance.map(s => s.step)).toEqual([
+      'input',
+      'alignment',
+      'particle mask',
+      'energy shift'
+    ]);
   });
 });
 

@@ -77,6 +77,7 @@ export function readResult(
       return typeof first === 'string' ? repairString(first) : null;
     };
     const provenance = JSON.parse(text(phasemap, 'provenance') ?? '[]') as ProvenanceStep[];
+    const warnings = JSON.parse(text(phasemap, 'warnings') ?? '[]') as PhaseMapResult['warnings'];
     const timings = JSON.parse(text(phasemap, 'timings_ms') ?? '{}') as PhaseMapResult['timings'];
     const training = text(phasemap, 'training');
     const lossOf = (name: string): number[] => {
@@ -110,6 +111,7 @@ export function readResult(
       unassigned: u8('unassigned'),
       fractions: f64('fractions'),
       counts,
+      warnings,
       trainingLoss: lossOf('training_loss'),
       validationLoss: lossOf('validation_loss'),
       timings,

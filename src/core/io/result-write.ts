@@ -5,7 +5,7 @@
  * attributes lead h5web from the root to the final phase map.
  *
  *   /entry                         NXentry   default=phasemap
- *   /entry/phasemap                NXprocess program, version, date, provenance (JSON), training losses
+ *   /entry/phasemap                NXprocess program, version, date, provenance and warnings (JSON), training losses
  *   /entry/phasemap/data           NXdata    signal=phase, axes=[y, x]
  *     phase            int16  (y, x)      final map, index into phase_names, −1 = background
  *     initial_phase    int16  (y, x)      Pearson argmax
@@ -78,6 +78,8 @@ export function writeResult(
     });
     proc.create_dataset({ name: 'date', data: [info.date ?? new Date().toISOString()] });
     proc.create_dataset({ name: 'provenance', data: [JSON.stringify(result.provenance)] });
+    // how far the map can be trusted: [{code, level, message}, …] as JSON
+    proc.create_dataset({ name: 'warnings', data: [JSON.stringify(result.warnings)] });
     proc.create_dataset({ name: 'timings_ms', data: [JSON.stringify(result.timings)] });
     if (result.training) {
       proc.create_dataset({ name: 'training', data: [JSON.stringify(result.training)] });

@@ -5,6 +5,7 @@
  */
 import type { ProvenanceStep } from './result.js';
 import type { Stack } from './stack.js';
+import type { RunWarning } from './warnings.js';
 
 export interface PreparedStack {
   /**
@@ -22,6 +23,8 @@ export interface PreparedStack {
   /** Global energy shift applied to the references, eV. */
   energyShiftEv: number;
   provenance: ProvenanceStep[];
+  /** What pre-processing decided and found, for the user (alignment, calibration, coverage …). */
+  warnings: RunWarning[];
   /** Energy indices of the input stack that were dropped (empty or NaN frames). */
   droppedFrames?: number[];
   /**

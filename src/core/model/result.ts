@@ -8,165 +8,24 @@
  * maps, 0 in flag maps and NaN in float maps.
  */
 
-/** How ambiguous pixels are resolved (or, for the baselines, how every pixel is labelled). */
-export type ResolutionMethod =
-  /**
-   * GMVAE latent space with spatial context (the default): the model sees each
-   * pixel's spectrum and its neighbours' mean spectrum; ambiguous pixels are
-   * assigned by Mahalanobis distance plus a neighbourhood term.
-   */
-  | 'gmvae'
-  /** Pearson argmax only: ambiguous pixels keep their argmax phase. */
-  | 'pcc'
-  /** The paper's per-pixel method: GMVAE on each pixel's spectrum alone, Mahalanobis only. */
-  | 'gmvae-pixel'
-  /** Baseline: PCA + k-means cluster analysis, clusters named by their best reference (MANTiS). */
-  | 'pca-kmeans'
-  /** Baseline: linear least-squares fit to the references, largest coefficient (aXis2000). */
-  | 'lsq'
-  /** Baseline: non-negative least-squares fit to the references, largest coefficient. */
-  | 'nnls';
-
-/** Every resolution method, in display order. */
-export const RESOLUTION_METHODS: readonly ResolutionMethod[] = [
-  'gmvae',
-  'gmvae-pixel',
-  'pcc',
-  'pca-kmeans',
-  'lsq',
-  'nnls'
-];
-
-export interface GmvaeParams {
-  /** Latent dimension L. */
-  latentDim: number;
-  /** Mixture components K (0 = one per reference phase). */
-  components: number;
-  /** Hidden units per layer. */
-  hidden: number;
-  /** Maximum epochs (early stopping may end sooner). */
-  epochs: number;
-  batchSize: number;
-  learningRate: number;
-  /** Epochs without improvement of the validation loss before stopping. */
-  patience: number;
-  /** Train on at most this many particle pixels (a seeded subsample); 0 = all. */
-  maxTrainPixels: number;
-  /** tfjs backend: 'wasm' (default) or 'cpu'. */
-  backend: 'wasm' | 'cpu';
-  /**
-   * Weight β of the neighbourhood term in the resolution of method 'gmvae'
-   * (per agreeing 8-neighbour, in units of ½ squared Mahalanobis distance);
-   * unset = the engine's default.
-   */
-  neighbourWeight?: number;
-}
-
-export interface PreprocessParams {
-  /**
-   * I0 source: automatic (bright-pixel histogram), a pixel region of interest
-   * (rows y0 ≤ y < y1, columns x0 ≤ x < x1), or a measured I0 spectrum (from an
-   * I0 file or an empty-area scan): one value per stack energy, or values on
-   * their own `energies` grid (interpolated), measured with `dwellMs` and at
-   * `ringCurrentMa` when given (else under the stack's conditions).
-   */
-  i0:
-    | { mode: 'auto' }
-    | { mode: 'roi'; y0: number; y1: number; x0: number; x1: number }
-    | {
-        mode: 'spectrum';
-        values: number[];
-        energies?: number[];
-        dwellMs?: number;
-        ringCurrentMa?: number;
-        source?: string;
-      };
-  /** Normalise counts by the ring current (`control`) when the file has it. */
-  ringCurrent: boolean;
-  /** Align frames (FFT phase correlation, sub-pixel). */
-  align: boolean;
-  /** Particle mask: Otsu on the mean OD, or a fixed mean-OD threshold. */
-  mask: { mode: 'otsu' } | { mode: 'threshold'; od: number };
-  /** Global energy shift added to the reference energies, in eV. */
-  energyShiftEv: number;
-  /** Bin b × b pixels (1 = none). */
-  binning: number;
-  /** Normalise counts to one dwell time when the dwell differs between energies (default true). */
-  dwell?: boolean;
-  /** Alignment details (used when `align` is true). */
-  alignment?: AlignmentParams;
-  /**
-   * Find the global energy shift that maximises the mean correlation of the
-   * particle's pixels with the references (needs the references: the third
-   * argument of `prepareStack`); the result replaces `energyShiftEv`.
-   */
-  autoEnergyShift?: boolean | { rangeEv?: number; stepEv?: number };
-}
-
-/** How frames are aligned (FFT phase correlation, sub-pixel). */
-export interface AlignmentParams {
-  /** Frame every other frame is aligned to; 'auto' = the frame of highest contrast. */
-  reference?: number | 'auto';
-  /** Largest shift accepted, in pixels (default: a quarter of the smaller image side). */
-  maxShiftPx?: number;
-  /** How shifted frames are resampled (default 'linear': no overshoot at edges). */
-  interpolation?: 'linear' | 'cubic';
-  /** Sub-pixel grid of the correlation peak is 1/upsample px, refined by a parabola (default 10). */
-  upsample?: number;
-}
-
-export interface PipelineParams {
-  /** Ambiguity threshold τ on best − second-best correlation (paper: 0.005). */
-  threshold: number;
-  /** Seed for every random choice (subsample, initialisation, batches). */
-  seed: number;
-  method: ResolutionMethod;
-  preprocess: PreprocessParams;
-  gmvae: GmvaeParams;
-}
-
-export const DEFAULT_PREPROCESS: PreprocessParams = {
-  i0: { mode: 'auto' },
-  ringCurrent: true,
-  align: false,
-  mask: { mode: 'otsu' },
-  energyShiftEv: 0,
-  binning: 1
-};
-
-/** Sizes and schedule chosen on the benchmark's tuning stacks (docs/benchmarks.md). */
-export const DEFAULT_GMVAE: GmvaeParams = {
-  latentDim: 2,
-  components: 0,
-  hidden: 32,
-  epochs: 60,
-  batchSize: 512,
-  learningRate: 5e-3,
-  patience: 10,
-  maxTrainPixels: 2000,
-  backend: 'wasm'
-};
-
-export const DEFAULT_PARAMS: PipelineParams = {
-  threshold: 0.005,
-  seed: 0,
-  method: 'gmvae',
-  preprocess: DEFAULT_PREPROCESS,
-  gmvae: DEFAULT_GMVAE
-};
-
-/** Merge user parameters over the defaults (one level deep per group). */
-export function withDefaults(p: DeepPartial<PipelineParams> = {}): PipelineParams {
-  return {
-    threshold: p.threshold ?? DEFAULT_PARAMS.threshold,
-    seed: p.seed ?? DEFAULT_PARAMS.seed,
-    method: p.method ?? DEFAULT_PARAMS.method,
-    preprocess: { ...DEFAULT_PREPROCESS, ...(p.preprocess as Partial<PreprocessParams>) },
-    gmvae: { ...DEFAULT_GMVAE, ...(p.gmvae as Partial<GmvaeParams>) }
-  };
-}
-
-export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? Partial<T[K]> : T[K] };
+export {
+  DEFAULT_GMVAE,
+  DEFAULT_PARAMS,
+  DEFAULT_PREPROCESS,
+  GMVAE_BACKENDS,
+  RESOLUTION_METHODS,
+  withDefaults,
+  type DeepPartial,
+  type GmvaeBackend,
+  type GmvaeParams,
+  type I0Param,
+  type MaskParam,
+  type PipelineParams,
+  type PreprocessParams,
+  type ResolutionMethod
+} from './params.js';
+import type { PipelineParams } from './params.js';
+import type { RunWarning } from './warnings.js';
 
 /** Pipeline stages, in order, as progress reports them. */
 export const STAGES = ['prepare', 'pcc', 'train', 'resolve'] as const;
@@ -244,6 +103,11 @@ export interface PhaseMapResult {
     falseAssignment: number;
     unassigned: number;
   };
+  /**
+   * How far the map can be trusted, in sentences with numbers (what the
+   * automatic pre-processing decided, how well the references fit).
+   */
+  warnings: RunWarning[];
   /** Training losses per epoch (empty when no GMVAE ran). */
   trainingLoss: number[];
   validationLoss: number[];

@@ -4,8 +4,11 @@
  * then to the mean of the frames so aligned (a reference that resembles every
  * energy) — and shifted back by its displacement, cropped to the area every
  * frame covers (see shift.ts).
+ *
+ * `measureDrift` registers only (on frames binned to at most 256 px a side,
+ * so it is cheap on every stack): the automatic alignment decides from it.
  */
-import type { AlignmentParams } from '../model/result.js';
+import { binCube } from './bin.js';
 import { PreprocessError } from './errors.js';
 import { PhaseCorrelator } from './register.js';
 import { commonArea, shiftFrame, type CropBox, type Interpolation } from './shift.js';
@@ -26,8 +29,87 @@ export interface AlignResult {
   maxShiftPx: number;
 }
 
+/** How frames are aligned (FFT phase correlation, sub-pixel). */
+export interface AlignmentParams {
+  /** Frame every other frame is aligned to; 'auto' = the frame of highest contrast. */
+  reference?: number | 'auto';
+  /** Largest shift accepted, in pixels (default: a quarter of the smaller image side). */
+  maxShiftPx?: number | 'auto';
+  /** How shifted frames are resampled (default 'linear': no overshoot at edges). */
+  interpolation?: Interpolation;
+  /** Sub-pixel grid of the correlation peak is 1/upsample px, refined by a parabola (default 10). */
+  upsample?: number;
+}
+
+/** The registration of every frame, without moving any. */
+export interface Registration {
+  /** Shift each frame needs, px (content moved by +dx, +dy), relative to `reference`. */
+  dx: Float64Array;
+  dy: Float64Array;
+  /** Correlation peak per frame with the final reference, 0…1. */
+  peaks: Float64Array;
+  reference: number;
+  upsample: number;
+  maxShiftPx: number;
+  /** Frames were binned by this factor to be registered (1 = full resolution). */
+  binning: number;
+}
+
 export const DEFAULT_UPSAMPLE = 10;
 const LOW_PASS = 0.15;
+/** `measureDrift` registers frames binned to at most this many pixels a side. */
+const MEASURE_SIDE = 256;
+
+/** Largest shift (px) of any frame relative to any other. */
+export function largestDrift(r: Pick<Registration, 'dx' | 'dy'>): number {
+  let m = 0;
+  for (let a = 0; a < r.dx.length; a++) {
+    for (let b = a + 1; b < r.dx.length; b++) {
+      m = Math.max(m, Math.hypot(r.dx[a] - r.dx[b], r.dy[a] - r.dy[b]));
+    }
+  }
+  return m;
+}
+
+/**
+ * The frames' drift, registered on frames binned to at most 256 px a side
+ * (at full resolution for smaller frames, where the registration can be used
+ * as it is to align). Shifts are in full-resolution pixels.
+ */
+export function measureDrift(
+  cube: Float32Array,
+  ne: number,
+  ny: number,
+  nx: number,
+  params: AlignmentParams = {},
+  file = 'stack'
+): Registration {
+  const b = Math.max(1, Math.ceil(Math.max(ny, nx) / MEASURE_SIDE));
+  if (b === 1 || Math.floor(ny / b) < 8 || Math.floor(nx / b) < 8) {
+    return registerFrames(cube, ne, ny, nx, params, file);
+  }
+  const zeros = (n: number): Float64Array => new Float64Array(n);
+  const binned = binCube(cube, ne, ny, nx, zeros(ny), zeros(nx), b);
+  const maxShift =
+    params.maxShiftPx === undefined || params.maxShiftPx === 'auto'
+      ? undefined
+      : params.maxShiftPx / b;
+  const r = registerFrames(
+    binned.data,
+    ne,
+    binned.ny,
+    binned.nx,
+    { ...params, maxShiftPx: maxShift },
+    file
+  );
+  return {
+    ...r,
+    dx: r.dx.map(v => v * b),
+    dy: r.dy.map(v => v * b),
+    maxShiftPx: r.maxShiftPx * b,
+    binning: b
+  };
+}
 
 export function alignFrames(
   cube: Float32Array,
@@ -37,11 +119,81 @@ export function alignFrames(
   params: AlignmentParams = {},
   file = 'stack'
 ): AlignResult {
+  return applyRegistration(
+    cube,
+    ne,
+    ny,
+    nx,
+    registerFrames(cube, ne, ny, nx, params, file),
+    params,
+    file
+  );
+}
+
+/** Move every frame by its registered shift and crop to the area every frame covers. */
+export function applyRegistration(
+  cube: Float32Array,
+  ne: number,
+  ny: number,
+  nx: number,
+  reg: Registration,
+  params: AlignmentParams = {},
+  file = 'stack'
+): AlignResult {
   const npx = ny * nx;
   const frameOf = (e: number): Float32Array => cube.subarray(e * npx, (e + 1) * npx);
   const interpolation = params.interpolation ?? 'linear';
+  const { dx, dy } = reg;
+  const box = commonArea(ny, nx, dy, dx, interpolation);
+  if (!box) {
+    throw new PreprocessError(
+      file,
+      'the alignment shifts leave no area that every frame covers (frames too far apart?)'
+    );
+  }
+  const h = box.y1 - box.y0;
+  const w = box.x1 - box.x0;
+  const data = new Float32Array(ne * h * w);
+  for (let e = 0; e < ne; e++) {
+    shiftFrame(
+      frameOf(e),
+      nx,
+      dy[e],
+      dx[e],
+      box,
+      interpolation,
+      data.subarray(e * h * w, (e + 1) * h * w)
+    );
+  }
+  return {
+    data,
+    box,
+    dx,
+    dy,
+    peaks: reg.peaks,
+    reference: reg.reference,
+    interpolation,
+    upsample: reg.upsample,
+    maxShiftPx: reg.maxShiftPx
+  };
+}
+
+/** Register every frame (two passes, see the top of this file). */
+export function registerFrames(
+  cube: Float32Array,
+  ne: number,
+  ny: number,
+  nx: number,
+  params: AlignmentParams = {},
+  file = 'stack'
+): Registration {
+  const npx = ny * nx;
+  const frameOf = (e: number): Float32Array => cube.subarray(e * npx, (e + 1) * npx);
   const upsample = params.upsample ?? DEFAULT_UPSAMPLE;
-  const maxShiftPx = params.maxShiftPx ?? Math.max(1, Math.floor(Math.min(ny, nx) / 4));
+  const maxShiftPx =
+    params.maxShiftPx === undefined || params.maxShiftPx === 'auto'
+      ? Math.max(1, Math.floor(Math.min(ny, nx) / 4))
+      : params.maxShiftPx;
   if (ny < 8 || nx < 8) {
     throw new PreprocessError(file, `a ${ny} × ${nx} image is too small to align (needs ≥ 8 × 8)`);
   }
@@ -104,29 +256,7 @@ export function alignFrames(
   const dy = Float64Array.from(d2, d => -(d.dy - d2[reference].dy));
   const dx = Float64Array.from(d2, d => -(d.dx - d2[reference].dx));
   const peaks = Float64Array.from(d2, d => d.peak);
-
-  const box = commonArea(ny, nx, dy, dx, interpolation);
-  if (!box) {
-    throw new PreprocessError(
-      file,
-      'the alignment shifts leave no area that every frame covers (frames too far apart?)'
-    );
-  }
-  const h = box.y1 - box.y0;
-  const w = box.x1 - box.x0;
-  const data = new Float32Array(ne * h * w);
-  for (let e = 0; e < ne; e++) {
-    shiftFrame(
-      frameOf(e),
-      nx,
-      dy[e],
-      dx[e],
-      box,
-      interpolation,
-      data.subarray(e * h * w, (e + 1) * h * w)
-    );
-  }
-  return { data, box, dx, dy, peaks, reference, interpolation, upsample, maxShiftPx };
+  return { dx, dy, peaks, reference, upsample, maxShiftPx, binning: 1 };
 }
 
 /** The frame with the largest variance of its finite values. */

@@ -128,7 +128,9 @@ describe('I0 and OD recover a known optical density within noise', () => {
       'ring current',
       'I0',
       'optical density',
-      'particle mask'
+      'alignment',
+      'particle mask',
+      'energy shift'
     ]);
     // the mask is the particle
     let agree = 0;
@@ -276,7 +278,7 @@ describe('counts that carry no data', () => {
   it('bad parameters are named', () => {
     const stack = countsStack(knownOd());
     expect(() => prepareStack(stack, params({ binning: 0 }))).toThrow(
-      /binning must be a whole number/
+      /parameter preprocess.binning must be an integer in 1…64, not 0/
     );
     expect(() =>
       prepareStack(stack, params({ i0: { mode: 'roi', y0: 0, y1: 99, x0: 0, x1: 4 } }))
@@ -284,9 +286,9 @@ describe('counts that carry no data', () => {
     expect(() => prepareStack(stack, params({ i0: { mode: 'spectrum', values: [1, 2] } }))).toThrow(
       /the I0 spectrum has 2 values for 6 energies/
     );
-    expect(() => prepareStack(stack, params({ autoEnergyShift: true }))).toThrow(
-      /needs the reference spectra/
-    );
+    expect(() =>
+      prepareStack(stack, params({ energyShift: 'sideways' as unknown as number }))
+    ).toThrow(/parameter preprocess.energyShift must be "auto", "off" or a shift/);
   });
 });
 
@@ -316,7 +318,12 @@ describe('alignment, binning and the OD input path', () => {
     stack.metadata = { ...stack.metadata, quantity: 'optical density' };
     const p = prepareStack(stack, params());
     expect(Array.from(p.stack.data)).toEqual(Array.from(od));
-    expect(p.provenance.map(s => s.step)).toEqual(['input', 'particle mask']);
+    expect(p.provenance.map(s => s.step)).toEqual([
+      'input',
+      'alignment',
+      'particle mask',
+      'energy shift'
+    ]);
   });
 });
 
@@ -374,11 +381,20 @@ describe('global energy calibration', () => {
       source: { file: 'od.h5', format: 'test', dialect: 'test' },
       metadata: { scanType: 'sample image stack', quantity: 'optical density' }
     };
-    const p = prepareStack(stack, params({ autoEnergyShift: { rangeEv: 1.5, stepEv: 0.1 } }), refs);
-    expect(Math.abs(p.energyShiftEv - shift)).toBeLessThan(0.05);
+    const p = prepareStack(
+      stack,
+      params({ energyShift: 'auto', energyRangeEv: 1.5, energyStepEv: 0.1 }),
+      refs
+    );
     const step = p.provenance.find(s => s.step === 'energy shift')?.details;
+    expect(Math.abs((step?.estimatedShiftEv as number) - shift)).toBeLessThan(0.05);
     expect(step?.meanCorrelation as number).toBeGreaterThan(
       step?.meanCorrelationUnshifted as number
     );
+    // every pixel here mixes the two references in another proportion, so each
+    // quarter of the particle prefers its own shift: the estimate is declined
+    expect(step?.decision).toBe('unstable');
+    expect(p.energyShiftEv).toBe(0);
+    expect(p.warnings.map(w => w.code)).toContain('energy-shift-declined');
   });
 });

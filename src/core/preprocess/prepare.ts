@@ -7,19 +7,28 @@
  * 2. ring-current (`control`) and dwell normalisation, when present;
  * 3. I0: automatic (bright-pixel histogram), a region, or a measured spectrum;
  * 4. `OD = −ln(I / I0)`; zero, negative and NaN counts become NaN (counted);
- * 5. alignment (FFT phase correlation, sub-pixel), cropped to the common area;
+ * 5. alignment (FFT phase correlation, sub-pixel), cropped to the common area:
+ *    the drift is measured on every stack, and with `align: 'auto'` the frames
+ *    are aligned when it matters (align-step.ts);
  * 6. optional b × b binning;
  * 7. particle mask (Otsu or a mean-OD threshold);
- * 8. global energy shift of the references: a parameter, or estimated.
+ * 8. global energy shift of the references: estimated whenever references are
+ *    given, applied with `energyShift: 'auto'` when trustworthy, or fixed
+ *    (calibrate-step.ts).
+ *
+ * With references, frames at energies the references do not cover are left
+ * out (with a warning) before step 2.
  */
 import type { PreparedStack } from '../model/prepared.js';
-import type { ReferenceSet } from '../model/references.js';
+import { validateParams } from '../model/param-specs.js';
+import type { DeepPartial } from '../model/params.js';
+import { ReferenceSetError, type ReferenceSet } from '../model/references.js';
 import type { PreprocessParams, ProvenanceStep } from '../model/result.js';
-import { DEFAULT_PREPROCESS } from '../model/result.js';
 import { stackShape, type Stack } from '../model/stack.js';
-import { alignFrames } from './align.js';
+import { WARNING_LIMITS, type RunWarning } from '../model/warnings.js';
+import { alignStep } from './align-step.js';
 import { binCube } from './bin.js';
-import { estimateEnergyShift } from './energy-shift.js';
+import { calibrateStep } from './calibrate-step.js';
 import { PreprocessError } from './errors.js';
 import { checkFrames, selectFrames } from './frames.js';
 import { autoI0, roiI0, spectrumI0, type I0Result } from './i0.js';
@@ -30,7 +39,7 @@ export { PreprocessError } from './errors.js';
 
 export function prepareStack(
   stack: Stack,
-  params: PreprocessParams = DEFAULT_PREPROCESS,
+  userParams: DeepPartial<PreprocessParams> = {},
   references?: ReferenceSet,
   options: {
     /**
@@ -46,7 +55,8 @@ export function prepareStack(
   const [ne0, ny, nx] = stackShape(stack);
   const npx = ny * nx;
   const provenance: ProvenanceStep[] = [];
-  checkParams(params, file);
+  const warnings: RunWarning[] = [];
+  const params = validateParams({ preprocess: userParams }).preprocess;
   const isOd = stack.metadata.quantity === 'optical density';
   provenance.push({
     step: 'input',
@@ -78,8 +88,44 @@ export function prepareStack(
         kept: frames.keep.length
       }
     });
+    warnings.push({
+      code: 'dropped-frames',
+      level: 'warning',
+      message: `${dropped.length} frame(s) without usable data left out: ${at(dropped).join(', ')} eV`
+    });
   }
-  const s = selectFrames(stack, frames.keep);
+  // frames the references do not cover
+  let keep = frames.keep;
+  if (references) {
+    const fixedShift = params.energyShift === 'auto' ? 0 : params.energyShift;
+    const [lo, hi] = referenceRange(references, fixedShift);
+    const outside = keep.filter(
+      e => !(stack.energies[e] >= lo - 1e-9 && stack.energies[e] <= hi + 1e-9)
+    );
+    if (outside.length > 0) {
+      keep = keep.filter(e => !outside.includes(e));
+      if (keep.length < 3) {
+        throw new ReferenceSetError(
+          `${references.source}: the references cover ${fmtEv(lo)}–${fmtEv(hi)} eV, where ${keep.length} of the ${ne0} energies of ${file} lie (${rangeText(at(frames.keep))} eV); a correlation needs at least 3`
+        );
+      }
+      const ev = at(outside);
+      provenance.push({
+        step: 'coverage',
+        details: {
+          referencesEv: [Number(fmtEv(lo)), Number(fmtEv(hi))],
+          leftOutEv: ev,
+          kept: keep.length
+        }
+      });
+      warnings.push({
+        code: 'coverage',
+        level: 'warning',
+        message: `references do not cover ${rangeText(ev)} eV: ${outside.length} frame(s) left out`
+      });
+    }
+  }
+  const s = selectFrames(stack, keep);
   const ne = s.energies.length;
   const work = s.data === stack.data && !options.inPlace ? new Float32Array(stack.data) : s.data;
 
@@ -170,41 +216,16 @@ export function prepareStack(
   }
 
   // 5. alignment
-  let data: Float32Array = work;
-  let h = ny;
-  let w = nx;
-  let y: Float64Array = s.y;
-  let x: Float64Array = s.x;
-  let dx: Float64Array = new Float64Array(ne);
-  let dy: Float64Array = new Float64Array(ne);
-  let crop = { y0: 0, y1: ny, x0: 0, x1: nx };
-  if (params.align && ne > 1) {
-    const a = alignFrames(work, ne, ny, nx, params.alignment, file);
-    data = a.data;
-    crop = a.box;
-    h = crop.y1 - crop.y0;
-    w = crop.x1 - crop.x0;
-    y = s.y.slice(crop.y0, crop.y1);
-    x = s.x.slice(crop.x0, crop.x1);
-    dx = a.dx;
-    dy = a.dy;
-    provenance.push({
-      step: 'alignment',
-      details: {
-        method: 'FFT phase correlation, sub-pixel (upsampled DFT)',
-        referenceFrameEv: s.energies[a.reference],
-        interpolation: a.interpolation,
-        upsample: a.upsample,
-        maxShiftPx: a.maxShiftPx,
-        dx: Array.from(dx, v => round(v, 4)),
-        dy: Array.from(dy, v => round(v, 4)),
-        peak: Array.from(a.peaks, v => round(v, 3)),
-        crop: [crop.y0, crop.y1, crop.x0, crop.x1]
-      }
-    });
-  } else if (params.align) {
-    provenance.push({ step: 'alignment', details: { applied: false, reason: 'a single frame' } });
-  }
+  const aligned = alignStep(work, s.energies, ny, nx, params, file);
+  provenance.push(aligned.provenance);
+  warnings.push(...aligned.warnings);
+  let data: Float32Array = aligned.data;
+  const crop = aligned.crop;
+  let h = crop.y1 - crop.y0;
+  let w = crop.x1 - crop.x0;
+  let y: Float64Array = s.y.slice(crop.y0, crop.y1);
+  let x: Float64Array = s.x.slice(crop.x0, crop.x1);
+  const { dx, dy } = aligned;
 
   // 6. binning
   const b = params.binning;
@@ -237,30 +258,17 @@ export function prepareStack(
   });
 
   // 8. energy shift of the references
-  let energyShiftEv = params.energyShiftEv;
-  if (params.autoEnergyShift) {
-    if (!references) {
-      throw new PreprocessError(file, 'automatic energy calibration needs the reference spectra');
-    }
-    const opts = typeof params.autoEnergyShift === 'object' ? params.autoEnergyShift : {};
-    const est = estimateEnergyShift(data, s.energies, mask.mask, references, opts, file);
-    energyShiftEv = est.shiftEv;
-    provenance.push({
-      step: 'energy shift',
-      details: {
-        source: 'estimated (max mean correlation over the particle)',
-        shiftEv: est.shiftEv,
-        meanCorrelation: round(est.meanCorrelation, 4),
-        meanCorrelationUnshifted: round(est.meanCorrelationAtZero, 4),
-        rangeEv: opts.rangeEv ?? 2,
-        stepEv: opts.stepEv ?? 0.05,
-        pixels: est.pixels
-      }
-    });
-  } else if (energyShiftEv !== 0) {
-    provenance.push({
-      step: 'energy shift',
-      details: { source: 'parameter', shiftEv: energyShiftEv }
+  const calibration = calibrateStep(data, s.energies, mask.mask, w, references, params, file);
+  if (calibration.provenance) {
+    provenance.push(calibration.provenance);
+  }
+  warnings.push(...calibration.warnings);
+  const energyShiftEv = calibration.shiftEv;
+  if (s.energies.length < WARNING_LIMITS.fewEnergies) {
+    warnings.push({
+      code: 'few-energies',
+      level: 'warning',
+      message: `${s.energies.length} energies: correlations from so few points separate only phases that differ strongly there (stxm-phasemap plan suggests energies)`
     });
   }
 
@@ -278,22 +286,35 @@ export function prepareStack(
     shifts: { dx, dy },
     energyShiftEv,
     provenance,
-    droppedFrames: dropped,
+    warnings,
+    droppedFrames: Array.from({ length: ne0 }, (_, e) => e).filter(e => !keep.includes(e)),
     crop,
     binning: b
   };
 }
 
-function checkParams(p: PreprocessParams, file: string): void {
-  if (!Number.isInteger(p.binning) || p.binning < 1) {
-    throw new PreprocessError(file, `binning must be a whole number ≥ 1, not ${p.binning}`);
+/** The energies every reference covers, after adding `shiftEv`. */
+function referenceRange(references: ReferenceSet, shiftEv: number): [number, number] {
+  let lo = Number.NEGATIVE_INFINITY;
+  let hi = Number.POSITIVE_INFINITY;
+  for (const r of references.spectra) {
+    if (r.energies.length > 0) {
+      lo = Math.max(lo, r.energies[0] + shiftEv);
+      hi = Math.min(hi, r.energies[r.energies.length - 1] + shiftEv);
+    }
   }
-  if (!Number.isFinite(p.energyShiftEv)) {
-    throw new PreprocessError(file, `energy shift must be a number of eV, not ${p.energyShiftEv}`);
-  }
-  if (p.mask.mode === 'threshold' && !Number.isFinite(p.mask.od)) {
-    throw new PreprocessError(file, `mask threshold must be a number, not ${p.mask.od}`);
-  }
+  return [lo, hi];
+}
+
+/** "540–545" for a list of energies, or the single energy. */
+function rangeText(ev: number[]): string {
+  const lo = Math.min(...ev);
+  const hi = Math.max(...ev);
+  return lo === hi ? fmtEv(lo) : `${fmtEv(lo)}–${fmtEv(hi)}`;
+}
+
+function fmtEv(v: number): string {
+  return String(Number(v.toFixed(2)));
 }
 
 function round(v: number, digits = 6): number {

@@ -34,8 +34,14 @@ export interface Accuracy {
 
 export interface TruthLike {
   phaseNames: string[];
-  /** The truth image's size (needed to place a cropped result). */
-  config?: { ny: number; nx: number };
+  /** The truth image's size (needed to place a cropped result) and the frames' energies. */
+  config?: { ny: number; nx: number; energies?: number[] };
+  /**
+   * Frame shifts the simulator applied, px: an aligned result sits in the
+   * coordinates of its alignment's reference frame, which moved by these.
+   */
+  shiftY?: Float64Array;
+  shiftX?: Float64Array;
   phase: Int16Array;
   /** (N, y, x) fractions. */
   fractions: Float32Array;
@@ -131,20 +137,49 @@ function uncrop<T extends Int16Array | Uint8Array>(
   truth: TruthLike,
   npx: number
 ): T {
-  if (map.length === npx) {
+  const [oy, ox] = referenceFrameShift(result, truth);
+  if (map.length === npx && oy === 0 && ox === 0) {
     return map;
   }
-  const crop = result.crop;
+  const crop = result.crop ?? { y0: 0, y1: result.shape[0], x0: 0, x1: result.shape[1] };
   const [ny, nx] = result.shape;
   const width = truth.config?.nx;
-  if (!crop || !width || (result.binning ?? 1) > 1 || map.length !== ny * nx) {
+  const height = npx / (width ?? 1);
+  if (!width || (result.binning ?? 1) > 1 || map.length !== ny * nx) {
     throw new RangeError(`result has ${map.length} pixels, truth ${npx}`);
   }
   const out = (map instanceof Int16Array ? new Int16Array(npx).fill(-1) : new Uint8Array(npx)) as T;
   for (let y = 0; y < ny; y++) {
+    const ty = y + crop.y0 - oy;
+    if (ty < 0 || ty >= height) {
+      continue;
+    }
     for (let x = 0; x < nx; x++) {
-      out[(y + crop.y0) * width + (x + crop.x0)] = map[y * nx + x];
+      const tx = x + crop.x0 - ox;
+      if (tx >= 0 && tx < width) {
+        out[ty * width + tx] = map[y * nx + x];
+      }
     }
   }
   return out;
+}
+
+/**
+ * Whole-pixel shift of the frame an aligned result is registered to (the
+ * simulator's truth sits in the coordinates of the unshifted first frame).
+ */
+function referenceFrameShift(result: PhaseMapResult, truth: TruthLike): [number, number] {
+  const step = result.provenance.find(s => s.step === 'alignment');
+  const ev = step?.details.applied === false ? undefined : step?.details.referenceFrameEv;
+  const energies = truth.config?.energies;
+  if (typeof ev !== 'number' || !energies || !truth.shiftY || !truth.shiftX) {
+    return [0, 0];
+  }
+  let best = 0;
+  energies.forEach((e, i) => {
+    if (Math.abs(e - ev) < Math.abs(energies[best] - ev)) {
+      best = i;
+    }
+  });
+  return [Math.round(truth.shiftY[best]), Math.round(truth.shiftX[best])];
 }

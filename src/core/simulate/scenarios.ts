@@ -124,7 +124,7 @@ export const SCENARIOS: Scenario[] = [
       seed: 16
     },
     energies: 'hand:12',
-    preprocess: { energyShiftEv: -0.2, align: true }
+    preprocess: { energyShift: -0.2, align: true }
   },
   {
     name: 'nvpf-non-square',

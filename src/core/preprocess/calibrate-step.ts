@@ -1,0 +1,176 @@
+/**
+ * The energy-calibration step of pre-processing. Whenever references are
+ * given, the global shift of their energies that best fits the particle is
+ * estimated (`estimateEnergyShift`). With `energyShift: 'auto'` it is applied
+ * when `calibrationVerdict` trusts it, and left out with a warning otherwise;
+ * a fixed shift is used as given, with a warning when the data clearly prefer
+ * another. The estimate and the decision are recorded.
+ */
+import type { ReferenceSet } from '../model/references.js';
+import type { PreprocessParams, ProvenanceStep } from '../model/result.js';
+import { describeShift, type RunWarning } from '../model/warnings.js';
+import {
+  DEFAULT_CALIBRATION_CRITERIA,
+  calibrationVerdict,
+  estimateEnergyShift,
+  type EnergyShiftResult
+} from './energy-shift.js';
+
+export interface CalibrateStepResult {
+  shiftEv: number;
+  provenance?: ProvenanceStep;
+  warnings: RunWarning[];
+}
+
+/** A shift this much larger than the one set by hand, with a clear gain, is worth a warning. */
+const DISAGREE_EV = 0.1;
+
+export function calibrateStep(
+  od: Float32Array,
+  energies: Float64Array,
+  mask: Uint8Array,
+  width: number,
+  references: ReferenceSet | undefined,
+  params: PreprocessParams,
+  file: string
+): CalibrateStepResult {
+  const fixed = params.energyShift === 'auto' ? undefined : params.energyShift;
+  const empty = !mask.some(v => v === 1);
+  if (!references || energies.length < 3 || empty) {
+    const shiftEv = fixed ?? 0;
+    const reason = !references
+      ? 'no references given'
+      : empty
+        ? 'no particle pixel'
+        : 'fewer than 3 energies';
+    return {
+      shiftEv,
+      warnings: [],
+      ...(fixed === undefined
+        ? {
+            provenance: {
+              step: 'energy shift',
+              details: { mode: 'auto', applied: false, reason, shiftEv }
+            }
+          }
+        : fixed !== 0
+          ? { provenance: { step: 'energy shift', details: { mode: 'fixed', shiftEv } } }
+          : {})
+    };
+  }
+  const est = estimateEnergyShift(
+    od,
+    energies,
+    mask,
+    references,
+    { rangeEv: params.energyRangeEv, stepEv: params.energyStepEv, width },
+    file
+  );
+  const verdict = calibrationVerdict(est);
+  const estimate = {
+    estimatedShiftEv: est.shiftEv,
+    meanCorrelation: round(est.meanCorrelation, 4),
+    meanCorrelationUnshifted: round(est.meanCorrelationAtZero, 4),
+    gain: round(est.gain, 4),
+    gainStdError: round(est.gainStdError, 3),
+    atEdge: est.atEdge,
+    searchedEv: est.rangeEv,
+    stepEv: est.stepEv,
+    sectorShiftsEv: est.sectorShiftsEv.map(v => round(v, 3)),
+    sectorSpreadEv: round(est.sectorSpreadEv, 3),
+    rivalShiftEv: verdict.rival ? round(verdict.rival.shiftEv, 3) : null,
+    rivalMeanCorrelation: verdict.rival ? round(verdict.rival.meanCorrelation, 4) : null,
+    pixels: est.pixels,
+    criteria: JSON.stringify(DEFAULT_CALIBRATION_CRITERIA)
+  };
+  if (fixed !== undefined) {
+    const warnings: RunWarning[] =
+      verdict.apply && Math.abs(est.shiftEv - fixed) >= DISAGREE_EV
+        ? [
+            {
+              code: 'energy-shift-declined',
+              level: 'warning',
+              message: `references would fit best ${describeShift(est.shiftEv)} (mean correlation ${est.meanCorrelation.toFixed(3)}), the shift set is ${fixed.toFixed(2)} eV`
+            }
+          ]
+        : [];
+    return {
+      shiftEv: fixed,
+      warnings,
+      provenance: { step: 'energy shift', details: { mode: 'fixed', shiftEv: fixed, ...estimate } }
+    };
+  }
+  const shiftEv = verdict.apply ? est.shiftEv : 0;
+  return {
+    shiftEv,
+    warnings: calibrationWarnings(est, verdict),
+    provenance: {
+      step: 'energy shift',
+      details: {
+        mode: 'auto',
+        applied: verdict.apply,
+        decision: verdict.reason,
+        shiftEv,
+        ...estimate
+      }
+    }
+  };
+}
+
+function calibrationWarnings(
+  est: EnergyShiftResult,
+  verdict: ReturnType<typeof calibrationVerdict>
+): RunWarning[] {
+  const fit = `mean correlation ${est.meanCorrelationAtZero.toFixed(3)} → ${est.meanCorrelation.toFixed(3)}`;
+  const best = `references fit best ${describeShift(est.shiftEv)}`;
+  switch (verdict.reason) {
+    case 'applied': {
+      const rival = verdict.rival;
+      if (rival) {
+        return [
+          {
+            code: 'energy-shift-applied',
+            level: 'warning',
+            message: `${best}: applied (${fit}); ${describeShift(rival.shiftEv)} fits almost as well (${rival.meanCorrelation.toFixed(3)}): at these energies a shift resembles a change of phase, check the calibration`
+          }
+        ];
+      }
+      return [
+        { code: 'energy-shift-applied', level: 'info', message: `${best}: applied (${fit})` }
+      ];
+    }
+    case 'no gain':
+      // a shift that gains nothing is no calibration; worth a word only when it is large
+      return Math.abs(est.shiftEv) >= 0.1
+        ? [
+            {
+              code: 'energy-shift-declined',
+              level: 'warning',
+              message: `references fit ${describeShift(est.shiftEv)} as well as unshifted (${fit}): a shift cannot be told from a change of phase at these energies; not applied`
+            }
+          ]
+        : [];
+    case 'at edge':
+      return [
+        {
+          code: 'energy-shift-declined',
+          level: 'warning',
+          message: `${best}, at the edge of the range searched (${est.rangeEv[0]}…${est.rangeEv[1]} eV): not applied; the references may not describe this sample`
+        }
+      ];
+    case 'unstable': {
+      const finite = est.sectorShiftsEv.filter(Number.isFinite);
+      return [
+        {
+          code: 'energy-shift-declined',
+          level: 'warning',
+          message: `${best} (${fit}), but the quarters of the particle disagree (${Math.min(...finite).toFixed(2)}…${Math.max(...finite).toFixed(2)} eV): not applied; set the energy shift if it is known`
+        }
+      ];
+    }
+  }
+}
+
+function round(v: number, digits: number): number {
+  return Number.isFinite(v) ? Number(v.toPrecision(digits)) : v;
+}
