@@ -10,11 +10,12 @@ import { createRequire } from 'node:module';
 import { PreprocessError, ReferenceSetError, StackReadError, oneLine } from '../core/index.js';
 import { infoCommand } from './info.js';
 import { mapCommand } from './map.js';
+import { parameterHelp } from './params.js';
 import { planCommand } from './plan.js';
 import { simulateCommand } from './simulate.js';
 import { UsageError, nodeIO, type CommandIO } from './io.js';
 
-const USAGE = `usage: stxm-phasemap <command> [options]
+const USAGE_TEMPLATE = `usage: stxm-phasemap <command> [options]
 
 commands:
   info FILE [--json] [--entry NAME] [--channel NAME] [--energies FILE]
@@ -23,12 +24,13 @@ commands:
                        (.h5 .hdf5 .nxs .stxm), aXis2000 .hdr (+ .xim beside
                        it), multi-page TIFF (+ energy list); --entry picks an
                        ALS entry or aXis2000 region
-  map FILE --refs REFS.csv [--threshold 0.005] [--seed N] [--out RESULT.h5] [--json]
-                       the whole pipeline: optical density, Pearson maps,
-                       ambiguity, resolution; progress on stderr, a summary
-                       on stdout; the result as NeXus/HDF5 with --out
-      --method M       gmvae (default), gmvae-pixel, pcc, pca-kmeans, lsq, nnls
-      --epochs N  --max-train-pixels N  --backend wasm|cpu  --quiet
+  map FILE --refs REFS.csv [--out RESULT.h5] [--json] [--quiet] [parameters]
+                       the whole pipeline: optical density, alignment and
+                       energy calibration decided from the data, Pearson maps,
+                       ambiguity, resolution; progress and warnings on
+                       stderr, a summary on stdout; the result as NeXus/HDF5
+                       with --out. Parameters (all optional):
+\${PARAMETERS}
   simulate --out FILE [--seed N] [--json]
                        write the built-in demo stack (an NVPF particle,
                        Na3 core / Na1 shell, 12 energies) as NXstxm
@@ -45,6 +47,8 @@ commands:
 options:
   -h, --help           show this help
   -V, --version        show the version`;
+
+const USAGE = USAGE_TEMPLATE.replace('${PARAMETERS}', parameterHelp('      '));
 
 const COMMANDS: Record<string, (args: string[], io: CommandIO) => Promise<number>> = {
   info: infoCommand,
@@ -80,7 +84,9 @@ export async function main(argv: string[], io: CommandIO = nodeIO): Promise<numb
     return await run(rest, io);
   } catch (err) {
     if (err instanceof UsageError) {
-      io.err(`stxm-phasemap: ${err.message}\n${USAGE}`);
+      io.err(
+        `stxm-phasemap: ${err.message}\n(stxm-phasemap --help lists the commands and options)`
+      );
       return 2;
     }
     if (

@@ -151,8 +151,14 @@ describe('map', () => {
         ['map', stack, '--refs', lfpRefs],
         /lfp\.csv: the references cover 700–730 eV, where 0 of the 12 energies of .* lie \(512–545 eV\)/
       ],
-      [['map', stack, '--refs', refs, '--method', 'magic'], /--method must be one of gmvae/],
-      [['map', stack, '--refs', refs, '--threshold=-1'], /--threshold must be/],
+      [
+        ['map', stack, '--refs', refs, '--method', 'magic'],
+        /--method: parameter method must be one of gmvae/
+      ],
+      [
+        ['map', stack, '--refs', refs, '--threshold=-1'],
+        /--threshold: parameter threshold must be a number in 0…1, not "-1"/
+      ],
       [['map', join(dir, 'missing.h5'), '--refs', refs], /missing\.h5: no such file/],
       [
         ['map', twoEnergies, '--refs', refs],
@@ -184,7 +190,7 @@ describe('map', () => {
         out
       );
       expect(code, stderr).toBe(0);
-      expect(stderr).toMatch(/has 4 energies/);
+      expect(stderr).toMatch(/warning: 4 energies: correlations from so few points/);
       const summary = JSON.parse(stdout) as MapSummary;
       expect(summary.energies).toEqual([280, 284.5, 285, 320]);
       expect(summary.phases.map(p => p.name)).toEqual(['carbon black', 'polystyrene', 'PVDF']);
@@ -192,6 +198,104 @@ describe('map', () => {
       expect(existsSync(out)).toBe(true);
     }
   );
+});
+
+describe('map with no options on a drifting stack whose references are offset', () => {
+  const drifting = join(dir, 'drifting.h5');
+  const driftRefs = join(dir, 'drifting-refs.csv');
+  const driftTruth = join(dir, 'drifting-truth.h5');
+  beforeAll(async () => {
+    const sim = await runCli(
+      'simulate',
+      ...['--out', drifting, '--material', 'nvpf', '--morphology', 'grains', '--size', '48x48'],
+      ...['--drift', '0.3', '--energy-offset', '0.3', '--seed', '9'],
+      ...['--refs', driftRefs, '--truth', driftTruth]
+    );
+    expect(sim.code, sim.stderr).toBe(0);
+  });
+
+  it('aligns and calibrates by itself, and says so on stderr and in --json', async () => {
+    const out = join(dir, 'drifting-a.h5');
+    const r = await runCli(
+      'map',
+      drifting,
+      '--refs',
+      driftRefs,
+      '--method',
+      'pcc',
+      '--out',
+      out,
+      '--json'
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const summary = JSON.parse(r.stdout) as MapSummary;
+    expect(summary.decisions.alignment.applied).toBe(true);
+    expect(summary.decisions.energyShift.applied).toBe(true);
+    // the simulator's labels are 0.3 eV below the photon energy: the references move down
+    expect(summary.decisions.energyShift.shiftEv).toBeLessThan(-0.15);
+    expect(summary.decisions.energyShift.shiftEv).toBeGreaterThan(-0.45);
+    expect(r.stderr).toMatch(
+      /note: references fit best 0\.\d\d eV lower: applied \(mean correlation/
+    );
+    expect(r.stderr).toMatch(/note: drift up to \d\.\d px: frames aligned, \d+ px cropped/);
+    expect(summary.warnings.map(w => w.code)).toEqual(
+      expect.arrayContaining(['energy-shift-applied', 'drift'])
+    );
+    expect(summary.parameters.preprocess.energyShift).toBe('auto');
+    expect(summary.parameters.preprocess.align).toBe('auto');
+    // the result file keeps the warnings and the complete parameters
+    const result = readResult(await nodeRuntime(), out);
+    expect(result.warnings).toEqual(summary.warnings);
+    expect(result.params).toEqual(summary.parameters);
+  });
+
+  it('--params-from RESULT.h5 reproduces that result bit for bit', async () => {
+    const first = join(dir, 'repro-a.h5');
+    const again = join(dir, 'repro-b.h5');
+    const r1 = await runCli(
+      'map',
+      ...[drifting, '--refs', driftRefs, '--seed', '4', '--epochs', '5', '--latent-dim', '3'],
+      ...['--neighbour-weight', '1', '--out', first, '--quiet']
+    );
+    expect(r1.code, r1.stderr).toBe(0);
+    const r2 = await runCli(
+      'map',
+      ...[drifting, '--refs', driftRefs, '--params-from', first, '--out', again, '--quiet']
+    );
+    expect(r2.code, r2.stderr).toBe(0);
+    const rt = await nodeRuntime();
+    const a = readResult(rt, first);
+    const b = readResult(rt, again);
+    expect(b.params).toEqual(a.params);
+    expect(b.params.gmvae.latentDim).toBe(3);
+    for (const k of [
+      'phase',
+      'initialPhase',
+      'pcc',
+      'latent',
+      'confidence',
+      'ambiguous'
+    ] as const) {
+      expect(Buffer.from(b[k].buffer).equals(Buffer.from(a[k].buffer)), k).toBe(true);
+    }
+    expect(b.warnings).toEqual(a.warnings);
+    // an option given with --params-from overrides what the file recorded
+    const r3 = await runCli(
+      'map',
+      ...[
+        drifting,
+        '--refs',
+        driftRefs,
+        '--params-from',
+        first,
+        '--method',
+        'pcc',
+        '--json',
+        '--quiet'
+      ]
+    );
+    expect((JSON.parse(r3.stdout) as MapSummary).parameters.method).toBe('pcc');
+  });
 });
 
 describe('simulate (general) and plan', () => {

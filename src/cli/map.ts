@@ -1,7 +1,10 @@
 /**
- * `stxm-phasemap map FILE --refs REFS.csv [--threshold 0.005] [--seed N]
- * [--method M] [--out RESULT.h5] [--json]`: the whole pipeline on a stack
- * file. Progress on stderr; a summary on stdout (JSON with --json).
+ * `stxm-phasemap map FILE --refs REFS.csv [--out RESULT.h5] [--json]
+ * [parameter options]`: the whole pipeline on a stack file. Progress and the
+ * run's warnings on stderr; a summary on stdout (JSON with --json, warnings
+ * and the complete parameters included). Every pipeline parameter has an
+ * option (src/cli/params.ts); with none, the defaults decide alignment and
+ * energy calibration from the data.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
@@ -9,35 +12,29 @@ import { parseArgs } from 'node:util';
 
 import {
   PreprocessError,
-  RESOLUTION_METHODS,
   ReferenceSetError,
   StackReadError,
   parseReferenceCsv,
   readStack,
   runPipeline,
-  type DeepPartial,
-  type GmvaeParams,
   type PhaseMapResult,
   type PipelineParams,
   type ProgressEvent,
-  type ResolutionMethod
+  type ResolutionMethod,
+  type RunWarning
 } from '../core/index.js';
 import { METHOD_LABELS } from '../core/analysis/methods.js';
 import { writeResult } from '../core/io/result-write.js';
 import { UsageError, type CommandIO } from './io.js';
+import { PARAMETER_OPTIONS, normaliseFlags, parametersFromOptions } from './params.js';
 import { nodeH5Runtime } from './runtime.js';
 import { configureNodeWasm } from './tf-node.js';
 
 const OPTIONS = {
+  ...PARAMETER_OPTIONS,
   refs: { type: 'string' },
-  threshold: { type: 'string' },
-  seed: { type: 'string' },
-  method: { type: 'string' },
   out: { type: 'string' },
   json: { type: 'boolean' },
-  epochs: { type: 'string' },
-  'max-train-pixels': { type: 'string' },
-  backend: { type: 'string' },
   quiet: { type: 'boolean' }
 } as const;
 
@@ -46,7 +43,7 @@ export async function mapCommand(args: string[], io: CommandIO): Promise<number>
     typeof parseArgs<{ args: string[]; options: typeof OPTIONS; allowPositionals: true }>
   >;
   try {
-    parsed = parseArgs({ args, options: OPTIONS, allowPositionals: true });
+    parsed = parseArgs({ args: normaliseFlags(args), options: OPTIONS, allowPositionals: true });
   } catch (err) {
     throw new UsageError(`map: ${(err as Error).message}`);
   }
@@ -57,7 +54,7 @@ export async function mapCommand(args: string[], io: CommandIO): Promise<number>
   if (!values.refs) {
     throw new UsageError('map: --refs REFS.csv is required (reference spectra, DESIGN.md §3)');
   }
-  const params = mapParams(values);
+  const params = await parametersFromOptions('map', values);
   const file = positionals[0];
   if (!existsSync(file)) {
     throw new StackReadError(file, 'no such file');
@@ -68,12 +65,6 @@ export async function mapCommand(args: string[], io: CommandIO): Promise<number>
   const references = parseOrExplain(values.refs);
   const stack = readStack(await nodeH5Runtime(), resolve(file), file);
   configureNodeWasm();
-  if (stack.energies.length >= 3 && stack.energies.length < 6 && values.quiet !== true) {
-    io.err(
-      `note: ${file} has ${stack.energies.length} energies; correlations from so few points separate only ` +
-        'phases that differ strongly there (stxm-phasemap plan suggests energies for the next acquisition)'
-    );
-  }
 
   const report = progressReporter(io, values.quiet === true);
   const t0 = performance.now();
@@ -87,6 +78,11 @@ export async function mapCommand(args: string[], io: CommandIO): Promise<number>
     throw explain(err, file, values.refs);
   }
   const totalMs = performance.now() - t0;
+  if (values.quiet !== true) {
+    for (const w of result.warnings) {
+      io.err(formatWarning(w));
+    }
+  }
   if (values.out) {
     writeResult(await nodeH5Runtime(), resolve(values.out), result, {
       sourceFile: basename(file),
@@ -99,75 +95,9 @@ export async function mapCommand(args: string[], io: CommandIO): Promise<number>
   return 0;
 }
 
-function mapParams(values: {
-  threshold?: string;
-  seed?: string;
-  method?: string;
-  epochs?: string;
-  'max-train-pixels'?: string;
-  backend?: string;
-}): DeepPartial<PipelineParams> {
-  const num = (
-    name: string,
-    text: string | undefined,
-    check: (v: number) => boolean,
-    what: string
-  ): number | undefined => {
-    if (text === undefined) {
-      return undefined;
-    }
-    const v = Number(text);
-    if (text.trim() === '' || !check(v)) {
-      throw new UsageError(`map: --${name} must be ${what}, not "${text}"`);
-    }
-    return v;
-  };
-  const threshold = num('threshold', values.threshold, v => v >= 0 && v <= 2, 'a number in 0…2');
-  const seed = num(
-    'seed',
-    values.seed,
-    v => Number.isInteger(v) && v >= 0 && v < 2 ** 32,
-    'an integer in 0…2³²−1'
-  );
-  const epochs = num(
-    'epochs',
-    values.epochs,
-    v => Number.isInteger(v) && v >= 1,
-    'a positive integer'
-  );
-  const maxTrain = num(
-    'max-train-pixels',
-    values['max-train-pixels'],
-    v => Number.isInteger(v) && v >= 0,
-    'an integer ≥ 0'
-  );
-  if (
-    values.method !== undefined &&
-    !RESOLUTION_METHODS.includes(values.method as ResolutionMethod)
-  ) {
-    throw new UsageError(
-      `map: --method must be one of ${RESOLUTION_METHODS.join(', ')}, not "${values.method}"`
-    );
-  }
-  if (values.backend !== undefined && values.backend !== 'wasm' && values.backend !== 'cpu') {
-    throw new UsageError(`map: --backend must be wasm or cpu, not "${values.backend}"`);
-  }
-  const gmvae: Partial<GmvaeParams> = {};
-  if (epochs !== undefined) {
-    gmvae.epochs = epochs;
-  }
-  if (maxTrain !== undefined) {
-    gmvae.maxTrainPixels = maxTrain;
-  }
-  if (values.backend !== undefined) {
-    gmvae.backend = values.backend;
-  }
-  return {
-    ...(threshold !== undefined ? { threshold } : {}),
-    ...(seed !== undefined ? { seed } : {}),
-    ...(values.method !== undefined ? { method: values.method as ResolutionMethod } : {}),
-    gmvae
-  };
+/** One warning line for stderr: `warning: …` or, for a decision taken, `note: …`. */
+export function formatWarning(w: RunWarning): string {
+  return `${w.level === 'warning' ? 'warning' : 'note'}: ${w.message}`;
 }
 
 function parseOrExplain(path: string): ReturnType<typeof parseReferenceCsv> {
@@ -245,6 +175,20 @@ export interface MapSummary {
   energies: number[];
   phases: { name: string; fraction: number; pixels: number }[];
   counts: PhaseMapResult['counts'];
+  /** How far the map can be trusted (the same sentences as on stderr). */
+  warnings: RunWarning[];
+  /** What the automatic pre-processing decided, with its numbers. */
+  decisions: {
+    alignment: { applied: boolean; driftPx: number | null };
+    energyShift: {
+      applied: boolean;
+      shiftEv: number;
+      estimatedEv: number | null;
+      decision: string;
+    };
+  };
+  /** The complete parameters (`--params` takes them back). */
+  parameters: PipelineParams;
   timingsMs: Record<string, number>;
   training: PhaseMapResult['training'] | null;
   out: string | null;
@@ -280,9 +224,32 @@ export function mapSummary(
       pixels: pixels[i]
     })),
     counts: result.counts,
+    warnings: result.warnings,
+    decisions: decisionsOf(result),
+    parameters: result.params,
     timingsMs,
     training: result.training ?? null,
     out: where.out
+  };
+}
+
+function decisionsOf(result: PhaseMapResult): MapSummary['decisions'] {
+  const step = (name: string): Record<string, unknown> =>
+    result.provenance.find(p => p.step === name)?.details ?? {};
+  const a = step('alignment');
+  const e = step('energy shift');
+  const num = (v: unknown): number | null => (typeof v === 'number' ? v : null);
+  return {
+    alignment: {
+      applied: a.applied === true,
+      driftPx: num(a.driftPx) ?? num(a.measuredDriftPx)
+    },
+    energyShift: {
+      applied: e.mode === 'fixed' ? e.shiftEv !== 0 : e.applied === true,
+      shiftEv: num(e.shiftEv) ?? 0,
+      estimatedEv: num(e.estimatedShiftEv),
+      decision: typeof e.decision === 'string' ? e.decision : String(e.mode ?? 'none')
+    }
   };
 }
 
@@ -294,6 +261,11 @@ function formatSummary(s: MapSummary): string {
     `map         ${s.shape[0]} × ${s.shape[1]} px, ${s.energies.length} energies`,
     `particle    ${s.counts.particle} px; ambiguous ${s.counts.ambiguous}, resolved ${s.counts.resolved}, ` +
       `transition ${s.counts.transition}, false assignments ${s.counts.falseAssignment}, unassigned ${s.counts.unassigned}`,
+    `calibration ${s.decisions.energyShift.applied ? `references shifted by ${s.decisions.energyShift.shiftEv} eV` : 'no energy shift'}` +
+      `; ${s.decisions.alignment.applied ? 'frames aligned' : 'frames not aligned'}` +
+      (s.decisions.alignment.driftPx !== null
+        ? ` (drift ${s.decisions.alignment.driftPx} px)`
+        : ''),
     'phases'
   ];
   for (const p of s.phases) {

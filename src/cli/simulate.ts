@@ -23,6 +23,7 @@ import {
   resolveEnergies,
   scenarioConfig
 } from '../core/simulate/scenarios.js';
+import { realisticCase } from '../core/simulate/realistic.js';
 import { writeTruth } from '../core/simulate/truth-file.js';
 import { UsageError, type CommandIO } from './io.js';
 import { nodeH5Runtime } from './runtime.js';
@@ -73,7 +74,12 @@ export async function simulateCommand(args: string[], io: CommandIO): Promise<nu
     throw new UsageError(`simulate: ${(err as Error).message}`);
   }
   if (values['list-scenarios']) {
-    io.out(SCENARIOS.map(s => `${s.name.padEnd(28)} ${s.description}`).join('\n'));
+    io.out(
+      [
+        ...SCENARIOS.map(s => `${s.name.padEnd(28)} ${s.description}`),
+        `${'realistic-N'.padEnd(28)} NVPF, 6–20 energies, drift 0.5–2 px, calibration offset 0.1–0.5 eV, drawn from seed N`
+      ].join('\n')
+    );
     return 0;
   }
   if (!values.out) {
@@ -156,7 +162,10 @@ export async function simulateCommand(args: string[], io: CommandIO): Promise<nu
 function sampleConfig(values: Values, seed: number | undefined): SampleConfig {
   const base: Partial<SampleConfig> = {};
   let energies: string | undefined;
-  if (values.scenario) {
+  const realistic = /^realistic-(\d{1,9})$/.exec(values.scenario ?? '');
+  if (realistic) {
+    Object.assign(base, realisticCase(Number(realistic[1])).config);
+  } else if (values.scenario) {
     const s = findScenario(values.scenario);
     Object.assign(base, scenarioConfig(s));
   }

@@ -37,7 +37,7 @@ export function correlationWarnings(median: number): RunWarning[] {
         {
           code: 'low-correlation',
           level: 'warning',
-          message: `median best correlation ${median.toFixed(2)}: the references may not describe this sample`
+          message: `median best correlation ${median.toFixed(2)}: the references may not describe this sample (or its spectra are noisy)`
         }
       ]
     : [];

@@ -84,9 +84,11 @@ export function autoOr(inner: Checker): Checker {
       return v === 'auto' ? 'auto' : inner.check(v, w => fail(`"auto" or ${w}`));
     },
     parse(text, fail) {
-      return text.trim() === 'auto'
-        ? 'auto'
-        : (inner.parse ?? ((t: string) => inner.check(t, fail)))(text, w => fail(`"auto" or ${w}`));
+      const failAuto = (w: string): never => fail(`"auto" or ${w}`);
+      if (text.trim() === 'auto') {
+        return 'auto';
+      }
+      return inner.parse ? inner.parse(text, failAuto) : inner.check(text, failAuto);
     }
   };
 }

@@ -24,6 +24,8 @@ export interface CalibrateStepResult {
 
 /** A shift this much larger than the one set by hand, with a clear gain, is worth a warning. */
 const DISAGREE_EV = 0.1;
+/** An applied shift this large is reported as a warning, not a note. */
+const LARGE_SHIFT_EV = 0.75;
 
 export function calibrateStep(
   od: Float32Array,
@@ -135,8 +137,14 @@ function calibrationWarnings(
           }
         ];
       }
+      // calibrations off by more than this are rare: worth a look even when the fit is clear
+      const large = Math.abs(est.shiftEv) >= LARGE_SHIFT_EV;
       return [
-        { code: 'energy-shift-applied', level: 'info', message: `${best}: applied (${fit})` }
+        {
+          code: 'energy-shift-applied',
+          level: large ? 'warning' : 'info',
+          message: `${best}: applied (${fit})${large ? '; a large shift: check the calibration' : ''}`
+        }
       ];
     }
     case 'no gain':

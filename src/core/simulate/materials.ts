@@ -22,7 +22,7 @@ export interface Material {
   phases: MaterialPhase[];
   /** Energy range of the reference spectra, eV. */
   range: [number, number];
-  /** Hand-picked sparse energy sets by size (5, 8, 12, 20). */
+  /** Hand-picked sparse energy sets by size (5, 8, 12, 20; NVPF also 6). */
   handPicked: Record<number, number[]>;
 }
 
@@ -33,6 +33,7 @@ export const NVPF: Material = {
   range: [505, 550],
   handPicked: {
     5: [515.2, 516.6, 517.6, 529.8, 545.0],
+    6: [512.0, 515.2, 516.6, 517.6, 529.8, 545.0],
     8: [512.0, 515.2, 516.6, 517.6, 523.8, 529.8, 531.5, 545.0],
     12: [512.0, 515.0, 516.2, 517.0, 518.0, 521.5, 523.8, 527.0, 529.8, 531.5, 534.0, 545.0],
     20: [
