@@ -248,7 +248,8 @@ function decisionsOf(result: PhaseMapResult): MapSummary['decisions'] {
       applied: e.mode === 'fixed' ? e.shiftEv !== 0 : e.applied === true,
       shiftEv: num(e.shiftEv) ?? 0,
       estimatedEv: num(e.estimatedShiftEv),
-      decision: typeof e.decision === 'string' ? e.decision : String(e.mode ?? 'none')
+      decision:
+        typeof e.decision === 'string' ? e.decision : typeof e.mode === 'string' ? e.mode : 'none'
     }
   };
 }

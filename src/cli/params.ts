@@ -20,11 +20,11 @@ import { UsageError } from './io.js';
 import { nodeH5Runtime } from './runtime.js';
 
 /** parseArgs options for every parameter, and for --params / --params-from. */
-export const PARAMETER_OPTIONS: Record<string, { type: 'string' }> = Object.fromEntries([
-  ...PARAMETER_SPECS.map(s => [s.cli, { type: 'string' as const }]),
-  ['params', { type: 'string' as const }],
-  ['params-from', { type: 'string' as const }]
-]);
+export const PARAMETER_OPTIONS: Record<string, { type: 'string' }> = Object.fromEntries(
+  [...PARAMETER_SPECS.map(s => s.cli), 'params', 'params-from'].map(
+    name => [name, { type: 'string' }] as [string, { type: 'string' }]
+  )
+);
 
 const ALIGN_MODES = ['auto', 'on', 'off', 'true', 'false', 'yes', 'no'];
 
@@ -96,7 +96,7 @@ export async function parametersFromOptions(
     }
     throw err;
   }
-  return merged as DeepPartial<PipelineParams>;
+  return merged;
 }
 
 function mergeParams(
