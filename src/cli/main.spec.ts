@@ -91,7 +91,7 @@ describe('simulate', () => {
       shape: number[];
       pixelSize: { x: number };
     };
-    expect(info.shape).toEqual([12, 48, 64]);
+    expect(info.shape).toEqual([12, 56, 72]);
     expect(info.pixelSize.x).toBe(0.03);
   });
 

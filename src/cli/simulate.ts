@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 
 import { describeStack, formatReferenceCsv, formatStackInfo } from '../core/index.js';
 import { writeNxstxm } from '../core/io/nxstxm-write.js';
-import { simulateDemo } from '../core/simulate/demo.js';
+import { DEMO_SAMPLE } from '../core/simulate/demo-sample.js';
 import { MATERIALS, type MaterialId } from '../core/simulate/materials.js';
 import { MORPHOLOGIES, type Morphology } from '../core/simulate/morphology.js';
 import { DEFAULT_SAMPLE, simulateSample, type SampleConfig } from '../core/simulate/sample.js';
@@ -92,25 +92,12 @@ export async function simulateCommand(args: string[], io: CommandIO): Promise<nu
   const runtime = await nodeH5Runtime();
   const general = GENERAL.some(k => values[k] !== undefined);
 
-  if (!general) {
-    const { stack, truth } = simulateDemo({ seed: seed ?? 1 });
-    writeNxstxm(runtime, resolve(values.out), stack);
-    if (values.refs) {
-      writeDemoReferences(values.refs, truth.phaseNames);
-    }
-    if (values.truth) {
-      throw new UsageError(
-        'simulate: --truth needs a general simulation (--scenario or --material …)'
-      );
-    }
-    const info = { ...describeStack(stack), file: values.out };
-    io.out(values.json ? JSON.stringify(info, null, 2) : formatStackInfo(info));
-    return 0;
-  }
-
   let config: SampleConfig;
   try {
-    config = sampleConfig(values, seed);
+    // without simulator options: the built-in demo stack (DEMO_SAMPLE)
+    config = general
+      ? sampleConfig(values, seed)
+      : { ...DEMO_SAMPLE, seed: seed ?? DEMO_SAMPLE.seed };
   } catch (err) {
     if (err instanceof RangeError) {
       throw new UsageError(
@@ -243,15 +230,4 @@ function sampleConfig(values: Values, seed: number | undefined): SampleConfig {
     base.referencePhases = material.phases.map((_, k) => k).filter(k => k !== i);
   }
   return { ...DEFAULT_SAMPLE, ...base };
-}
-
-function writeDemoReferences(path: string, names: string[]): void {
-  const material = MATERIALS.nvpf;
-  const phases = names.map(n => material.phases.find(p => p.name === n)!);
-  const grid = Array.from({ length: 451 }, (_, i) => Number((505 + i * 0.1).toFixed(1)));
-  writeFileSync(
-    path,
-    '# reference spectra for the demo stack (STXM PhaseMap simulator, model NVPF XANES)\n' +
-      formatReferenceCsv(names, grid, (i, e) => phases[i].absorption(grid[e]))
-  );
 }

@@ -13,6 +13,7 @@ import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 
 import { oneLine } from '../core/io/errors.js';
 import { ALL_STACK_EXTENSIONS } from '../core/io/index.js';
+import { DEMO_SAMPLE } from '../core/simulate/demo-sample.js';
 import type { SampleConfig } from '../core/simulate/sample.js';
 import type { ExportableViewId } from '../views/source.js';
 import type { AnalysisWorkerClient } from '../worker/client.js';
@@ -139,7 +140,9 @@ export function addCommands(
         typeof args.name === 'string' && /^[\w.-]+\.h5$/.test(args.name) ? args.name : DEMO_FILE;
       const path = PathExt.join(dir, name);
       try {
-        const sample = sampleArg(args.sample);
+        // no argument: the built-in demo stack; seed/front/ny/nx: a core–shell particle at a state of charge
+        const legacy = ['seed', 'front', 'ny', 'nx'].some(k => args[k] !== undefined);
+        const sample = sampleArg(args.sample) ?? (legacy ? null : DEMO_SAMPLE);
         if (!(await fileExists(contents, path))) {
           if (sample) {
             const { bytes, referencesCsv } = await worker.simulateSample(sample);

@@ -1,9 +1,17 @@
 /**
- * The built-in demo stack: one NVPF particle with a Na3 core, a Na1 shell and a
- * 2-px mixed band between them, measured at 12 sparse energies across the V L
- * and O K edges, with Poisson counts and a decaying ring current. Small and
- * quick to make; deterministic for a seed. It is what `stxm-phasemap simulate`
- * and the "Open STXM Demo Stack" command produce.
+ * Demo stacks.
+ *
+ * - `DEMO_SAMPLE` (demo-sample.ts), the built-in demo stack (what `make demo`, `stxm-phasemap
+ *   simulate --out FILE` and the "Open STXM Demo Stack" command give): one NVPF
+ *   particle of four grains, each with its own Na3 → Na2.4 → Na2 → Na1 fronts,
+ *   so that neighbouring phases meet at fronts and grain boundaries and Pearson
+ *   leaves pixels ambiguous for the GMVAE to resolve; 12 sparse energies, the
+ *   frames drifting by about half a pixel and the references 0.2 eV off the
+ *   stack's energy scale, so that the default alignment and calibration do
+ *   visible work. Run finishes in seconds.
+ * - `simulateDemo`: a two-phase core–shell particle (Na3 core, Na1 shell) at a
+ *   chosen state of charge (`front`), for series of states of charge (the comm
+ *   bridge's `simulate`, the example notebook, the comparison view).
  */
 import type { H5Runtime } from '../io/h5.js';
 import { writeNxstxm } from '../io/nxstxm-write.js';

@@ -8,8 +8,13 @@
  */
 import { Rng, randomInt, shuffleInPlace, uniformIn } from './rng.js';
 
-export type Morphology = 'core-shell' | 'grains' | 'particles';
-export const MORPHOLOGIES: readonly Morphology[] = ['core-shell', 'grains', 'particles'];
+export type Morphology = 'core-shell' | 'grains' | 'particles' | 'grains-fronts';
+export const MORPHOLOGIES: readonly Morphology[] = [
+  'core-shell',
+  'grains',
+  'particles',
+  'grains-fronts'
+];
 
 export interface MorphologyOptions {
   ny: number;
@@ -75,6 +80,8 @@ export function makeLayout(
     coreShell(layout, main, rng, options, range(first, k));
   } else if (morphology === 'grains') {
     grains(layout, main, rng, options, range(0, phases), 14);
+  } else if (morphology === 'grains-fronts') {
+    grainFronts(layout, main, rng, options, range(0, phases), 4);
   } else {
     particles(layout, rng, options);
   }
@@ -205,6 +212,71 @@ function grains(
       if (mixed > 0) {
         layout.fractions[other * npx + p] += mixed;
       }
+    }
+  }
+}
+
+/**
+ * A particle of a few large grains, each with its own concentric fronts
+ * (phase 0 in the core … the last phase at the surface) at its own depth: the
+ * fronts of a partly (dis)charged polycrystalline particle, mixed across a
+ * band at the fronts and at the grain boundaries.
+ */
+function grainFronts(
+  layout: PhaseLayout,
+  el: Ellipse,
+  rng: Rng,
+  options: MorphologyOptions,
+  order: number[],
+  count: number
+): void {
+  const { ny, nx, bandPx } = options;
+  const npx = ny * nx;
+  const k = order.length;
+  paint(layout, el, options, uniformIn(rng, 0.4, options.thicknessUm[1]));
+  const seeds = Array.from({ length: count }, (_, g) => {
+    const a = (2 * Math.PI * (g + uniformIn(rng, -0.2, 0.2))) / count;
+    const rr = uniformIn(rng, 0.3, 0.6);
+    // how far the fronts of this grain have moved in
+    const depth = uniformIn(rng, 0.7, 1.3);
+    return {
+      y: el.cy + rr * el.ry * Math.sin(a),
+      x: el.cx + rr * el.rx * Math.cos(a),
+      fronts: Array.from({ length: k - 1 }, (_, j) => ((j + 1) / k) * depth)
+    };
+  });
+  const scale = Math.min(el.rx, el.ry);
+  const fractionsAt = (g: number, r: number): number[] => {
+    const s = seeds[g].fronts.map(rf => clamp01(0.5 + ((r - rf) * scale) / bandPx));
+    return order.map((_, i) => Math.max(0, (i === 0 ? 1 : s[i - 1]) - (i === k - 1 ? 0 : s[i])));
+  };
+  for (let y = 0; y < ny; y++) {
+    for (let x = 0; x < nx; x++) {
+      const p = y * nx + x;
+      if (layout.thickness[p] <= 0) {
+        continue;
+      }
+      const d = seeds.map(q => (q.y - y) ** 2 + (q.x - x) ** 2);
+      const a = d.indexOf(Math.min(...d));
+      // the nearest other grain, across its bisector with this one (px)
+      let b = -1;
+      let dBis = Infinity;
+      seeds.forEach((q, g) => {
+        if (g !== a) {
+          const bis = (d[g] - d[a]) / (2 * Math.hypot(q.y - seeds[a].y, q.x - seeds[a].x));
+          if (bis < dBis) {
+            dBis = bis;
+            b = g;
+          }
+        }
+      });
+      const { r } = ellipseCoords(el, y, x);
+      const mixed = b >= 0 ? Math.max(0, 0.5 - dBis / bandPx) : 0;
+      const fa = fractionsAt(a, r);
+      const fb = b >= 0 ? fractionsAt(b, r) : fa;
+      order.forEach((phase, i) => {
+        layout.fractions[phase * npx + p] += (1 - mixed) * fa[i] + mixed * fb[i];
+      });
     }
   }
 }
