@@ -125,6 +125,18 @@ describe('CommConnection', () => {
     expect(comm.ofType('reply').at(-1)).toMatchObject({ id: 'run1', error: { kind: 'cancelled' } });
   });
 
+  it('answers a ping with a pong while a request runs (the kernel checks the page is there)', () => {
+    const { comm, conn } = connection(() => new Promise(() => undefined));
+    conn.handle({ type: 'request', id: 'long', method: 'run' }, []);
+    conn.handle({ type: 'ping', id: 'ping-1' }, []);
+    expect(comm.ofType('pong')).toEqual([{ type: 'pong', id: 'ping-1' }]);
+    conn.handle({ type: 'ping' }, []);
+    expect(comm.ofType('reply').at(-1)).toMatchObject({
+      ok: false,
+      error: { kind: 'invalid-request' }
+    });
+  });
+
   it('drops a request whose parts stop arriving', () => {
     vi.useFakeTimers();
     const { comm, conn } = connection(async () => ({ json: {} }));

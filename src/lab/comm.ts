@@ -19,6 +19,7 @@ import {
   errorReply,
   hello,
   parseIncoming,
+  pong,
   progressEvent,
   replyParts,
   requestIdOf,
@@ -143,6 +144,9 @@ export class CommConnection {
     switch (msg.type) {
       case 'cancel':
         this._running.get(msg.id)?.abort();
+        return;
+      case 'ping':
+        this.send(pong(msg.id));
         return;
       case 'error':
         console.warn(

@@ -169,7 +169,7 @@ test.describe('page reload', () => {
           };
         }
       ).jupyterapp.shell.currentWidget.sessionContext.session.kernel.requestExecute({
-        code: 'cut = await hc.settle(later, 90)'
+        code: 'cut = await hc.settle(job, 90)'
       });
     });
     await page.waitForTimeout(500);
@@ -182,18 +182,22 @@ test.describe('page reload', () => {
     const ended = lastJson(
       await executeInKernel(
         page,
-        'hc.show({"job": hc.outcome(job), "later": hc.outcome(later), "cut": cut, "reconnects": lab.reconnects})'
+        'hc.show({"job": hc.outcome(job), "later": await hc.settle(later, 30), "cut": cut, ' +
+          '"reconnects": lab.reconnects})'
       )
     ) as {
       job: { done: boolean; error: string; message: string };
-      later: { done: boolean; error: string | null };
+      later: { done: boolean; error: string | null; message: string; waited_s: number };
       cut: { done: boolean; waited_s: number };
     };
     console.log(`after the reload: ${JSON.stringify(ended)}`);
     expect(ended.job.done).toBe(true);
     expect(ended.job.error).toBe('WorkbenchReloadedError');
     expect(ended.job.message).toMatch(/reloaded/);
+    // queued behind the run in a cell of the old page: answered by the new one
     expect(ended.later.done).toBe(true);
+    expect(ended.later.error).toBe('WorkbenchNotFoundError');
+    expect(ended.later.message).toMatch(/demo_stack\.h5: no result yet/);
     expect(ended.cut.done).toBe(true);
     expect(ended.cut.waited_s).toBeLessThan(60);
 
