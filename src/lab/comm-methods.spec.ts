@@ -36,7 +36,19 @@ function setup(paths: string[] = ['a.h5', 'b.h5']) {
     tracker: tracker as never,
     docManager: {} as never,
     contents: {
-      get: async (p: string) => (p === 'exists.h5' ? {} : Promise.reject(new Error('404')))
+      // the server's root folder: only listings are asked for (a missing path is a 404)
+      get: async (p: string, o?: { type?: string }) =>
+        p === '' && o?.type === 'directory'
+          ? {
+              type: 'directory',
+              content: [
+                { name: 'exists.h5', type: 'file' },
+                { name: 'some_folder', type: 'directory' },
+                { name: 'paths.ipynb', type: 'notebook' },
+                { name: 'notes.txt', type: 'file' }
+              ]
+            }
+          : Promise.reject(new Error(`404: ${p}`))
     } as never,
     serverSettings: {} as never,
     worker: () => ({}) as never
@@ -147,5 +159,23 @@ describe('CommMethods', () => {
       /exists already; pass overwrite=True/
     );
     await expect(call('get_stack', {}, cube)).rejects.toThrow(/takes no arrays/);
+  });
+
+  it('refuses to open folders, notebooks and other files before JupyterLab is asked', async () => {
+    const { call } = setup();
+    const refused = async (path: string) => {
+      const err = (await call('open', { path }).catch(e => e)) as { kind: string; message: string };
+      return `${err.kind}: ${err.message}`;
+    };
+    expect(await refused('some_folder')).toBe(
+      'invalid-request: some_folder is a folder, not an STXM stack file'
+    );
+    expect(await refused('paths.ipynb')).toMatch(
+      /^invalid-request: paths.ipynb is not an STXM stack file \(a notebook; stacks end with \.hdf5, /
+    );
+    expect(await refused('notes.txt')).toMatch(/^invalid-request: notes.txt is not an STXM stack/);
+    expect(await refused('missing/x.h5')).toBe(
+      'not-found: missing/x.h5: no such file on the Jupyter server'
+    );
   });
 });
