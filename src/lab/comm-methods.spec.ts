@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { runPipeline } from '../core/index.js';
-import { simulateDemo } from '../core/simulate/demo.js';
+import { simulateDemo, type DemoOptions } from '../core/simulate/demo.js';
 import { CommMethods, type MethodRequest } from './comm-methods.js';
 import { WorkbenchModel } from './model.js';
 import { outArray, type InArray, type JSONObject } from './protocol-arrays.js';
@@ -51,7 +51,8 @@ function setup(paths: string[] = ['a.h5', 'b.h5']) {
           : Promise.reject(new Error(`404: ${p}`))
     } as never,
     serverSettings: {} as never,
-    worker: () => ({}) as never
+    // what the worker does for `simulate` (the worker itself runs in the Galata tests)
+    worker: () => ({ simulateArrays: async (o: DemoOptions) => simulateDemo(o) }) as never
   });
   const signal = new AbortController().signal;
   const call = (

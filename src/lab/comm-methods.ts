@@ -15,7 +15,6 @@ import { describeStack } from '../core/model/info.js';
 import { validateReferenceSet, type ReferenceSet } from '../core/model/references.js';
 import type { ProgressEvent } from '../core/model/result.js';
 import type { Stack } from '../core/model/stack.js';
-import { simulateDemo } from '../core/simulate/demo.js';
 import { nvpfSpectrum } from '../core/simulate/xanes.js';
 import type { AnalysisWorkerClient } from '../worker/client.js';
 import type { StxmDocument } from './document.js';
@@ -348,9 +347,10 @@ export class CommMethods {
     }
   }
 
-  private simulate(params: JSONObject): MethodReply {
+  /** In the worker: a 2048 × 2048 particle takes seconds, which the page must not freeze for. */
+  private async simulate(params: JSONObject): Promise<MethodReply> {
     const p = parseSimulate(params);
-    const { stack, truth } = simulateDemo({
+    const { stack, truth } = await this.options.worker().simulateArrays({
       seed: p.seed,
       ny: p.ny,
       nx: p.nx,

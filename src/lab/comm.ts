@@ -247,25 +247,42 @@ export class CommConnection {
     } finally {
       this._running.delete(req.id);
     }
-    this.sendParts(parts);
+    await this.sendPaced(parts);
+  }
+
+  /**
+   * Send a reply's parts one task apart: a reply of 100 MB is a dozen parts
+   * whose serialisation would otherwise hold the page for a long moment.
+   */
+  private async sendPaced(parts: WirePart[]): Promise<void> {
+    for (let i = 0; i < parts.length; i++) {
+      if (i > 0) {
+        await new Promise(resolve => setTimeout(resolve, 0));
+      }
+      if (!this.sendParts([parts[i]])) {
+        return;
+      }
+    }
   }
 
   private send(data: JSONObject): void {
     this.sendParts([{ data, buffers: [] }]);
   }
 
-  private sendParts(parts: WirePart[]): void {
+  /** Send parts in order; false once the comm is gone or refused one. */
+  private sendParts(parts: WirePart[]): boolean {
     for (const part of parts) {
       if (this.comm.isDisposed) {
-        return; // the kernel went away (restart): the workbench keeps its data
+        return false; // the kernel went away (restart): the workbench keeps its data
       }
       try {
         this.comm.send(part.data, undefined, part.buffers);
       } catch (err) {
         console.warn(`stxm-phasemap: could not send to the kernel: ${oneLine(err)}`);
-        return;
+        return false;
       }
     }
+    return true;
   }
 
   private readonly _incoming = new Map<string, Incoming>();

@@ -108,7 +108,7 @@ test('simulate from Python runs in the worker: the page is never frozen', async 
   console.log(
     `simulate 1024 × 1024 from Python: longest main-thread task ${Math.round(longest)} ms`
   );
-  expect(longest).toBeLessThan(1000);
+  expect(longest).toBeLessThan(750); // 2.5 s when the simulation ran on the page
 });
 
 test('an untrusted notebook with maps over 256 px a side: refused, and the output says so', async ({
