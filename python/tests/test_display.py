@@ -130,3 +130,18 @@ def test_the_typescript_fixture_is_what_python_makes():
         np.testing.assert_array_equal(
             unpack(stored["maps"][name], (12, 16)), unpack(made["maps"][name], (12, 16))
         )
+
+
+RLO = "\u202e"  # right-to-left override
+
+
+def test_bidi_controls_in_names_are_dropped_from_the_text_and_the_png():
+    """A U+202E in a phase name would reverse the numbers after it ("11.8 %" as "% 8.11")."""
+    from stxm_phasemap._display import png_text, text_summary
+
+    res = make_result(names=(f"Na{RLO}3", "Na\u20662\u2069", "Na\u200f1"))
+    text = text_summary(res)
+    assert not any(c in text for c in (RLO, "\u2066", "\u2069", "\u200f"))
+    assert text.splitlines()[1].split() == ["Na3", f"{100 * res.fractions[0]:.2f}", "%"]
+    assert png_text(f"Na{RLO}3  11.8 %") == "Na3  11.8 %"
+    assert "Na3" in res._repr_mimebundle_()["text/plain"]
