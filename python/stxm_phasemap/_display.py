@@ -97,7 +97,8 @@ def mime_payload(r: Any) -> dict[str, Any]:
     conf_codes = conf_codes.astype(np.uint8)[sub]
     return {
         "version": 1,
-        "title": str(r.path),
+        "title": str(r.path).rsplit("/", 1)[-1] or str(r.path),
+        "path": str(r.path),
         "shape": [int(s) for s in phase.shape],
         "fullShape": [ny, nx],
         "step": step,

@@ -41,7 +41,7 @@ def make_result(ny=40, nx=60, names=("Na3", "Na2", "Na1")):
         "fractions": fractions,
     }
     json_ = {
-        "path": "soc/particle <b>1</b>.h5",
+        "path": "soc/<b>particle 1<b>.h5",
         "phaseNames": list(names),
         "threshold": 0.005,
         "pixelSize": {"x": 0.03, "y": 0.03},
@@ -104,7 +104,7 @@ def test_png_text_is_ascii_for_the_builtin_font():
 def test_text_summary_lists_fractions_in_order():
     text = repr(make_result())
     lines = text.splitlines()
-    assert lines[0].startswith("PhaseMapResult 'soc/particle <b>1</b>.h5': 40 × 60 px, 3 phases")
+    assert lines[0].startswith("PhaseMapResult 'soc/<b>particle 1<b>.h5': 40 × 60 px, 3 phases")
     assert [ln.split()[0] for ln in lines[1:4]] == ["Na3", "Na2", "Na1"]
 
 

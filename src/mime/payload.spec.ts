@@ -24,7 +24,8 @@ describe('parsePayload', () => {
     const total = counts.reduce((a, b) => a + b, 0);
     counts.forEach((c, i) => expect(c / total).toBeCloseTo(p.fractions[i], 10));
     expect(p.maps.flags.some(f => (f & FLAG_AMBIGUOUS) !== 0)).toBe(true);
-    expect(p.title).toBe('soc/particle <b>1</b>.h5'); // text, never markup
+    expect(p.title).toBe('<b>particle 1<b>.h5'); // the file's name; text, never markup
+    expect(p.path).toBe('soc/<b>particle 1<b>.h5');
   });
 
   it.each([

@@ -24,6 +24,8 @@ export const FLAG_UNASSIGNED = 8;
 
 export interface MapPayload {
   title: string;
+  /** The result's stack file (server path), when the payload names it. */
+  path: string | null;
   /** (ny, nx) of the maps below. */
   shape: [number, number];
   /** (ny, nx) of the result (the maps may be strided). */
@@ -232,6 +234,8 @@ export async function parsePayload(data: unknown): Promise<MapPayload> {
   }
   return {
     title: shortText(data.title ?? '', '"title"', 1000),
+    path:
+      data.path === undefined || data.path === null ? null : shortText(data.path, '"path"', 1000),
     shape: [ny, nx],
     fullShape,
     step,

@@ -84,7 +84,7 @@ export class PhaseMapView extends Widget implements IRenderMime.IRenderer {
     const [ny, nx] = p.shape;
     const head = el('div', 'jp-STXMPhaseMapOutput-title');
     const name = el('strong', '', titleText(p.title));
-    name.title = displayText(p.title);
+    name.title = displayText(p.path ?? p.title);
     head.appendChild(name);
     const detail = [
       `${p.fullShape[0]} × ${p.fullShape[1]} px`,
