@@ -13,6 +13,7 @@ import { oneLine } from '../core/io/errors.js';
 import type { ProgressEvent } from '../core/model/result.js';
 import type { MethodReply, MethodRequest, MethodContext } from './comm-methods.js';
 import {
+  ARRAY_METHODS,
   COMM_TARGET,
   PROTOCOL,
   ack,
@@ -26,7 +27,13 @@ import {
   type Method,
   type RequestPart
 } from './protocol.js';
-import { PartAssembler, ProtocolError, type JSONObject, type WirePart } from './protocol-arrays.js';
+import {
+  PartAssembler,
+  ProtocolError,
+  bufferLimitProblem,
+  type JSONObject,
+  type WirePart
+} from './protocol-arrays.js';
 import { paramsTemplate } from './protocol-params.js';
 import { jsonSafe } from './protocol-result.js';
 
@@ -134,6 +141,16 @@ export class CommConnection {
 
   /** Handle one message from the kernel. Never throws. */
   handle(data: unknown, buffers: readonly (ArrayBuffer | ArrayBufferView)[]): void {
+    const tooBig = bufferLimitProblem(buffers);
+    if (tooBig) {
+      const id = requestIdOf(data);
+      if (id !== null) {
+        this.drop(id); // whatever arrived of it before
+      }
+      const who = id !== null ? `request "${id}": ` : '';
+      this.sendParts([errorReply(id, 'invalid-request', `${who}${tooBig}`)]);
+      return;
+    }
     let msg;
     try {
       msg = parseIncoming(data);
@@ -168,6 +185,20 @@ export class CommConnection {
 
   private addPart(part: RequestPart, buffers: readonly (ArrayBuffer | ArrayBufferView)[]): void {
     const { id } = part;
+    if (part.part === 0 && !ARRAY_METHODS.includes(part.method!)) {
+      const hasArrays = part.arrays !== undefined && Object.keys(part.arrays ?? {}).length > 0;
+      if (hasArrays || buffers.length > 0 || part.parts > 1) {
+        this.drop(id);
+        this.sendParts([
+          errorReply(
+            id,
+            'invalid-request',
+            `"${part.method}" takes no arrays (one part, no buffers)`
+          )
+        ]);
+        return;
+      }
+    }
     let entry = this._incoming.get(id);
     if (!entry) {
       if (this._running.has(id)) {

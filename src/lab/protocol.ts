@@ -38,6 +38,8 @@ export const METHODS = [
   'simulate'
 ] as const;
 export type Method = (typeof METHODS)[number];
+/** The methods whose requests carry arrays; every other request is one part without buffers. */
+export const ARRAY_METHODS: readonly Method[] = ['open_arrays', 'set_references'];
 
 /** One part of a request, validated (docs/comm-protocol.md, "Requests"). */
 export interface RequestPart {
