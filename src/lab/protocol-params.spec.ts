@@ -138,7 +138,17 @@ describe('parsePipelineParams', () => {
     [{ preprocess: { ringCurrent: 1 } }, 'boolean'],
     [{ preprocess: { mask: { mode: 'otsu', od: 'x' } } }, 'finite number'],
     [{ method: '' }, '1–64'],
-    [[1], 'JSON object']
+    [[1], 'JSON object'],
+    // keys are looked up as the object's own, never through its prototype
+    [{ constructor: 1 }, 'unknown parameter "params.constructor"; known: threshold'],
+    [{ toString: 'x' }, 'unknown parameter "params.toString"'],
+    [{ gmvae: { hasOwnProperty: 1 } }, 'unknown parameter "params.gmvae.hasOwnProperty"'],
+    [JSON.parse('{"__proto__": {"threshold": 1}}'), 'unknown parameter "params.__proto__"'],
+    [JSON.parse('{"gmvae": {"__proto__": {}}}'), 'unknown parameter "params.gmvae.__proto__"'],
+    [
+      JSON.parse('{"preprocess": {"mask": {"mode": "otsu", "__proto__": 1}}}'),
+      'unknown parameter "params.preprocess.mask.__proto__"'
+    ]
   ])('rejects %j', (params, message) => {
     expect(() => parsePipelineParams(params)).toThrow(message);
   });

@@ -248,6 +248,14 @@ export function paramsTemplate(): JSONObject {
   return out;
 }
 
+/** A key the object itself has (`in` would also find "constructor", "toString" …). */
+function own(obj: object, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(obj, key);
+}
+
+/** Keys that name an object's prototype machinery: never a parameter, at any depth. */
+const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
 function kindOf(v: unknown): Shape {
   return isPlainObject(v) ? 'object' : (typeof v as Shape);
 }
@@ -278,7 +286,11 @@ export function parsePipelineParams(value: unknown): DeepPartial<PipelineParams>
       const isGroup = where === 'params.preprocess' || where === 'params.gmvae';
       const group = where.slice('params.'.length);
       for (const [k, sub] of Object.entries(obj)) {
-        const optional = isGroup && !(k in tmpl) ? OPTIONAL_PARAMS[group]?.[k] : undefined;
+        if (RESERVED_KEYS.has(k)) {
+          invalid(`unknown parameter "${where}.${k}"`);
+        }
+        const optionals = OPTIONAL_PARAMS[group] ?? {};
+        const optional = isGroup && !own(tmpl, k) && own(optionals, k) ? optionals[k] : undefined;
         if (optional) {
           if (typeof sub !== optional || (typeof sub === 'number' && !Number.isFinite(sub))) {
             invalid(
@@ -286,7 +298,7 @@ export function parsePipelineParams(value: unknown): DeepPartial<PipelineParams>
             );
           }
         } else if (isGroup) {
-          if (!(k in tmpl)) {
+          if (!own(tmpl, k)) {
             invalid(`unknown parameter "${where}.${k}"; known: ${Object.keys(tmpl).join(', ')}`);
           }
           check(sub, tmpl[k], `${where}.${k}`);
@@ -305,7 +317,7 @@ export function parsePipelineParams(value: unknown): DeepPartial<PipelineParams>
   }
   const defaults = DEFAULT_PARAMS as unknown as Record<string, unknown>;
   for (const [k, v] of Object.entries(value)) {
-    if (!(k in defaults)) {
+    if (!own(defaults, k)) {
       invalid(`unknown parameter "params.${k}"; known: ${Object.keys(defaults).join(', ')}`);
     }
     check(v, defaults[k], `params.${k}`);
