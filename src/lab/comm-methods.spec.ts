@@ -165,7 +165,10 @@ describe('CommMethods', () => {
   it('refuses to open folders, notebooks and other files before JupyterLab is asked', async () => {
     const { call } = setup();
     const refused = async (path: string) => {
-      const err = (await call('open', { path }).catch(e => e)) as { kind: string; message: string };
+      const err = (await call('open', { path }).catch((e: unknown) => e)) as {
+        kind: string;
+        message: string;
+      };
       return `${err.kind}: ${err.message}`;
     };
     expect(await refused('some_folder')).toBe(
