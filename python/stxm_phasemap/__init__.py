@@ -30,6 +30,7 @@ from ._errors import (
     RunCancelledError,
     StxmPhaseMapError,
     WorkbenchNotFoundError,
+    WorkbenchReloadedError,
 )
 from ._palette import PHASE_COLORS
 from ._pending import Pending, gather
@@ -61,6 +62,7 @@ __all__ = [
     "StxmPhaseMapError",
     "Workbench",
     "WorkbenchNotFoundError",
+    "WorkbenchReloadedError",
     "__version__",
     "connect",
     "current",

@@ -135,8 +135,10 @@ class Lab(Connection):
         ``path`` is a local path (relative to the kernel's working folder, the
         notebook's by default). ``await`` the handle to wait until it is loaded.
         """
-        if not os.path.exists(os.fspath(path)):
+        if not os.path.exists(os.path.expanduser(os.fspath(path))):
             raise FileNotFoundError(f"{os.fspath(path)}: no such file")
+        if self.hello is not None:
+            self.server_path(path)  # outside the server's root: ValueError at once
 
         async def work() -> dict[str, Any]:
             await self.ensure_open()

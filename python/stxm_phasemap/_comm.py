@@ -3,9 +3,14 @@
 One comm per connection. Each request is acknowledged by the extension as soon
 as its first part arrives; a request that gets no acknowledgement (the page was
 reloaded, so the comm on the browser side is gone) reopens the comm once and is
-sent again. A kernel restart loses nothing in the workbenches (their data lives
-in the browser): ``connect()`` again, or use the module-level functions, which
-connect on first use.
+sent again. A request already acknowledged is watched while it waits: when
+the extension has been silent for ``ping_after`` seconds the kernel pings it,
+and a ping without an answer within ``ack_timeout`` means the page is gone
+with its side of the comm; every request waiting on that comm then fails with
+:class:`WorkbenchReloadedError` instead of waiting for ever, and the next
+request opens a new comm. A kernel restart loses nothing in the workbenches
+(their data lives in the browser): ``connect()`` again, or use the
+module-level functions, which connect on first use.
 """
 
 from __future__ import annotations
@@ -25,7 +30,10 @@ from ._errors import (
     ExtensionUnavailableError,
     ProtocolError,
     StxmPhaseMapError,
+    WorkbenchReloadedError,
 )
+from ._liveness import Liveness, latest_shell_context
+from ._liveness import settle as _settle
 from ._pending import wait_future
 from ._protocol import (
     COMM_TARGET,
@@ -45,8 +53,14 @@ from ._protocol import (
 CONNECT_TIMEOUT = 10.0
 #: Seconds to wait for a request's acknowledgement before reopening the comm.
 ACK_TIMEOUT = 10.0
+#: Seconds of silence from the extension, while answers are awaited, before it is pinged.
+PING_AFTER = 5.0
 #: How often a waiting request looks at progress events (seconds).
 PROGRESS_POLL = 0.25
+#: How often a waiting request checks that the extension is still there (seconds).
+WATCH_POLL = 1.0
+#: A wake-up this much later than asked means the kernel's loop was blocked (a busy cell).
+STALL = 2.0
 
 ProgressCallback = Callable[[dict[str, Any]], None]
 
@@ -55,22 +69,17 @@ ProgressCallback = Callable[[dict[str, Any]], None]
 class _Waiter:
     request_id: str
     assembler: ReplyAssembler
+    #: What the request is, for messages: "'run' on particle.h5".
+    what: str = "the request"
+    #: The comm the request went out on (None: not sent yet).
+    comm: Any = None
     ack: concurrent.futures.Future = field(default_factory=concurrent.futures.Future)
     done: concurrent.futures.Future = field(default_factory=concurrent.futures.Future)
     progress: dict[str, Any] | None = None
     progress_seq: int = 0
 
 
-def _settle(fut: concurrent.futures.Future, value: Any = None, error: BaseException | None = None):
-    if fut.done():
-        return
-    if error is not None:
-        fut.set_exception(error)
-    else:
-        fut.set_result(value)
-
-
-class Connection:
+class Connection(Liveness):
     """The comm to the STXM PhaseMap extension of the JupyterLab running this kernel.
 
     Create it with :func:`stxm_phasemap.connect`. Requests wait for the
@@ -83,6 +92,7 @@ class Connection:
         *,
         connect_timeout: float = CONNECT_TIMEOUT,
         ack_timeout: float = ACK_TIMEOUT,
+        ping_after: float = PING_AFTER,
     ):
         if comm_factory is None:
             from comm import create_comm
@@ -91,12 +101,21 @@ class Connection:
         self._comm_factory = comm_factory
         self.connect_timeout = connect_timeout
         self.ack_timeout = ack_timeout
+        self.ping_after = ping_after
         self._lock = threading.RLock()
         self._comm: Any = None
         self._hello: concurrent.futures.Future[Hello] | None = None
         self._waiters: dict[str, _Waiter] = {}
         self.hello: Hello | None = None
         self.reconnects = 0
+        # Liveness of the current comm: when the extension was last heard, when it was pinged.
+        self._last_heard = time.monotonic()
+        self._ping_at: float | None = None
+        self._pings = 0
+        # A comm was lost (page reloaded) since the last hello.
+        self._lost = False
+        # The session (kernel connection) of the page that said hello last.
+        self._page_session: str | None = None
 
     # -- connection --------------------------------------------------------------------
 
@@ -120,20 +139,35 @@ class Connection:
                 return self._hello
             hello: concurrent.futures.Future[Hello] = concurrent.futures.Future()
             self._hello = hello
-            comm = self._comm_factory(target_name=COMM_TARGET, data={"protocol": PROTOCOL})
+            ctx = latest_shell_context() if self._lost else None
+            open_data = {"target_name": COMM_TARGET, "data": {"protocol": PROTOCOL}}
+            if ctx is not None:
+                comm = ctx.run(self._comm_factory, **open_data)
+            else:
+                comm = self._comm_factory(**open_data)
             self._comm = comm
+            self._last_heard = time.monotonic()
+            self._ping_at = None
         comm.on_msg(lambda msg: self._on_msg(comm, msg))
         comm.on_close(lambda msg: self._on_close(comm))
         return hello
 
     async def ensure_open(self, timeout: float | None = None) -> Hello:
         """Open the comm if needed and wait for the extension's hello."""
-        hello = self._open_comm()
         timeout = self.connect_timeout if timeout is None else timeout
+        if self._lost and self._comm is None:
+            await self._await_new_page(timeout)
+        hello = self._open_comm()
         try:
             value = await wait_future(hello, timeout)
         except asyncio.TimeoutError:
             self._drop_comm()
+            if self._lost:
+                raise WorkbenchReloadedError(
+                    "reloaded",
+                    f"the JupyterLab page was reloaded (or closed) and no page answered within "
+                    f"{timeout:g} s: is this notebook open in JupyterLab again?",
+                ) from None
             raise ExtensionUnavailableError(
                 "timeout",
                 f"no answer from the STXM PhaseMap extension within {timeout:g} s (is the "
@@ -144,6 +178,7 @@ class Connection:
             self._drop_comm()
             raise
         self.hello = value
+        self._lost = False
         return value
 
     def _drop_comm(self, close: bool = True) -> None:
@@ -196,10 +231,17 @@ class Connection:
         data = content.get("data")
         buffers = msg.get("buffers") or []
         with self._lock:
-            hello = self._hello if comm is self._comm else None
+            current = comm is self._comm
+            hello = self._hello if current else None
+        if current:
+            self._last_heard = time.monotonic()
         if hello is not None and not hello.done():
             try:
-                _settle(hello, validate_hello(data))
+                value = validate_hello(data)
+                header = msg.get("header") if isinstance(msg, dict) else None
+                session = header.get("session") if isinstance(header, dict) else None
+                self._page_session = session if isinstance(session, str) else None
+                _settle(hello, value)
             except (ProtocolError, StxmPhaseMapError) as err:
                 error = (
                     err
@@ -236,6 +278,8 @@ class Connection:
         if not isinstance(data, dict):
             raise ProtocolError("message is not a JSON object")
         kind = data.get("type")
+        if kind == "pong":
+            return  # the answer to a ping: the extension is there (noted in _on_msg)
         if kind not in ("ack", "event", "reply"):
             raise ProtocolError(f"unexpected message type {kind!r}")
         rid = validate_ack(data) if kind != "reply" else data.get("id")
@@ -286,11 +330,14 @@ class Connection:
                 "update the extension (pip install -U stxm-phasemap) and reload JupyterLab",
             )
         request_id, parts = make_request(method, params, arrays, id=request_id)
-        waiter = _Waiter(request_id, ReplyAssembler(request_id))
+        path = (params or {}).get("path")
+        what = f"{method!r} on {path}" if isinstance(path, str) and path else repr(method)
+        waiter = _Waiter(request_id, ReplyAssembler(request_id), what)
         with self._lock:
             self._waiters[request_id] = waiter
         try:
             for attempt in range(2):
+                waiter.comm = self._comm
                 for data, buffers in parts:
                     self._send(data, buffers)
                 try:
@@ -304,8 +351,7 @@ class Connection:
                             f"{self.ack_timeout:g} s",
                         ) from None
                 # No acknowledgement: the browser side of the comm is gone (page reloaded).
-                self._drop_comm()
-                self.reconnects += 1
+                self._comm_lost(waiter.comm, keep=waiter)
                 await self.ensure_open()
                 waiter.assembler = ReplyAssembler(request_id)
             return await self._await_done(waiter, method, timeout, on_progress)
@@ -325,7 +371,7 @@ class Connection:
         seen = 0
         try:
             while True:
-                wait = PROGRESS_POLL if on_progress else None
+                wait = PROGRESS_POLL if on_progress else WATCH_POLL
                 if deadline is not None:
                     left = deadline - time.monotonic()
                     wait = left if wait is None else min(wait, left)
@@ -336,7 +382,10 @@ class Connection:
                             f"no answer from the STXM PhaseMap extension to {method!r} within "
                             f"{timeout:g} s",
                         )
+                asked = time.monotonic()
                 finished, _ = await asyncio.wait({done}, timeout=wait)
+                if not finished:
+                    self._watch(waiter, stalled=time.monotonic() - asked > wait + STALL)
                 if on_progress and waiter.progress_seq != seen and waiter.progress is not None:
                     seen = waiter.progress_seq
                     try:
@@ -356,6 +405,11 @@ class Connection:
             self._send(cancel_message(request_id))
         except Exception:
             pass
+        # A cancel to a page that is gone must not go unnoticed: ask it to answer now.
+        with self._lock:
+            comm = self._comm if request_id in self._waiters else None
+        if comm is not None and self._ping_at is None:
+            self._ping(comm)
 
     def cancel(self, request_id: str) -> None:
         """Ask the extension to cancel a running request."""

@@ -97,7 +97,8 @@ def mime_payload(r: Any) -> dict[str, Any]:
     conf_codes = conf_codes.astype(np.uint8)[sub]
     return {
         "version": 1,
-        "title": str(r.path),
+        "title": str(r.path).rsplit("/", 1)[-1] or str(r.path),
+        "path": str(r.path),
         "shape": [int(s) for s in phase.shape],
         "fullShape": [ny, nx],
         "step": step,
@@ -138,6 +139,18 @@ def map_rgb(phase: np.ndarray, n_phases: int, grey: np.ndarray | None = None) ->
     return rgb
 
 
+#: Unicode's bidirectional controls (embeddings, overrides, isolates, marks): a U+202E in a
+#: phase name would reverse what is shown after it ("11.8 %" as "% 8.11").
+_BIDI_CONTROLS = dict.fromkeys(
+    [*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C], None
+)
+
+
+def plain_text(text: Any) -> str:
+    """Text from data, for display: ``str(text)`` without bidirectional controls."""
+    return str(text).translate(_BIDI_CONTROLS)
+
+
 _PNG_TEXT = str.maketrans(
     {
         **{chr(0x2080 + i): str(i) for i in range(10)},  # subscript digits
@@ -155,7 +168,7 @@ _PNG_TEXT = str.maketrans(
 
 def png_text(text: str) -> str:
     """Text for the PNG: Pillow's built-in font covers ASCII only (Na₃ → Na3, µm → um)."""
-    return str(text).translate(_PNG_TEXT)
+    return plain_text(text).translate(_PNG_TEXT)
 
 
 def png_bytes(r: Any, max_side: int = 512) -> bytes:
@@ -214,15 +227,16 @@ def text_summary(r: Any) -> str:
     ny, nx = r.phase.shape
     method = (r.params or {}).get("method", "?")
     lines = [
-        f"PhaseMapResult {str(r.path)!r}: {ny} × {nx} px, {len(r.phase_names)} phases "
-        f"(method {method}, threshold {r.threshold:g})"
+        f"PhaseMapResult {plain_text(r.path)!r}: {ny} × {nx} px, {len(r.phase_names)} phases "
+        f"(method {plain_text(method)}, threshold {r.threshold:g})"
     ]
-    width = max((len(str(n)) for n in r.phase_names), default=0)
-    for name, frac in zip(r.phase_names, np.asarray(r.fractions, dtype=np.float64), strict=False):
-        lines.append(f"  {str(name):<{width}}  {100 * frac:6.2f} %")
+    names = [plain_text(n) for n in r.phase_names]
+    width = max((len(n) for n in names), default=0)
+    for name, frac in zip(names, np.asarray(r.fractions, dtype=np.float64), strict=False):
+        lines.append(f"  {name:<{width}}  {100 * frac:6.2f} %")
     counts = r.counts or {}
     if counts:
-        lines.append("  " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+        lines.append("  " + ", ".join(f"{plain_text(k)} {v}" for k, v in counts.items()))
     return "\n".join(lines)
 
 

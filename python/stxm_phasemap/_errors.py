@@ -7,7 +7,7 @@ class StxmPhaseMapError(RuntimeError):
     """The extension answered with an error, or could not be reached.
 
     ``kind`` is the protocol's error kind (``invalid-request``, ``not-found``,
-    ``failed``, ``cancelled``) or ``protocol``/``timeout``/``closed``/``pending``
+    ``failed``, ``cancelled``) or ``protocol``/``timeout``/``closed``/``reloaded``/``pending``
     for problems on the way; ``message`` is the text the extension sent.
     """
 
@@ -33,6 +33,15 @@ class ExtensionUnavailableError(StxmPhaseMapError, ConnectionError):
     """The extension did not answer, closed the connection, or broke the protocol."""
 
 
+class WorkbenchReloadedError(ExtensionUnavailableError):
+    """The JupyterLab page was reloaded (or closed) while the request was under way.
+
+    The browser side of the comm went with the page, and so did the request
+    (a run stops with its page). The same ``lab`` and workbench handles work
+    again once the page is back: call it again.
+    """
+
+
 class NotReadyError(StxmPhaseMapError):
     """A pending answer was read before it arrived."""
 
@@ -47,6 +56,7 @@ _KINDS: dict[str, type[StxmPhaseMapError]] = {
     "cancelled": RunCancelledError,
     "timeout": ExtensionUnavailableError,
     "closed": ExtensionUnavailableError,
+    "reloaded": WorkbenchReloadedError,
     "protocol": ExtensionUnavailableError,
     "pending": NotReadyError,
 }

@@ -45,8 +45,10 @@ DTYPES: dict[str, np.dtype] = {
 }
 _NAMES = {dt: name for name, dt in DTYPES.items()}
 
-#: No single array may claim more than this (a guard against absurd claims).
+#: No single array may claim more than this (a guard against absurd claims)…
 MAX_ARRAY_BYTES = 2 * 1024**3
+#: …nor all the arrays of one message together (each is allocated when part 0 arrives).
+MAX_MESSAGE_BYTES = MAX_ARRAY_BYTES
 
 
 def new_request_id() -> str:
@@ -213,6 +215,22 @@ class ArraySpec:
     nbytes: int
 
 
+def check_buffer_limits(buffers: list[Any]) -> None:
+    """A message's buffers within the limits: none over 8 MiB, at most 8 MiB in all."""
+    total = 0
+    for b in buffers:
+        n = memoryview(b).nbytes
+        _require(
+            n <= MAX_CHUNK_BYTES,
+            f"a buffer of {n} bytes is larger than a chunk may be (at most {MAX_CHUNK_BYTES})",
+        )
+        total += n
+    _require(
+        total <= MAX_CHUNK_BYTES,
+        f"{total} bytes of buffers in one message (a message carries at most {MAX_CHUNK_BYTES})",
+    )
+
+
 def _parse_arrays(arrays: Any) -> dict[str, ArraySpec]:
     _require(isinstance(arrays, dict), '"arrays" must be an object')
     specs: dict[str, ArraySpec] = {}
@@ -233,6 +251,11 @@ def _parse_arrays(arrays: Any) -> dict[str, ArraySpec]:
         )
         _require(nbytes <= MAX_ARRAY_BYTES, f'array "{name}": {nbytes} bytes is too large')
         specs[name] = ArraySpec(DTYPES[dtype], tuple(shape), nbytes)
+    total = sum(spec.nbytes for spec in specs.values())
+    _require(
+        total <= MAX_MESSAGE_BYTES,
+        f"arrays of {total} bytes in all (a message holds at most {MAX_MESSAGE_BYTES} bytes)",
+    )
     return specs
 
 
@@ -266,6 +289,7 @@ class ReplyAssembler:
     def add(self, data: Any, buffers: Iterable[Any]) -> None:
         """Add one part; raises :class:`ProtocolError`, or the extension's error."""
         buffers = list(buffers)
+        check_buffer_limits(buffers)
         _require(isinstance(data, dict), "reply is not a JSON object")
         _require(data.get("type") == "reply", f'"type" must be "reply", got {data.get("type")!r}')
         _require(

@@ -124,7 +124,8 @@ class FakeExtension:
     ``handler(method, params, arrays, ext)`` returns ``(result, arrays)``, a list
     of raw ``(data, buffers)`` messages, or raises ``Refuse(kind, message)``.
     ``deaf_comms``: how many comms (from the first) stop answering after their
-    hello, like a comm whose browser page was reloaded.
+    hello, like a comm whose browser page was reloaded (``comm.deaf = True``
+    does it later). A comm that is not deaf answers pings.
     """
 
     def __init__(self, handler: Handler, *, hello_msg=None, deaf_comms=0, answer_hello=True):
@@ -186,7 +187,12 @@ class LoopbackComm:
         json.dumps(data)  # everything the kernel sends must be JSON
         self.ext.received.append(data)
         self.sent_buffers.append(sum(memoryview(b).nbytes for b in buffers or []))
-        if self.deaf or data.get("type") != "request":
+        if self.deaf:
+            return
+        if data.get("type") == "ping":
+            self.later({"type": "pong", "id": data["id"]}, [])
+            return
+        if data.get("type") != "request":
             return
         rid = data["id"]
         buf = self._incoming.setdefault(rid, RequestBuffer())

@@ -41,7 +41,7 @@ def make_result(ny=40, nx=60, names=("Na3", "Na2", "Na1")):
         "fractions": fractions,
     }
     json_ = {
-        "path": "soc/particle <b>1</b>.h5",
+        "path": "soc/<b>particle 1<b>.h5",
         "phaseNames": list(names),
         "threshold": 0.005,
         "pixelSize": {"x": 0.03, "y": 0.03},
@@ -104,7 +104,7 @@ def test_png_text_is_ascii_for_the_builtin_font():
 def test_text_summary_lists_fractions_in_order():
     text = repr(make_result())
     lines = text.splitlines()
-    assert lines[0].startswith("PhaseMapResult 'soc/particle <b>1</b>.h5': 40 × 60 px, 3 phases")
+    assert lines[0].startswith("PhaseMapResult 'soc/<b>particle 1<b>.h5': 40 × 60 px, 3 phases")
     assert [ln.split()[0] for ln in lines[1:4]] == ["Na3", "Na2", "Na1"]
 
 
@@ -130,3 +130,18 @@ def test_the_typescript_fixture_is_what_python_makes():
         np.testing.assert_array_equal(
             unpack(stored["maps"][name], (12, 16)), unpack(made["maps"][name], (12, 16))
         )
+
+
+RLO = "\u202e"  # right-to-left override
+
+
+def test_bidi_controls_in_names_are_dropped_from_the_text_and_the_png():
+    """A U+202E in a phase name would reverse the numbers after it ("11.8 %" as "% 8.11")."""
+    from stxm_phasemap._display import png_text, text_summary
+
+    res = make_result(names=(f"Na{RLO}3", "Na\u20662\u2069", "Na\u200f1"))
+    text = text_summary(res)
+    assert not any(c in text for c in (RLO, "\u2066", "\u2069", "\u200f"))
+    assert text.splitlines()[1].split() == ["Na3", f"{100 * res.fractions[0]:.2f}", "%"]
+    assert png_text(f"Na{RLO}3  11.8 %") == "Na3  11.8 %"
+    assert "Na3" in res._repr_mimebundle_()["text/plain"]

@@ -247,6 +247,30 @@ def test_duplicate_part_is_rejected():
         asm.add(*msgs[1])
 
 
+def test_replies_over_the_8_mib_limits_are_refused_as_they_arrive():
+    """A part may carry at most 8 MiB of buffers, and arrays at most 2 GiB in all."""
+    big = np.zeros(MAX_CHUNK_BYTES + 8, np.uint8)
+    (one,) = split_reply("r", {}, {"a": big}, max_chunk=MAX_CHUNK_BYTES + 8)
+    with pytest.raises(ProtocolError, match=r"a buffer of 8388616 bytes .*at most 8388608"):
+        ReplyAssembler("r").add(*one)
+    halves = np.zeros(MAX_CHUNK_BYTES // 2 + 8, np.uint8)
+    (two,) = split_reply("r", {}, {"a": halves, "b": halves}, max_chunk=MAX_CHUNK_BYTES + 16)
+    with pytest.raises(ProtocolError, match=r"8388624 bytes of buffers in one message"):
+        ReplyAssembler("r").add(*two)
+    claims = {
+        "type": "reply",
+        "id": "r",
+        "ok": True,
+        "part": 0,
+        "parts": 2,
+        "result": {},
+        "arrays": {k: {"dtype": "uint8", "shape": [2**31], "nbytes": 2**31} for k in "ab"},
+        "chunks": [],
+    }
+    with pytest.raises(ProtocolError, match=r"arrays of 4294967296 bytes in all"):
+        ReplyAssembler("r").add(claims, [])
+
+
 def test_version_matches_package_json():
     import stxm_phasemap
 

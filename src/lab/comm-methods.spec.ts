@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { runPipeline } from '../core/index.js';
-import { simulateDemo } from '../core/simulate/demo.js';
+import { simulateDemo, type DemoOptions } from '../core/simulate/demo.js';
 import { CommMethods, type MethodRequest } from './comm-methods.js';
 import { WorkbenchModel } from './model.js';
 import { outArray, type InArray, type JSONObject } from './protocol-arrays.js';
@@ -36,10 +36,23 @@ function setup(paths: string[] = ['a.h5', 'b.h5']) {
     tracker: tracker as never,
     docManager: {} as never,
     contents: {
-      get: async (p: string) => (p === 'exists.h5' ? {} : Promise.reject(new Error('404')))
+      // the server's root folder: only listings are asked for (a missing path is a 404)
+      get: async (p: string, o?: { type?: string }) =>
+        p === '' && o?.type === 'directory'
+          ? {
+              type: 'directory',
+              content: [
+                { name: 'exists.h5', type: 'file' },
+                { name: 'some_folder', type: 'directory' },
+                { name: 'paths.ipynb', type: 'notebook' },
+                { name: 'notes.txt', type: 'file' }
+              ]
+            }
+          : Promise.reject(new Error(`404: ${p}`))
     } as never,
     serverSettings: {} as never,
-    worker: () => ({}) as never
+    // what the worker does for `simulate` (the worker itself runs in the Galata tests)
+    worker: () => ({ simulateArrays: async (o: DemoOptions) => simulateDemo(o) }) as never
   });
   const signal = new AbortController().signal;
   const call = (
@@ -147,5 +160,26 @@ describe('CommMethods', () => {
       /exists already; pass overwrite=True/
     );
     await expect(call('get_stack', {}, cube)).rejects.toThrow(/takes no arrays/);
+  });
+
+  it('refuses to open folders, notebooks and other files before JupyterLab is asked', async () => {
+    const { call } = setup();
+    const refused = async (path: string) => {
+      const err = (await call('open', { path }).catch((e: unknown) => e)) as {
+        kind: string;
+        message: string;
+      };
+      return `${err.kind}: ${err.message}`;
+    };
+    expect(await refused('some_folder')).toBe(
+      'invalid-request: some_folder is a folder, not an STXM stack file'
+    );
+    expect(await refused('paths.ipynb')).toMatch(
+      /^invalid-request: paths.ipynb is not an STXM stack file \(a notebook; stacks end with \.hdf5, /
+    );
+    expect(await refused('notes.txt')).toMatch(/^invalid-request: notes.txt is not an STXM stack/);
+    expect(await refused('missing/x.h5')).toBe(
+      'not-found: missing/x.h5: no such file on the Jupyter server'
+    );
   });
 });

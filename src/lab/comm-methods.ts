@@ -9,17 +9,17 @@ import type { Contents, ServerConnection } from '@jupyterlab/services';
 
 import { CancelledError } from '../core/analysis/cancel.js';
 import { oneLine } from '../core/io/errors.js';
+import { ALL_STACK_EXTENSIONS } from '../core/io/read.js';
 import { parseReferenceCsv } from '../core/io/references-csv.js';
 import { describeStack } from '../core/model/info.js';
 import { validateReferenceSet, type ReferenceSet } from '../core/model/references.js';
 import type { ProgressEvent } from '../core/model/result.js';
 import type { Stack } from '../core/model/stack.js';
-import { simulateDemo } from '../core/simulate/demo.js';
 import { nvpfSpectrum } from '../core/simulate/xanes.js';
 import type { AnalysisWorkerClient } from '../worker/client.js';
 import type { StxmDocument } from './document.js';
 import { bytesToBase64 } from './base64.js';
-import { fetchFileBytes } from './files.js';
+import { fetchFileBytes, pathEntry } from './files.js';
 import type { Method } from './protocol.js';
 import {
   ProtocolError,
@@ -180,17 +180,33 @@ export class CommMethods {
   }
 
   private async exists(path: string): Promise<boolean> {
-    try {
-      await this.options.contents.get(path, { content: false });
-      return true;
-    } catch {
-      return false;
+    return (await pathEntry(this.options.contents, path)) !== null;
+  }
+
+  /**
+   * Only stack files open in a workbench: a folder or a notebook would make
+   * JupyterLab show a modal error (or leave an STXM tab with an error).
+   */
+  private async checkOpenable(path: string): Promise<void> {
+    const entry = await pathEntry(this.options.contents, path);
+    if (!entry) {
+      throw new ProtocolError('not-found', `${path}: no such file on the Jupyter server`);
+    }
+    if (entry.type === 'directory') {
+      throw new ProtocolError('invalid-request', `${path} is a folder, not an STXM stack file`);
+    }
+    const lower = path.toLowerCase();
+    if (entry.type !== 'file' || !ALL_STACK_EXTENSIONS.some(ext => lower.endsWith(ext))) {
+      throw new ProtocolError(
+        'invalid-request',
+        `${path} is not an STXM stack file (a ${entry.type}; stacks end with ${ALL_STACK_EXTENSIONS.join(', ')})`
+      );
     }
   }
 
   private async open(path: string): Promise<MethodReply> {
-    if (!this.options.tracker.find(d => d.context.path === path) && !(await this.exists(path))) {
-      throw new ProtocolError('not-found', `${path}: no such file on the Jupyter server`);
+    if (!this.options.tracker.find(d => d.context.path === path)) {
+      await this.checkOpenable(path);
     }
     // Beside the notebook, without taking the focus from it.
     this.options.docManager.openOrReveal(path, FACTORY_NAME, undefined, {
@@ -199,6 +215,9 @@ export class CommMethods {
     });
     const doc = await this.waitForDocument(path);
     await waitUntilSettled(doc);
+    if (doc.isDisposed) {
+      throw new ProtocolError('failed', `${path}: the workbench was closed before it had loaded`);
+    }
     if (doc.workbench.status === 'error') {
       throw new ProtocolError('failed', doc.workbench.error ?? `${path}: could not be read`);
     }
@@ -328,9 +347,10 @@ export class CommMethods {
     }
   }
 
-  private simulate(params: JSONObject): MethodReply {
+  /** In the worker: a 2048 × 2048 particle takes seconds, which the page must not freeze for. */
+  private async simulate(params: JSONObject): Promise<MethodReply> {
     const p = parseSimulate(params);
-    const { stack, truth } = simulateDemo({
+    const { stack, truth } = await this.options.worker().simulateArrays({
       seed: p.seed,
       ny: p.ny,
       nx: p.nx,
@@ -364,19 +384,21 @@ export class CommMethods {
   }
 }
 
-/** Wait while the workbench is still loading its stack. */
+/** Wait while the workbench is still loading its stack (and is still open). */
 export function waitUntilSettled(doc: StxmDocument): Promise<void> {
   const model = doc.workbench;
-  if (model.status !== 'loading') {
+  if (model.status !== 'loading' || doc.isDisposed) {
     return Promise.resolve();
   }
   return new Promise(resolve => {
     const done = (): void => {
-      if (model.status !== 'loading') {
+      if (model.status !== 'loading' || doc.isDisposed) {
         model.changed.disconnect(done);
+        doc.disposed.disconnect(done);
         resolve();
       }
     };
     model.changed.connect(done);
+    doc.disposed.connect(done);
   });
 }

@@ -125,6 +125,79 @@ describe('CommConnection', () => {
     expect(comm.ofType('reply').at(-1)).toMatchObject({ id: 'run1', error: { kind: 'cancelled' } });
   });
 
+  it('answers a ping with a pong while a request runs (the kernel checks the page is there)', () => {
+    const { comm, conn } = connection(() => new Promise(() => undefined));
+    conn.handle({ type: 'request', id: 'long', method: 'run' }, []);
+    conn.handle({ type: 'ping', id: 'ping-1' }, []);
+    expect(comm.ofType('pong')).toEqual([{ type: 'pong', id: 'ping-1' }]);
+    conn.handle({ type: 'ping' }, []);
+    expect(comm.ofType('reply').at(-1)).toMatchObject({
+      ok: false,
+      error: { kind: 'invalid-request' }
+    });
+  });
+
+  it('refuses buffers over the 8 MiB limits as they arrive, before anything is assembled', async () => {
+    const calls: string[] = [];
+    const { comm, conn } = connection(async req => {
+      calls.push(req.method);
+      return { json: {} };
+    });
+    const MiB = 1024 * 1024;
+    const request = (id: string, method: string, sizes: number[], extra: JSONObject = {}) => {
+      const arrays: JSONObject = {};
+      const chunks: JSONObject[] = [];
+      sizes.forEach((n, i) => {
+        arrays[`a${i}`] = { dtype: 'uint8', shape: [n], nbytes: n };
+        chunks.push({ array: `a${i}`, offset: 0, nbytes: n });
+      });
+      const data = {
+        type: 'request',
+        id,
+        method,
+        params: { path: 'x.h5' },
+        arrays,
+        chunks,
+        ...extra
+      };
+      conn.handle(
+        data,
+        sizes.map(n => new ArrayBuffer(n))
+      );
+    };
+    const lastError = () => (comm.ofType('reply').at(-1)!.error as { message: string }).message;
+    // one 50 MB buffer
+    request('big', 'open_arrays', [50 * MiB]);
+    expect(comm.ofType('ack')).toHaveLength(0);
+    expect(lastError()).toMatch(/request "big": a buffer of 52428800 bytes .*at most 8388608/);
+    // two buffers of 5 MiB in one message
+    request('two', 'open_arrays', [5 * MiB, 5 * MiB]);
+    expect(lastError()).toMatch(
+      /request "two": 10485760 bytes of buffers in one message .* at most 8388608/
+    );
+    // a method that takes no arrays refuses them in part 0, not once the request is whole
+    request('list', 'list_workbenches', [16], { part: 0, parts: 3 });
+    expect(comm.ofType('ack')).toHaveLength(0);
+    expect(lastError()).toMatch(/"list_workbenches" takes no arrays/);
+    // an array claiming more than a message may hold in all
+    conn.handle(
+      {
+        type: 'request',
+        id: 'claims',
+        method: 'open_arrays',
+        parts: 2,
+        arrays: {
+          a: { dtype: 'uint8', shape: [2 ** 31], nbytes: 2 ** 31 },
+          b: { dtype: 'uint8', shape: [2 ** 31], nbytes: 2 ** 31 }
+        }
+      },
+      []
+    );
+    expect(lastError()).toMatch(/arrays of 4294967296 bytes in all .* at most 2147483648/);
+    await tick();
+    expect(calls).toEqual([]);
+  });
+
   it('drops a request whose parts stop arriving', () => {
     vi.useFakeTimers();
     const { comm, conn } = connection(async () => ({ json: {} }));

@@ -13,19 +13,27 @@ import { oneLine } from '../core/io/errors.js';
 import type { ProgressEvent } from '../core/model/result.js';
 import type { MethodReply, MethodRequest, MethodContext } from './comm-methods.js';
 import {
+  ARRAY_METHODS,
   COMM_TARGET,
   PROTOCOL,
   ack,
   errorReply,
   hello,
   parseIncoming,
+  pong,
   progressEvent,
   replyParts,
   requestIdOf,
   type Method,
   type RequestPart
 } from './protocol.js';
-import { PartAssembler, ProtocolError, type JSONObject, type WirePart } from './protocol-arrays.js';
+import {
+  PartAssembler,
+  ProtocolError,
+  bufferLimitProblem,
+  type JSONObject,
+  type WirePart
+} from './protocol-arrays.js';
 import { paramsTemplate } from './protocol-params.js';
 import { jsonSafe } from './protocol-result.js';
 
@@ -133,6 +141,16 @@ export class CommConnection {
 
   /** Handle one message from the kernel. Never throws. */
   handle(data: unknown, buffers: readonly (ArrayBuffer | ArrayBufferView)[]): void {
+    const tooBig = bufferLimitProblem(buffers);
+    if (tooBig) {
+      const id = requestIdOf(data);
+      if (id !== null) {
+        this.drop(id); // whatever arrived of it before
+      }
+      const who = id !== null ? `request "${id}": ` : '';
+      this.sendParts([errorReply(id, 'invalid-request', `${who}${tooBig}`)]);
+      return;
+    }
     let msg;
     try {
       msg = parseIncoming(data);
@@ -143,6 +161,9 @@ export class CommConnection {
     switch (msg.type) {
       case 'cancel':
         this._running.get(msg.id)?.abort();
+        return;
+      case 'ping':
+        this.send(pong(msg.id));
         return;
       case 'error':
         console.warn(
@@ -164,6 +185,20 @@ export class CommConnection {
 
   private addPart(part: RequestPart, buffers: readonly (ArrayBuffer | ArrayBufferView)[]): void {
     const { id } = part;
+    if (part.part === 0 && !ARRAY_METHODS.includes(part.method!)) {
+      const hasArrays = part.arrays !== undefined && Object.keys(part.arrays ?? {}).length > 0;
+      if (hasArrays || buffers.length > 0 || part.parts > 1) {
+        this.drop(id);
+        this.sendParts([
+          errorReply(
+            id,
+            'invalid-request',
+            `"${part.method}" takes no arrays (one part, no buffers)`
+          )
+        ]);
+        return;
+      }
+    }
     let entry = this._incoming.get(id);
     if (!entry) {
       if (this._running.has(id)) {
@@ -243,25 +278,42 @@ export class CommConnection {
     } finally {
       this._running.delete(req.id);
     }
-    this.sendParts(parts);
+    await this.sendPaced(parts);
+  }
+
+  /**
+   * Send a reply's parts one task apart: a reply of 100 MB is a dozen parts
+   * whose serialisation would otherwise hold the page for a long moment.
+   */
+  private async sendPaced(parts: WirePart[]): Promise<void> {
+    for (let i = 0; i < parts.length; i++) {
+      if (i > 0) {
+        await new Promise(resolve => setTimeout(resolve, 0));
+      }
+      if (!this.sendParts([parts[i]])) {
+        return;
+      }
+    }
   }
 
   private send(data: JSONObject): void {
     this.sendParts([{ data, buffers: [] }]);
   }
 
-  private sendParts(parts: WirePart[]): void {
+  /** Send parts in order; false once the comm is gone or refused one. */
+  private sendParts(parts: WirePart[]): boolean {
     for (const part of parts) {
       if (this.comm.isDisposed) {
-        return; // the kernel went away (restart): the workbench keeps its data
+        return false; // the kernel went away (restart): the workbench keeps its data
       }
       try {
         this.comm.send(part.data, undefined, part.buffers);
       } catch (err) {
         console.warn(`stxm-phasemap: could not send to the kernel: ${oneLine(err)}`);
-        return;
+        return false;
       }
     }
+    return true;
   }
 
   private readonly _incoming = new Map<string, Incoming>();

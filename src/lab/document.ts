@@ -1,6 +1,6 @@
 /**
  * The STXM document: a read-only document panel for a stack file whose
- * content is the workbench. Its model factory asks the server for no content
+ * content is the workbench (never saved, never checkpointed). Its model factory asks the server for no content
  * (fileFormat null); the panel fetches the raw bytes itself and the worker
  * parses them, so a 100 MB stack never travels as base64 JSON. The optical
  * density for display is prepared in the worker whenever the stack or the
@@ -148,6 +148,11 @@ export class StxmWidgetFactory extends ABCWidgetFactory<StxmDocument> {
     // command goes by the file's writability, not the document's, so the
     // context's save is made a no-op here.
     context.save = () => Promise.resolve();
+    // Nor is there anything to checkpoint: JupyterLab copies every document it can
+    // save into .ipynb_checkpoints when it opens it (a 50 MB stack: a 50 MB copy).
+    // Its context creates that checkpoint only when `canSave`, read once the file
+    // is loaded, after this widget is made.
+    Object.defineProperty(context, 'canSave', { get: () => false, configurable: true });
     const o = this._options;
     const workbench = new WorkbenchModel(context.path, o.defaults());
     // eslint-disable-next-line prefer-const

@@ -1,8 +1,30 @@
-/** Raw bytes of a file on the Jupyter server (no base64, no JSON). */
+/** Files on the Jupyter server: raw bytes (no base64, no JSON), and what a path is. */
 import { PathExt, URLExt } from '@jupyterlab/coreutils';
-import { ServerConnection } from '@jupyterlab/services';
+import { ServerConnection, type Contents } from '@jupyterlab/services';
 
 import { companionFiles } from '../core/io/read.js';
+
+/**
+ * What is at `path` on the server (file, notebook, directory …), or null when
+ * nothing is there. Asks for the listing of its folder rather than for the
+ * path itself: a missing path would be a 404, which the browser logs as an
+ * error in the console however the answer is used.
+ */
+export async function pathEntry(
+  contents: Pick<Contents.IManager, 'get'>,
+  path: string
+): Promise<Contents.IModel | null> {
+  const dir = PathExt.dirname(path);
+  const name = PathExt.basename(path);
+  let listing: Contents.IModel;
+  try {
+    listing = await contents.get(dir, { type: 'directory', content: true });
+  } catch {
+    return null; // no such folder (or not readable): nothing there either way
+  }
+  const items = Array.isArray(listing.content) ? (listing.content as Contents.IModel[]) : [];
+  return items.find(item => item.name === name) ?? null;
+}
 
 export async function fetchFileBytes(
   path: string,

@@ -11,6 +11,8 @@ export const MAX_CHUNK_BYTES = 8 * 1024 * 1024;
 export const MAX_ARRAY_BYTES = 2 * 1024 ** 3;
 /** A request or reply may hold at most this many arrays. */
 export const MAX_ARRAYS = 256;
+/** …and at most this many bytes of arrays in all (each is allocated when part 0 arrives). */
+export const MAX_MESSAGE_BYTES = MAX_ARRAY_BYTES;
 
 export const DTYPES = {
   float32: Float32Array,
@@ -117,6 +119,7 @@ export function parseArraySpecs(arrays: unknown): Record<string, ArraySpec> {
     fail(`${names.length} arrays in one message (at most ${MAX_ARRAYS})`);
   }
   const specs: Record<string, ArraySpec> = {};
+  let total = 0;
   for (const name of names) {
     const d = arrays[name];
     if (!isPlainObject(d)) {
@@ -139,6 +142,10 @@ export function parseArraySpecs(arrays: unknown): Record<string, ArraySpec> {
       fail(`array "${name}": ${expected} bytes is too large`);
     }
     specs[name] = { dtype: dtype as DType, shape: shape, nbytes: expected };
+    total += expected;
+  }
+  if (total > MAX_MESSAGE_BYTES) {
+    fail(`arrays of ${total} bytes in all (a message holds at most ${MAX_MESSAGE_BYTES} bytes)`);
   }
   return specs;
 }
@@ -160,6 +167,9 @@ export function parseChunks(chunks: unknown, nBuffers: number): ChunkSpec[] {
     }
     if (!isCount(c.offset) || !isCount(c.nbytes)) {
       fail('chunk "offset" and "nbytes" must be non-negative integers');
+    }
+    if (c.nbytes > MAX_CHUNK_BYTES) {
+      fail(`a chunk of ${c.nbytes} bytes (a chunk is at most ${MAX_CHUNK_BYTES} bytes)`);
     }
     return { array: c.array, offset: c.offset, nbytes: c.nbytes };
   });
@@ -216,6 +226,27 @@ export function splitParts(
     },
     buffers: group.map(c => c.buffer)
   }));
+}
+
+/**
+ * Check the buffers of one received message against the limits, before
+ * anything is parsed or copied: no buffer over `MAX_CHUNK_BYTES`, and no more
+ * than that in all. Returns the problem, or null.
+ */
+export function bufferLimitProblem(
+  buffers: readonly (ArrayBuffer | ArrayBufferView)[]
+): string | null {
+  let total = 0;
+  for (const b of buffers) {
+    if (b.byteLength > MAX_CHUNK_BYTES) {
+      return `a buffer of ${b.byteLength} bytes is larger than a chunk may be (at most ${MAX_CHUNK_BYTES} bytes)`;
+    }
+    total += b.byteLength;
+  }
+  if (total > MAX_CHUNK_BYTES) {
+    return `${total} bytes of buffers in one message (a message carries at most ${MAX_CHUNK_BYTES} bytes)`;
+  }
+  return null;
 }
 
 /** The bytes of a received buffer (JupyterLab hands out DataViews or ArrayBuffers). */

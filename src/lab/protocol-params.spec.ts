@@ -158,6 +158,13 @@ describe('parsePipelineParams', () => {
     [{ constructor: 1 }, 'unknown parameter "constructor"'],
     [{ gmvae: { toString: 1 } }, 'unknown parameter "gmvae.toString"'],
     [JSON.parse('{"__proto__": {"threshold": 0.1}}') as unknown, 'unknown parameter "__proto__"'],
+    [{ toString: 'x' }, 'unknown parameter "toString"'],
+    [{ gmvae: { hasOwnProperty: 1 } }, 'unknown parameter "gmvae.hasOwnProperty"'],
+    [JSON.parse('{"gmvae": {"__proto__": {}}}') as unknown, 'unknown parameter "gmvae.__proto__"'],
+    [
+      JSON.parse('{"preprocess": {"mask": {"mode": "otsu", "__proto__": 1}}}') as unknown,
+      'parameter preprocess.mask must be'
+    ],
     [[1], 'JSON object']
   ])('rejects %j', (params, message) => {
     expect(() => parsePipelineParams(params)).toThrow(message);

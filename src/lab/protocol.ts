@@ -38,6 +38,8 @@ export const METHODS = [
   'simulate'
 ] as const;
 export type Method = (typeof METHODS)[number];
+/** The methods whose requests carry arrays; every other request is one part without buffers. */
+export const ARRAY_METHODS: readonly Method[] = ['open_arrays', 'set_references'];
 
 /** One part of a request, validated (docs/comm-protocol.md, "Requests"). */
 export interface RequestPart {
@@ -58,6 +60,7 @@ export interface RequestPart {
 export type Incoming =
   | RequestPart
   | { type: 'cancel'; id: string }
+  | { type: 'ping'; id: string }
   | { type: 'error'; id: string | null; error: { kind: string; message: string } };
 
 function invalid(message: string): never {
@@ -81,6 +84,8 @@ export function parseIncoming(data: unknown): Incoming {
       return parseRequestPart(data);
     case 'cancel':
       return { type: 'cancel', id: parseId(data.id) };
+    case 'ping':
+      return { type: 'ping', id: parseId(data.id) };
     case 'error': {
       const err = isPlainObject(data.error) ? data.error : {};
       return {
@@ -94,7 +99,7 @@ export function parseIncoming(data: unknown): Incoming {
     }
     default:
       invalid(
-        `"type" must be "request", "cancel" or "error", got ${JSON.stringify(data.type)?.slice(0, 40)}`
+        `"type" must be "request", "cancel", "ping" or "error", got ${JSON.stringify(data.type)?.slice(0, 40)}`
       );
   }
 }
@@ -170,6 +175,11 @@ export function hello(options: {
 /** Sent as soon as part 0 of a request arrived and parsed. */
 export function ack(id: string): JSONObject {
   return { type: 'ack', id };
+}
+
+/** The answer to a ping: the kernel checks that this side of its comm is still there. */
+export function pong(id: string): JSONObject {
+  return { type: 'pong', id };
 }
 
 /** A progress event of a running request. */

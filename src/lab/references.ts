@@ -10,6 +10,7 @@ import { formatReferenceCsv } from '../core/io/references-csv.js';
 import { referencesFromTexts } from '../core/io/references-read.js';
 import type { ReferenceSet } from '../core/model/references.js';
 import { nvpfSpectrum } from '../core/simulate/xanes.js';
+import { pathEntry } from './files.js';
 
 /** The two phases of the demo particle (Na3 core, Na1 shell), as the simulator models them. */
 export const DEMO_PHASES = [
@@ -74,12 +75,7 @@ export async function readReferenceFiles(
   return referencesFromTexts(texts);
 }
 
-/** Whether a file exists on the server. */
+/** Whether a file exists on the server (asked of its folder's listing: no 404 when it does not). */
 export async function fileExists(contents: Contents.IManager, path: string): Promise<boolean> {
-  try {
-    await contents.get(path, { content: false });
-    return true;
-  } catch {
-    return false;
-  }
+  return (await pathEntry(contents, path)) !== null;
 }

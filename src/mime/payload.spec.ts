@@ -24,13 +24,29 @@ describe('parsePayload', () => {
     const total = counts.reduce((a, b) => a + b, 0);
     counts.forEach((c, i) => expect(c / total).toBeCloseTo(p.fractions[i], 10));
     expect(p.maps.flags.some(f => (f & FLAG_AMBIGUOUS) !== 0)).toBe(true);
-    expect(p.title).toBe('soc/particle <b>1</b>.h5'); // text, never markup
+    expect(p.title).toBe('<b>particle 1<b>.h5'); // the file's name; text, never markup
+    expect(p.path).toBe('soc/<b>particle 1<b>.h5');
   });
 
   it.each([
     [(d: Record<string, unknown>) => ({ ...d, version: 2 }), 'unsupported version'],
     [(d: Record<string, unknown>) => ({ ...d, shape: [12] }), '"shape"'],
-    [(d: Record<string, unknown>) => ({ ...d, shape: [4000, 4000] }), 'too large'],
+    [
+      (d: Record<string, unknown>) => ({ ...d, shape: [2048, 2048] }),
+      'maps of 2048 × 2048 px are larger than 256 px a side'
+    ],
+    [(d: Record<string, unknown>) => ({ ...d, shape: [12, 257] }), 'larger than 256 px a side'],
+    [
+      (d: Record<string, unknown>) => ({ ...d, maps: { ...(d.maps as object), phase: 'A' } }),
+      'map "phase": a map is not valid base64'
+    ],
+    [
+      (d: Record<string, unknown>) => ({
+        ...d,
+        maps: { ...(d.maps as object), phase: 'AAAAA===' }
+      }),
+      'map "phase": a map is not valid base64'
+    ],
     [(d: Record<string, unknown>) => ({ ...d, phaseNames: [] }), '"phaseNames"'],
     [(d: Record<string, unknown>) => ({ ...d, phaseNames: ['a', 'b', 7] }), 'phase name 3'],
     [(d: Record<string, unknown>) => ({ ...d, fractions: [0.5, 0.5] }), 'one number per phase'],
@@ -67,6 +83,22 @@ describe('parsePayload', () => {
     const bad = mutate(structuredClone(FIXTURE));
     await expect(parsePayload(bad)).rejects.toThrow(PayloadError);
     await expect(parsePayload(bad)).rejects.toThrow(message);
+  });
+
+  it('reads standard base64 broken into lines (MIME style, \\n or \\r\\n)', async () => {
+    const maps = FIXTURE.maps as Record<string, string>;
+    const wrap = (t: string, eol: string) => t.match(/.{1,76}/g)!.join(eol) + eol;
+    const wrapped = {
+      ...structuredClone(FIXTURE),
+      maps: {
+        phase: wrap(maps.phase, '\n'),
+        initial: wrap(maps.initial, '\r\n'),
+        flags: maps.flags,
+        confidence: wrap(maps.confidence, '\n')
+      }
+    };
+    const [a, b] = await Promise.all([parsePayload(FIXTURE), parsePayload(wrapped)]);
+    expect(b.maps).toEqual(a.maps);
   });
 
   it('stops inflating a zlib bomb at the shape’s size', async () => {

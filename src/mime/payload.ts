@@ -6,11 +6,16 @@
  */
 
 export const MIME_TYPE = 'application/vnd.stxm-phasemap.v1+json';
-/** The largest map side the payload may claim (Python strides maps to ≤ 256). */
-export const MAX_SIDE = 2048;
+/**
+ * The largest map side the payload may claim: Python strides maps to ≤ 256
+ * (docs/python.md). An untrusted notebook claiming more is refused, and the
+ * output says so: 90 maps of 2048² took 38 s and 8.7 GB to draw.
+ */
+export const MAX_SIDE = 256;
 /** Phase codes are uint8: 0 background, 1…250 phases. */
 export const MAX_PHASES = 250;
-const MAX_BASE64 = 8 * 1024 * 1024;
+/** A 256 × 256 uint8 map is 64 KiB; even incompressible, its base64 is under 90 kB. */
+const MAX_BASE64 = 512 * 1024;
 
 export const FLAG_AMBIGUOUS = 1;
 export const FLAG_TRANSITION = 2;
@@ -19,6 +24,8 @@ export const FLAG_UNASSIGNED = 8;
 
 export interface MapPayload {
   title: string;
+  /** The result's stack file (server path), when the payload names it. */
+  path: string | null;
   /** (ny, nx) of the maps below. */
   shape: [number, number];
   /** (ny, nx) of the result (the maps may be strided). */
@@ -87,11 +94,23 @@ function shortText(v: unknown, what: string, max = 300): string {
   return v;
 }
 
+/** Standard base64, padded, in lines or not (MIME-style line breaks are dropped). */
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
 function base64Bytes(text: string): Uint8Array {
-  if (text.length > MAX_BASE64 || !/^[A-Za-z0-9+/]*={0,2}$/.test(text)) {
+  if (text.length > MAX_BASE64) {
+    fail(`a map is larger than ${MAX_BASE64} characters of base64`);
+  }
+  const clean = text.replace(/[\r\n]+/g, '');
+  if (!BASE64.test(clean)) {
     fail('a map is not valid base64');
   }
-  const binary = atob(text);
+  let binary: string;
+  try {
+    binary = atob(clean);
+  } catch {
+    fail('a map is not valid base64');
+  }
   const out = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) {
     out[i] = binary.charCodeAt(i);
@@ -148,7 +167,10 @@ export async function parsePayload(data: unknown): Promise<MapPayload> {
   }
   const [ny, nx] = shape(data.shape, '"shape"');
   if (ny > MAX_SIDE || nx > MAX_SIDE) {
-    fail(`maps of ${ny} × ${nx} pixels are too large`);
+    fail(
+      `maps of ${ny} × ${nx} px are larger than ${MAX_SIDE} px a side, the most this renderer ` +
+        'draws (stxm_phasemap strides larger results to fit); the output was not drawn'
+    );
   }
   const fullShape = shape(data.fullShape ?? data.shape, '"fullShape"');
   const step = intIn(data.step ?? 1, 1, 1 << 20, '"step"');
@@ -212,6 +234,8 @@ export async function parsePayload(data: unknown): Promise<MapPayload> {
   }
   return {
     title: shortText(data.title ?? '', '"title"', 1000),
+    path:
+      data.path === undefined || data.path === null ? null : shortText(data.path, '"path"', 1000),
     shape: [ny, nx],
     fullShape,
     step,

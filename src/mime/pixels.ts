@@ -2,6 +2,7 @@
  * The pixels of each view of a notebook phase map (pure: runs in Node tests).
  */
 import { AMBIGUOUS_COLOR, BACKGROUND_COLOR, hexToRgb, phaseColor } from '../core/model/palette.js';
+import { displayText } from '../core/model/text.js';
 import {
   FLAG_AMBIGUOUS,
   FLAG_FALSE_ASSIGNMENT,
@@ -26,6 +27,16 @@ export const FLAG_COLORS: { bit: number; label: string; color: string }[] = [
   { bit: FLAG_AMBIGUOUS, label: 'ambiguous', color: AMBIGUOUS_COLOR }
 ];
 export const PARTICLE_COLOR = '#404040';
+
+/** A legend row: the phase name (without bidi controls) and its fraction. */
+export function legendLabel(name: string, fraction: number): string {
+  return `${displayText(name)}  ${(100 * fraction).toFixed(1)} %`;
+}
+
+/** The title as drawn: all of it (a "/" is no path to cut at), without bidi controls. */
+export function titleText(title: string): string {
+  return displayText(title) || 'phase map';
+}
 
 /** RGBA pixels of one view of the payload. */
 export function renderPixels(p: MapPayload, mode: MapMode): Uint8ClampedArray {

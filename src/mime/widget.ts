@@ -9,8 +9,17 @@ import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { Widget } from '@lumino/widgets';
 
 import { AMBIGUOUS_COLOR, phaseColor } from '../core/model/palette.js';
+import { displayText } from '../core/model/text.js';
 import { MIME_TYPE, PayloadError, parsePayload, type MapPayload } from './payload.js';
-import { FLAG_COLORS, MODES, PARTICLE_COLOR, renderPixels, type MapMode } from './pixels.js';
+import {
+  FLAG_COLORS,
+  MODES,
+  PARTICLE_COLOR,
+  legendLabel,
+  renderPixels,
+  titleText,
+  type MapMode
+} from './pixels.js';
 
 function el<K extends keyof HTMLElementTagNameMap>(
   tag: K,
@@ -20,7 +29,7 @@ function el<K extends keyof HTMLElementTagNameMap>(
   const node = document.createElement(tag);
   node.className = className;
   if (text !== undefined) {
-    node.textContent = text;
+    node.textContent = displayText(text);
   }
   return node;
 }
@@ -74,8 +83,8 @@ export class PhaseMapView extends Widget implements IRenderMime.IRenderer {
   private build(p: MapPayload): void {
     const [ny, nx] = p.shape;
     const head = el('div', 'jp-STXMPhaseMapOutput-title');
-    const name = el('strong', '', p.title.split('/').pop() || 'phase map');
-    name.title = p.title;
+    const name = el('strong', '', titleText(p.title));
+    name.title = displayText(p.path ?? p.title);
     head.appendChild(name);
     const detail = [
       `${p.fullShape[0]} × ${p.fullShape[1]} px`,
@@ -162,9 +171,7 @@ export class PhaseMapView extends Widget implements IRenderMime.IRenderer {
       row('#000000', 'confidence 0');
       row('#FFFFFF', 'confidence 1');
     } else {
-      p.phaseNames.forEach((name, i) =>
-        row(phaseColor(i), `${name}  ${(100 * p.fractions[i]).toFixed(1)} %`)
-      );
+      p.phaseNames.forEach((name, i) => row(phaseColor(i), legendLabel(name, p.fractions[i])));
       if (this._mode === 'initial') {
         row(AMBIGUOUS_COLOR, 'ambiguous');
       }
@@ -202,7 +209,7 @@ export class PhaseMapView extends Widget implements IRenderMime.IRenderer {
       FLAG_COLORS.filter(f => p.maps.flags[i] & f.bit).forEach(f => parts.push(f.label));
       parts.push(`confidence ${(p.maps.confidence[i] / 255).toFixed(2)}`);
     }
-    this._readout.textContent = parts.join(' · ');
+    this._readout.textContent = displayText(parts.join(' · '));
   }
 
   private readonly _mimeType: string;

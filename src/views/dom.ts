@@ -1,7 +1,10 @@
 /**
  * Small DOM helpers for the views. Text is only ever set with `textContent`
- * (never parsed as HTML): phase names and file metadata are untrusted.
+ * (never parsed as HTML), without bidirectional controls (`displayText`):
+ * phase names and file metadata are untrusted.
  */
+import { displayText } from '../core/model/text.js';
+
 export const SVG_NS = 'http://www.w3.org/2000/svg';
 
 export function el<K extends keyof HTMLElementTagNameMap>(
@@ -14,9 +17,14 @@ export function el<K extends keyof HTMLElementTagNameMap>(
     node.className = className;
   }
   if (text !== undefined) {
-    node.textContent = text;
+    node.textContent = displayText(text);
   }
   return node;
+}
+
+/** Set a node's text (from data or quoting it: file names, phase names, error messages). */
+export function setText(node: Node, text: string): void {
+  node.textContent = displayText(text);
 }
 
 export function svgEl<K extends keyof SVGElementTagNameMap>(
@@ -29,7 +37,7 @@ export function svgEl<K extends keyof SVGElementTagNameMap>(
     node.setAttribute(k, String(v));
   }
   if (text !== undefined) {
-    node.textContent = text;
+    node.textContent = displayText(text);
   }
   return node;
 }

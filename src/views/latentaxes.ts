@@ -14,6 +14,7 @@ import {
 } from 'd3';
 
 import type { LatentGaussian } from '../core/model/result.js';
+import { displayText } from '../core/model/text.js';
 import type { PhaseStyle } from './phasestyle.js';
 import { ellipse, ellipsePoints, projectGaussian, type Projection } from './projection.js';
 
@@ -99,7 +100,7 @@ export function drawLatentAxes(
       .attr('y', y(pg.mean[1]))
       .attr('text-anchor', 'middle')
       .attr('dy', '0.35em')
-      .text(style?.name ?? `phase ${k}`);
+      .text(displayText(style?.name ?? `phase ${k}`));
   });
   g.append('g').attr('class', 'jp-STXMLatentView-cursor');
   const b = brush<unknown>()

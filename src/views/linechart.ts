@@ -6,6 +6,7 @@
  */
 import { axisBottom, axisLeft, line, scaleLinear, select } from 'd3';
 
+import { displayText } from '../core/model/text.js';
 import { el, svgEl } from './dom.js';
 import { currentTheme, FigureBuilder, type IExportable } from './figure.js';
 
@@ -211,7 +212,7 @@ export class LineChart implements IExportable {
         .attr('class', 'jp-STXMChart-legendText')
         .attr('x', 21)
         .attr('dy', '0.35em')
-        .text(d => d.name);
+        .text(d => displayText(d.name));
       // size the box to its text
       let textW = 40;
       lg.selectAll<SVGTextElement, ChartSeries>('text').each(function () {

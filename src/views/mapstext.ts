@@ -3,6 +3,7 @@
  * fractions table. Phase names are set as text only.
  */
 import type { PhaseMapResult } from '../core/model/result.js';
+import { displayText } from '../core/model/text.js';
 import { clear, el, fmt } from './dom.js';
 import type { PixelGrid, PixelIndex } from './grid.js';
 import type { PhaseStyle } from './phasestyle.js';
@@ -21,7 +22,7 @@ export function pixelReadout(
   if (result.phase[i] < 0) {
     return `${where} · background`;
   }
-  const names = result.phaseNames;
+  const names = result.phaseNames.map(displayText);
   const rho = names.map((n, k) => `${n} ${fmt(result.pcc[k * npx + i], 4)}`).join(', ');
   const parts = [
     where,

@@ -4,7 +4,7 @@
  * colour bar, or a plain message when the map was not produced.
  */
 import type { ColormapName } from './colormap.js';
-import { el, fmt } from './dom.js';
+import { el, fmt, setText } from './dom.js';
 import type { FigureBuilder } from './figure.js';
 import { ImageFrame } from './imageframe.js';
 import { paintColorbar } from './mapimage.js';
@@ -41,11 +41,11 @@ export class MapTile {
     return this._title.textContent ?? '';
   }
   set title(t: string) {
-    this._title.textContent = t;
+    setText(this._title, t);
     this.frame.canvas.setAttribute('aria-label', t);
   }
   set caption(t: string) {
-    this._caption.textContent = t;
+    setText(this._caption, t);
   }
   get caption(): string {
     return this._caption.textContent ?? '';
@@ -53,7 +53,7 @@ export class MapTile {
 
   /** Show a message instead of the image (a map the method did not produce). */
   setMessage(message: string | null): void {
-    this._message.textContent = message ?? '';
+    setText(this._message, message ?? '');
     this._message.hidden = message === null;
     this.frame.node.hidden = message !== null;
     this.node.classList.toggle('jp-mod-absent', message !== null);

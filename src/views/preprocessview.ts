@@ -18,7 +18,8 @@ import {
   fmt,
   labelled,
   numberInput,
-  select
+  select,
+  setText
 } from './dom.js';
 import { currentTheme, FigureBuilder, type IExportable } from './figure.js';
 import { ImageFrame } from './imageframe.js';
@@ -245,7 +246,7 @@ export class PreprocessView extends Widget implements IExportable {
       this._status.textContent = 'Computing the optical density…';
     } else if (state === 'failed') {
       this._status.classList.add('jp-STXMView-error');
-      this._status.textContent = this._source.prepareError ?? 'Pre-processing failed.';
+      setText(this._status, this._source.prepareError ?? 'Pre-processing failed.');
     } else if (!this._source.stack) {
       this._status.textContent = 'No stack loaded.';
     } else {

@@ -10,7 +10,7 @@ import { Widget } from '@lumino/widgets';
 import { oneLine } from '../core/io/errors.js';
 import { REFERENCE_EXTENSIONS } from '../core/io/references-read.js';
 import { resampleReferences } from '../core/model/references.js';
-import { button, clear, el, fmt, labelled, numberInput } from './dom.js';
+import { button, clear, el, fmt, labelled, numberInput, setText } from './dom.js';
 import type { IExportable } from './figure.js';
 import { LineChart, type ChartSeries } from './linechart.js';
 import { referenceColor } from './phasestyle.js';
@@ -112,7 +112,7 @@ export class ReferencesView extends Widget implements IExportable {
     this._message.textContent = '';
     if (error) {
       this._message.classList.add('jp-STXMView-error');
-      this._message.textContent = error;
+      setText(this._message, error);
     } else if (!refs) {
       this._message.textContent =
         'No reference spectra yet: load a CSV to compute phase maps (the demo stack comes with one).';
@@ -221,7 +221,7 @@ export class ReferencesView extends Widget implements IExportable {
       for (const c of cells) {
         const td = el('td');
         if (typeof c === 'string') {
-          td.textContent = c;
+          setText(td, c);
         } else {
           td.append(c);
         }

@@ -15,7 +15,7 @@ import {
   type Stage
 } from '../core/model/result.js';
 import { METHOD_LABELS, methodSettings } from '../core/analysis/methods.js';
-import { button, el, fmt, labelled, select } from './dom.js';
+import { button, el, fmt, labelled, select, setText } from './dom.js';
 import type { ExportableViewId, IWorkbenchActions, IWorkbenchSource } from './source.js';
 
 export const TAU_MAX = 0.05;
@@ -228,7 +228,7 @@ export class RunBar extends Widget {
         text = `Run failed: ${runError ?? 'unknown error'}${this._source.shownResult ? ' — the previous result is kept.' : ''}`;
         break;
     }
-    this._status.textContent = text;
+    setText(this._status, text);
     if (runState !== this._lastState) {
       if (runState === 'running') {
         for (const s of STAGES) {
@@ -281,7 +281,7 @@ export class RunBar extends Widget {
     });
     this._setStage(p.stage, p.fraction, p.fraction >= 1 ? 'done' : 'active');
     if (p.message) {
-      this._status.textContent = p.message;
+      setText(this._status, p.message);
     } else if (p.epoch !== undefined) {
       this._status.textContent = `Training: epoch ${p.epoch}, loss ${fmt(p.loss ?? Number.NaN)}`;
     }

@@ -11,7 +11,7 @@ import { Panel, SplitPanel, TabPanel, Widget } from '@lumino/widgets';
 
 import { methodSettings } from '../core/analysis/methods.js';
 import type { ColormapName } from './colormap.js';
-import { el } from './dom.js';
+import { el, setText } from './dom.js';
 import type { IExportable } from './figure.js';
 import { LatentView } from './latentview.js';
 import { LinkedCursor, PixelSelection } from './linked.js';
@@ -286,13 +286,13 @@ export class Workbench extends Panel {
       this._message.textContent = 'Loading stack…';
     } else if (status === 'error') {
       this._message.classList.add('jp-STXMView-error');
-      this._message.textContent = error ?? 'The stack could not be read.';
+      setText(this._message, error ?? 'The stack could not be read.');
     }
-    this._title.textContent = path;
+    setText(this._title, path);
     this._title.title = path;
     if (info) {
       const base = info.file.split('/').pop() ?? info.file;
-      this._title.textContent = `${base} — ${info.dialect}`;
+      setText(this._title, `${base} — ${info.dialect}`);
       this._shape.textContent = `${info.shape[0]} energies × ${info.shape[1]} × ${info.shape[2]} px`;
       const px = info.pixelSize;
       this._pixelSize.textContent =

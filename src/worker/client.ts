@@ -14,7 +14,7 @@ import type {
   ProgressEvent
 } from '../core/model/result.js';
 import type { Stack } from '../core/model/stack.js';
-import type { DemoOptions } from '../core/simulate/demo.js';
+import type { DemoOptions, DemoTruth } from '../core/simulate/demo.js';
 import type { SampleConfig } from '../core/simulate/sample.js';
 import type { WorkerRequest, WorkerResponse } from './protocol.js';
 
@@ -78,6 +78,15 @@ export class AnalysisWorkerClient {
       return res.bytes;
     }
     throw new Error(res.ok ? 'worker answered with no file' : res.message);
+  }
+
+  /** The demo particle as arrays, simulated in the worker (a 2048² one takes seconds). */
+  async simulateArrays(options: DemoOptions): Promise<{ stack: Stack; truth: DemoTruth }> {
+    const res = await this.request({ kind: 'simulate-arrays', options }, []);
+    if (res.ok && res.kind === 'simulation') {
+      return { stack: res.stack, truth: res.truth };
+    }
+    throw new Error(res.ok ? 'worker answered with no simulation' : res.message);
   }
 
   /** Write `stack` (copied, not transferred) as NXstxm file bytes. */

@@ -13,7 +13,7 @@ import type {
   ReferenceSet,
   Stack
 } from '../core/index.js';
-import type { DemoOptions } from '../core/simulate/demo.js';
+import type { DemoOptions, DemoTruth } from '../core/simulate/demo.js';
 import type { SampleConfig } from '../core/simulate/sample.js';
 
 export type WorkerRequest =
@@ -36,6 +36,12 @@ export type WorkerRequest =
       seed: number;
       /** Size and state of charge of the demo particle (defaults: the built-in demo). */
       options?: Pick<DemoOptions, 'ny' | 'nx' | 'front'>;
+    }
+  | {
+      id: number;
+      /** The demo particle as arrays (what `simulate` from Python returns). */
+      kind: 'simulate-arrays';
+      options: DemoOptions;
     }
   | {
       id: number;
@@ -81,6 +87,7 @@ export type WorkerResponse =
   | { id: number; ok: true; kind: 'progress'; progress: ProgressEvent }
   | { id: number; ok: true; kind: 'prepared'; prepared: PreparedStack }
   | { id: number; ok: true; kind: 'sample'; bytes: ArrayBuffer; referencesCsv: string }
+  | { id: number; ok: true; kind: 'simulation'; stack: Stack; truth: DemoTruth }
   | { id: number; ok: false; message: string };
 
 /** The buffers of a stack, for `postMessage(..., transfer)`. */

@@ -19,7 +19,7 @@ import {
 } from '../core/index.js';
 import { writeNxstxm } from '../core/io/nxstxm-write.js';
 import { writeResult } from '../core/io/result-write.js';
-import { simulateDemoFile } from '../core/simulate/demo.js';
+import { simulateDemo, simulateDemoFile } from '../core/simulate/demo.js';
 import { simulateSample } from '../core/simulate/sample.js';
 import { stackTransferables, type WorkerRequest, type WorkerResponse } from './protocol.js';
 
@@ -62,6 +62,16 @@ async function handle(req: WorkerRequest): Promise<void> {
       { id: req.id, ok: true, kind: 'result', result },
       resultTransferables(result)
     );
+    return;
+  }
+  if (req.kind === 'simulate-arrays') {
+    const { stack, truth } = simulateDemo(req.options);
+    const buffers = [
+      ...stackTransferables(stack),
+      truth.phase.buffer as ArrayBuffer,
+      truth.mix.buffer as ArrayBuffer
+    ];
+    scope.postMessage({ id: req.id, ok: true, kind: 'simulation', stack, truth }, buffers);
     return;
   }
   if (req.kind === 'prepare') {
