@@ -42,6 +42,7 @@ help:
 	@echo "make demo       install into $(VENV) and open the demo stack in JupyterLab"
 	@echo "make test       full check from a clean clone (build, unit, lint, UI)"
 	@echo "make bench      performance against numpy / PyTorch / h5py (not part of make test)"
+	@echo "make bench-defaults  map with no options on realistic stacks vs options set by hand"
 	@echo "make venv | node-deps | build | install | test-unit | lint | test-ui | clean | distclean"
 
 # --------------------------------------------------------------------------- setup
@@ -142,6 +143,13 @@ $(BENCH_STAMP): bench/reference/requirements.txt
 # (`install` builds lib/ as shipped: the minified worker the product runs)
 bench: install ui-deps bench-venv
 	node bench/run.mjs $(BENCH_ARGS)
+
+# `stxm-phasemap map FILE --refs R` with no other option on realistic stacks (drift, calibration
+# offsets) against the best options set by hand: table into docs/benchmarks.md.
+.PHONY: bench-defaults
+bench-defaults: $(NODE_STAMP)
+	$(NPM) run build:lib
+	node bench/defaults.mjs
 
 # Accuracy of the phase maps on the simulator's stacks (PCC, PCC + GMVAE, baselines)
 # against ground truth: tables into docs/benchmarks.md, raw numbers into bench/results/.

@@ -118,7 +118,7 @@ for (const scenario of scenarios) {
     }
     row.ablations['pcc-context'] = score(reResolve(pcc, pccVec, n, DEFAULT_NEIGHBOUR_WEIGHT), sample.truth);
     // Mahalanobis on the standardised spectra themselves (no learned latent space), with context
-    const prepared = prepareStack(sample.stack, withDefaults({ preprocess }).preprocess);
+    const prepared = prepareStack(sample.stack, preprocess, sample.references);
     const ne = sample.stack.energies.length;
     const { pixelFeatures } = await import(lib('core/analysis/features.js'));
     const feats = pixelFeatures(prepared.stack.data, ne, pcc.shape, pcc.mask, false);
