@@ -67,6 +67,28 @@ describe('automatic energy calibration', () => {
     }
   );
 
+  it('references measured over the stack’s own range: the search keeps room to shift them', async () => {
+    // energies spread over the references' whole range (505–550 eV), ends included
+    const energies = [
+      505, 508, 512, 515, 516.2, 517, 518, 521.5, 523.8, 527, 529.8, 531.5, 534, 540, 550
+    ];
+    const s = simulateSample(
+      base({ morphology: 'grains', energyOffsetEv: 0.3, seed: 36, energies })
+    );
+    const r = await runPipeline(s.stack, s.references, { method: 'pcc' });
+    const step = r.provenance.find(p => p.step === 'energy shift')?.details;
+    expect(step?.applied).toBe(true);
+    expect(Math.abs((step?.shiftEv as number) + 0.3)).toBeLessThan(0.08);
+    // the search scored every shift on the frames the references cover across it
+    expect(step?.energiesUsed).toBe(13);
+    // moved down, the references no longer reach 550 eV: that frame leaves the analysis
+    expect(Array.from(r.energies)).not.toContain(550);
+    expect(r.warnings.find(w => w.code === 'coverage')).toMatchObject({
+      level: 'info',
+      message: 'the shifted references do not cover 550 eV: 1 frame(s) left out'
+    });
+  });
+
   it('records the estimate, the criterion and the decision', () => {
     const s = simulateSample(base({ morphology: 'grains', energyOffsetEv: 0.3, seed: 35 }));
     const p = prepareStack(s.stack, {}, s.references);

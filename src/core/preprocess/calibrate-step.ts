@@ -60,12 +60,27 @@ export function calibrateStep(
           : {})
     };
   }
+  const search = searchFrames(energies, references, params.energyRangeEv, params.energyStepEv);
+  if (!search) {
+    const reason = 'the references end where the stack does: no room to shift them';
+    return {
+      shiftEv: fixed ?? 0,
+      warnings: [],
+      provenance: {
+        step: 'energy shift',
+        details:
+          fixed === undefined
+            ? { mode: 'auto', applied: false, reason, shiftEv: 0 }
+            : { mode: 'fixed', shiftEv: fixed, reason }
+      }
+    };
+  }
   const est = estimateEnergyShift(
     od,
     energies,
     mask,
     references,
-    { rangeEv: params.energyRangeEv, stepEv: params.energyStepEv, width },
+    { rangeEv: search.rangeEv, stepEv: params.energyStepEv, width, frames: search.frames },
     file
   );
   const verdict = calibrationVerdict(est);
@@ -83,6 +98,7 @@ export function calibrateStep(
     rivalShiftEv: verdict.rival ? round(verdict.rival.shiftEv, 3) : null,
     rivalMeanCorrelation: verdict.rival ? round(verdict.rival.meanCorrelation, 4) : null,
     pixels: est.pixels,
+    energiesUsed: search.frames.length,
     criteria: JSON.stringify(DEFAULT_CALIBRATION_CRITERIA)
   };
   if (fixed !== undefined) {
@@ -117,6 +133,39 @@ export function calibrateStep(
       }
     }
   };
+}
+
+/**
+ * The frames the search scores every shift on: those the references cover
+ * across ±range, so that no shift is judged on fewer energies than another.
+ * When the references end close to the stack's own ends (measured over the
+ * same range), the range shrinks until at least 60 % of the frames (and 3)
+ * stay; `undefined` when not even one step is left.
+ */
+export function searchFrames(
+  energies: ArrayLike<number>,
+  references: ReferenceSet,
+  rangeEv: number,
+  stepEv: number
+): { frames: number[]; rangeEv: number } | undefined {
+  let lo = Number.NEGATIVE_INFINITY;
+  let hi = Number.POSITIVE_INFINITY;
+  for (const r of references.spectra) {
+    lo = Math.max(lo, r.energies[0]);
+    hi = Math.min(hi, r.energies[r.energies.length - 1]);
+  }
+  const margin = Array.from(energies, e => Math.min(e - lo, hi - e));
+  const need = Math.max(3, Math.ceil(0.6 * margin.length));
+  const sorted = margin.slice().sort((a, b) => b - a);
+  if (sorted.length < need) {
+    return undefined;
+  }
+  const range = Math.min(rangeEv, sorted[need - 1]);
+  if (!(range >= stepEv)) {
+    return undefined;
+  }
+  const frames = margin.map((m, e) => (m >= range - 1e-9 ? e : -1)).filter(e => e >= 0);
+  return { frames, rangeEv: Number(range.toFixed(6)) };
 }
 
 function calibrationWarnings(

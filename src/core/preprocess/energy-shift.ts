@@ -20,6 +20,12 @@ export interface EnergyShiftOptions {
   stepEv?: number;
   /** Particle pixels used, evenly sampled (default 4000). */
   maxPixels?: number;
+  /**
+   * Frames (indices into `energies`) the estimate uses (default all): those the
+   * references cover across the whole range searched, so that every shift is
+   * scored on the same energies.
+   */
+  frames?: number[];
 }
 
 export interface EnergyShiftResult {
@@ -58,14 +64,16 @@ export function estimateEnergyShift(
   options: EnergyShiftOptions & { width?: number } = {},
   file = 'stack'
 ): EnergyShiftResult {
-  const ne = energies.length;
+  const frames = options.frames ?? Array.from(energies, (_, e) => e);
+  const used = Float64Array.from(frames, e => energies[e]);
+  const ne = frames.length;
   const npx = mask.length;
   const range = options.rangeEv ?? 2;
   const step = options.stepEv ?? 0.05;
   const maxPixels = options.maxPixels ?? 4000;
   const width = options.width ?? npx;
   if (ne < 3) {
-    throw new PreprocessError(file, `energy calibration needs ≥ 3 energies, the stack has ${ne}`);
+    throw new PreprocessError(file, `energy calibration needs ≥ 3 energies, it has ${ne}`);
   }
   if (!(range > 0) || !(step > 0) || range / step > 10_000) {
     throw new PreprocessError(
@@ -91,7 +99,7 @@ export function estimateEnergyShift(
   const sectorOf: number[] = [];
   for (let i = 0; i < candidates.length; i += stride) {
     const p = candidates[i];
-    const s = Float64Array.from({ length: ne }, (_, e) => od[e * npx + p]);
+    const s = Float64Array.from(frames, e => od[e * npx + p]);
     const z = normalise(s);
     if (z) {
       pixels.push(z);
@@ -109,7 +117,7 @@ export function estimateEnergyShift(
   const bestPerPixel = (shift: number): Float64Array | undefined => {
     let refs: Float64Array[];
     try {
-      const r = resampleReferences(references, energies, shift);
+      const r = resampleReferences(references, used, shift);
       refs = r.names.map(
         (_, n) => normalise(r.values.subarray(n * ne, (n + 1) * ne)) ?? new Float64Array(ne)
       );
@@ -159,7 +167,7 @@ export function estimateEnergyShift(
   if (best < 0) {
     // say why: the references do not cover the stack's energies even unshifted
     try {
-      resampleReferences(references, energies, 0);
+      resampleReferences(references, used, 0);
     } catch (err) {
       throw new PreprocessError(file, `energy calibration impossible: ${(err as Error).message}`);
     }

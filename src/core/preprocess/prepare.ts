@@ -264,32 +264,107 @@ export function prepareStack(
   }
   warnings.push(...calibration.warnings);
   const energyShiftEv = calibration.shiftEv;
-  if (s.energies.length < WARNING_LIMITS.fewEnergies) {
+  // frames the shifted references no longer cover leave the analysis
+  let final = { stack: s, data, i0, dx, dy, keep };
+  if (references && energyShiftEv !== (params.energyShift === 'auto' ? 0 : params.energyShift)) {
+    final = leaveOutUncovered(final, references, energyShiftEv, h * w, provenance, warnings, file);
+  }
+  const ef = final.stack.energies;
+  if (ef.length < WARNING_LIMITS.fewEnergies) {
     warnings.push({
       code: 'few-energies',
       level: 'warning',
-      message: `${s.energies.length} energies: correlations from so few points separate only phases that differ strongly there (stxm-phasemap plan suggests energies)`
+      message: `${ef.length} energies: correlations from so few points separate only phases that differ strongly there (stxm-phasemap plan suggests energies)`
     });
   }
 
   return {
     stack: {
-      ...s,
-      data,
+      ...final.stack,
+      data: final.data,
       y,
       x,
       control: undefined,
-      metadata: { ...s.metadata, quantity: 'optical density' }
+      metadata: { ...final.stack.metadata, quantity: 'optical density' }
     },
     mask: mask.mask,
-    i0,
-    shifts: { dx, dy },
+    i0: final.i0,
+    shifts: { dx: final.dx, dy: final.dy },
     energyShiftEv,
     provenance,
     warnings,
-    droppedFrames: Array.from({ length: ne0 }, (_, e) => e).filter(e => !keep.includes(e)),
+    droppedFrames: Array.from({ length: ne0 }, (_, e) => e).filter(e => !final.keep.includes(e)),
     crop,
     binning: b
+  };
+}
+
+interface Frames {
+  stack: Stack;
+  data: Float32Array;
+  i0: Float64Array;
+  dx: Float64Array;
+  dy: Float64Array;
+  /** Input frame index of each frame. */
+  keep: number[];
+}
+
+/** The frames the references cover once shifted by `shiftEv`; the others left out, with a warning. */
+function leaveOutUncovered(
+  f: Frames,
+  references: ReferenceSet,
+  shiftEv: number,
+  npx: number,
+  provenance: ProvenanceStep[],
+  warnings: RunWarning[],
+  file: string
+): Frames {
+  const [lo, hi] = referenceRange(references, shiftEv);
+  const e = f.stack.energies;
+  const inside = Array.from(e, (_, i) => i).filter(i => e[i] >= lo - 1e-9 && e[i] <= hi + 1e-9);
+  if (inside.length === e.length) {
+    return f;
+  }
+  const out = Array.from(e, (_, i) => i).filter(i => !inside.includes(i));
+  if (inside.length < 3) {
+    throw new ReferenceSetError(
+      `${references.source}: shifted by ${shiftEv} eV the references cover ${fmtEv(lo)}–${fmtEv(hi)} eV, where only ${inside.length} energies of ${file} lie; a correlation needs at least 3`
+    );
+  }
+  const data = new Float32Array(inside.length * npx);
+  inside.forEach((i, k) => data.set(f.data.subarray(i * npx, (i + 1) * npx), k * npx));
+  const ev = out.map(i => e[i]);
+  provenance.push({
+    step: 'coverage',
+    details: {
+      referencesEv: [Number(fmtEv(lo)), Number(fmtEv(hi))],
+      shiftEv,
+      leftOutEv: ev,
+      kept: inside.length
+    }
+  });
+  // a consequence of the calibration applied (said just before), not a doubt about the map
+  warnings.push({
+    code: 'coverage',
+    level: 'info',
+    message: `the shifted references do not cover ${rangeText(ev)} eV: ${out.length} frame(s) left out`
+  });
+  const dwell = f.stack.metadata.dwellMs;
+  return {
+    stack: {
+      ...f.stack,
+      data,
+      energies: Float64Array.from(inside, i => e[i]),
+      metadata: {
+        ...f.stack.metadata,
+        dwellMs: dwell && dwell.length === e.length ? inside.map(i => dwell[i]) : dwell
+      }
+    },
+    data,
+    i0: Float64Array.from(inside, i => f.i0[i]),
+    dx: Float64Array.from(inside, i => f.dx[i]),
+    dy: Float64Array.from(inside, i => f.dy[i]),
+    keep: inside.map(i => f.keep[i])
   };
 }
 
