@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 
 import { loadParams, loadWorkbench, saveWorkbench } from './persist.js';
 import { demoReferenceSet } from './references.js';
-import { settingsToParams } from './settings.js';
 
 describe('workbench state across reloads', () => {
   it('round-trips references, parameters, ROIs, state of charge and layout through JSON', () => {
@@ -69,23 +68,6 @@ describe('workbench state across reloads', () => {
       seed: 3,
       preprocess: { align: true, mask: { mode: 'threshold', od: 0.2 } },
       gmvae: { epochs: 5, latentDim: 3 }
-    });
-  });
-
-  it('turns the settings into a new workbench’s parameters', () => {
-    expect(
-      settingsToParams({
-        threshold: 0.01,
-        method: 'pcc',
-        epochs: 7.4,
-        backend: 'cpu',
-        latentDim: 3,
-        colormap: 'grey'
-      })
-    ).toEqual({
-      threshold: 0.01,
-      method: 'pcc',
-      gmvae: { epochs: 7, backend: 'cpu', latentDim: 3 }
     });
   });
 });
