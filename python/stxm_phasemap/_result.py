@@ -103,6 +103,38 @@ RESULT_FIELDS = {
 }
 
 
+@dataclass(frozen=True)
+class RunWarning:
+    """How far a result can be trusted, in one sentence with the numbers.
+
+    ``level`` is ``"info"`` for a decision the pipeline took for you (frames
+    aligned, an energy shift applied) and ``"warning"`` where the map may be
+    wrong or doubtful; ``code`` names the kind (``"drift"``,
+    ``"energy-shift-applied"``, ``"ambiguous"``, ``"low-correlation"`` …).
+    """
+
+    code: str
+    level: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{'warning' if self.level == 'warning' else 'note'}: {self.message}"
+
+
+def warnings_from_json(value: Any) -> list[RunWarning]:
+    """The result's warnings from its JSON (entries that are not well formed are left out)."""
+    out: list[RunWarning] = []
+    for w in value if isinstance(value, list) else []:
+        if (
+            isinstance(w, dict)
+            and isinstance(w.get("code"), str)
+            and w.get("level") in ("info", "warning")
+            and isinstance(w.get("message"), str)
+        ):
+            out.append(RunWarning(w["code"], w["level"], w["message"]))
+    return out
+
+
 class Result:
     """A phase-map result: every array of the engine's ``PhaseMapResult`` as numpy.
 
@@ -110,8 +142,10 @@ class Result:
     ``ambiguous``, ``latent``, ``confidence``, ``transition``,
     ``false_assignment``, ``fractions`` …; see ``RESULT_FIELDS``); arrays the
     engine adds later appear the same way (``result.arrays`` lists them all).
+    ``warnings`` says how far the map can be trusted (``RunWarning`` objects:
+    what the automatic pre-processing decided, and doubts about the fit).
     In a notebook it shows itself as the interactive map (with the extension)
-    or a PNG (anywhere else).
+    or a PNG (anywhere else), with the warnings.
     """
 
     def __init__(self, json: dict[str, Any], arrays: dict[str, np.ndarray]):
@@ -131,6 +165,7 @@ class Result:
         self.provenance: list[dict[str, Any]] = list(json.get("provenance") or [])
         self.versions: dict[str, str] = dict(json.get("versions") or {})
         self.phase_counts: list[int] = list(json.get("phaseCounts") or [])
+        self.warnings: list[RunWarning] = warnings_from_json(json.get("warnings"))
 
     def __getattr__(self, name: str) -> np.ndarray:
         arrays = self.__dict__.get("arrays", {})

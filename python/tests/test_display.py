@@ -19,6 +19,16 @@ from stxm_phasemap._display import (
 from stxm_phasemap._palette import AMBIGUOUS_COLOR, BACKGROUND_COLOR, PHASE_COLORS, hex_to_rgb
 
 
+WARNINGS = [
+    {"code": "drift", "level": "info", "message": "drift up to 1.3 px: frames aligned, 2 px cropped"},
+    {
+        "code": "ambiguous",
+        "level": "warning",
+        "message": "41 % of the particle is ambiguous at τ = 0.005 <img src=x onerror=alert(1)>",
+    },
+]
+
+
 def make_result(ny=40, nx=60, names=("Na3", "Na2", "Na1")):
     yy, xx = np.mgrid[0:ny, 0:nx]
     r = np.hypot((yy - ny / 2) / (ny / 2.5), (xx - nx / 2) / (nx / 2.5))
@@ -47,6 +57,7 @@ def make_result(ny=40, nx=60, names=("Na3", "Na2", "Na1")):
         "pixelSize": {"x": 0.03, "y": 0.03},
         "counts": {"particle": int(inside.sum()), "ambiguous": int(ambiguous.sum())},
         "params": {"method": "pcc"},
+        "warnings": WARNINGS,
     }
     return Result(json_, arrays)
 
@@ -145,3 +156,29 @@ def test_bidi_controls_in_names_are_dropped_from_the_text_and_the_png():
     assert text.splitlines()[1].split() == ["Na3", f"{100 * res.fractions[0]:.2f}", "%"]
     assert png_text(f"Na{RLO}3  11.8 %") == "Na3  11.8 %"
     assert "Na3" in res._repr_mimebundle_()["text/plain"]
+
+
+def test_warnings_are_typed_and_shown_in_every_output():
+    from stxm_phasemap import RunWarning
+
+    res = make_result()
+    assert res.warnings == [RunWarning(**WARNINGS[0]), RunWarning(**WARNINGS[1])]
+    assert str(res.warnings[0]) == "note: drift up to 1.3 px: frames aligned, 2 px cropped"
+    lines = repr(res).splitlines()
+    assert lines[-2] == "note: drift up to 1.3 px: frames aligned, 2 px cropped"
+    assert lines[-1].startswith("warning: 41 % of the particle is ambiguous")
+    assert mime_payload(res)["warnings"] == WARNINGS
+    # the PNG grows by the warnings' lines
+    bare = Result({**res.json, "warnings": []}, {k: v for k, v in res.arrays.items()})
+    tall = Image.open(io.BytesIO(png_bytes(res))).size[1]
+    assert tall > Image.open(io.BytesIO(png_bytes(bare))).size[1] + 30
+
+
+def test_warnings_that_are_not_well_formed_are_left_out():
+    res = make_result()
+    odd = Result(
+        {**res.json, "warnings": [7, {"code": "x", "level": "fatal", "message": "m"}, *WARNINGS]},
+        {k: v for k, v in res.arrays.items()},
+    )
+    assert [w.code for w in odd.warnings] == ["drift", "ambiguous"]
+    assert Result({**res.json, "warnings": None}, res.arrays).warnings == []
