@@ -184,6 +184,47 @@ class Result:
     def method(self) -> str:
         return str(self.params.get("method", ""))
 
+    @property
+    def crop(self) -> tuple[int, int, int, int] | None:
+        """``(y0, y1, x0, x1)``: where the maps sit on the stack's pixel grid.
+
+        Alignment keeps the area every frame covers, so an aligned result is a
+        window of the stack: rows ``y0 ≤ y < y1``, columns ``x0 ≤ x < x1``.
+        None: the maps cover the whole image.
+        """
+        c = self.json.get("crop")
+        if not isinstance(c, dict):
+            return None
+        return tuple(int(c[k]) for k in ("y0", "y1", "x0", "x1"))  # type: ignore[return-value]
+
+    def on_stack_grid(self, name: str = "phase") -> np.ndarray:
+        """The (y, x) map ``name`` placed on the stack's pixel grid, to compare pixel by
+        pixel with the stack (or a simulation's ground truth): outside the maps' crop,
+        −1 for phase maps, 0 for flags and the mask, NaN for the others.
+        """
+        m = getattr(self, name)
+        if m.ndim != 2:
+            raise ValueError(f"{name} is not a (y, x) map: shape {m.shape}")
+        if int(self.json.get("binning") or 1) > 1:
+            raise ValueError("the result is binned: its pixels are not the stack's")
+        crop = self.crop
+        if crop is None:
+            return m
+        source = next((s for s in self.provenance if s.get("step") == "input"), {})
+        shape = (source.get("details") or {}).get("shape")
+        if not (isinstance(shape, list) and len(shape) == 3):
+            raise ValueError("the result does not record the stack's shape")
+        y0, y1, x0, x1 = crop
+        if np.issubdtype(m.dtype, np.floating):
+            fill: float = math.nan
+        elif np.issubdtype(m.dtype, np.signedinteger):
+            fill = -1
+        else:
+            fill = 0
+        out = np.full((int(shape[1]), int(shape[2])), fill, dtype=m.dtype)
+        out[y0:y1, x0:x1] = m
+        return out
+
     def fraction(self, name: str) -> float:
         """The fraction of the particle in phase ``name``."""
         try:

@@ -30,7 +30,6 @@ DEFAULTS = {
 }
 
 
-
 def hello(**extra: Any) -> dict[str, Any]:
     return {
         "type": "hello",

@@ -18,9 +18,12 @@ from stxm_phasemap._display import (
 )
 from stxm_phasemap._palette import AMBIGUOUS_COLOR, BACKGROUND_COLOR, PHASE_COLORS, hex_to_rgb
 
-
 WARNINGS = [
-    {"code": "drift", "level": "info", "message": "drift up to 1.3 px: frames aligned, 2 px cropped"},
+    {
+        "code": "drift",
+        "level": "info",
+        "message": "drift up to 1.3 px: frames aligned, 2 px cropped",
+    },
     {
         "code": "ambiguous",
         "level": "warning",
@@ -182,3 +185,23 @@ def test_warnings_that_are_not_well_formed_are_left_out():
     )
     assert [w.code for w in odd.warnings] == ["drift", "ambiguous"]
     assert Result({**res.json, "warnings": None}, res.arrays).warnings == []
+
+
+def test_a_cropped_result_goes_back_on_the_stacks_grid():
+    res = make_result(ny=4, nx=5)
+    assert res.crop is None and res.on_stack_grid("phase") is res.phase
+    json_ = {
+        **res.json,
+        "crop": {"y0": 1, "y1": 5, "x0": 2, "x1": 7},
+        "provenance": [{"step": "input", "details": {"shape": [12, 6, 9]}}],
+    }
+    cropped = Result(json_, res.arrays)
+    assert cropped.crop == (1, 5, 2, 7)
+    phase = cropped.on_stack_grid("phase")
+    assert phase.shape == (6, 9) and phase.dtype == np.int16
+    np.testing.assert_array_equal(phase[1:5, 2:7], res.phase)
+    assert (phase[0] == -1).all() and (phase[:, :2] == -1).all()
+    assert np.isnan(cropped.on_stack_grid("confidence")[0, 0])
+    assert cropped.on_stack_grid("ambiguous")[5, 8] == 0
+    with pytest.raises(ValueError, match="not a \\(y, x\\) map"):
+        cropped.on_stack_grid("fractions")

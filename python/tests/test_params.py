@@ -75,9 +75,7 @@ def test_the_defaults_are_the_engines_and_flat():
 
 
 def test_automatic_and_fixed_values_pass_as_the_cli_spells_them():
-    p = build_params(
-        FALLBACK_DEFAULTS, align="auto", energy_shift="off", align_min_drift_px=0.5
-    )
+    p = build_params(FALLBACK_DEFAULTS, align="auto", energy_shift="off", align_min_drift_px=0.5)
     assert p == {
         "preprocess": {
             "align": "auto",
