@@ -96,11 +96,16 @@ test('comm: the output renderer draws a result and never runs markup from a note
     0,
     'code',
     'p = spm._display.mime_payload(r)\np["title"] = p["phaseNames"][0] = "<img src=x onerror=window.pwned=1>"\n' +
+      'p["warnings"] = [dict(code="x", level="warning", message=p["title"])]\n' +
       'display({spm.MIME_TYPE: p}, raw=True)'
   );
   await page.notebook.runCell(0);
   await expect(page.locator('.jp-STXMPhaseMapOutput[data-status="ready"]')).toContainText(
     '<img src=x onerror=window.pwned=1>'
+  );
+  // … and in a warning
+  await expect(page.locator('.jp-STXMPhaseMapOutput-warning.jp-mod-warning')).toHaveText(
+    '⚠ warning: <img src=x onerror=window.pwned=1>'
   );
   expect(await page.locator('.jp-STXMPhaseMapOutput img').count()).toBe(0);
   expect(
