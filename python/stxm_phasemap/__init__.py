@@ -36,7 +36,7 @@ from ._palette import PHASE_COLORS
 from ._pending import Pending, gather
 from ._protocol import PROTOCOL
 from ._references import References
-from ._result import RESULT_FIELDS, Result, Simulation, Stack
+from ._result import RESULT_FIELDS, Result, RunWarning, Simulation, Stack
 
 try:
     __version__ = version("stxm-phasemap")
@@ -57,6 +57,7 @@ __all__ = [
     "References",
     "Result",
     "RunCancelledError",
+    "RunWarning",
     "Simulation",
     "Stack",
     "StxmPhaseMapError",

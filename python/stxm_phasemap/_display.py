@@ -7,6 +7,8 @@
   Pillow from the numpy arrays, so GitHub, nbviewer and exported HTML show the
   map without the extension;
 * ``text/plain`` — phase fractions and counts.
+
+All three carry the result's warnings (how far the map can be trusted).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import base64
 import io
 import math
+import textwrap
 import zlib
 from typing import Any
 
@@ -26,6 +29,10 @@ MIME_TYPE = "application/vnd.stxm-phasemap.v1+json"
 PAYLOAD_MAX_SIDE = 256
 #: Phases the payload and the PNG can show (uint8 codes, 0 = background).
 MAX_PHASES = 250
+
+#: At most this many warnings, of at most this many characters, go into the payload.
+MAX_WARNINGS = 20
+MAX_WARNING_CHARS = 500
 
 FLAG_AMBIGUOUS = 1
 FLAG_TRANSITION = 2
@@ -82,6 +89,15 @@ def _finite_or_none(v: Any) -> float | None:
     return f if math.isfinite(f) else None
 
 
+def _warnings(r: Any) -> list[Any]:
+    return list(getattr(r, "warnings", None) or [])[:MAX_WARNINGS]
+
+
+def warning_line(w: Any) -> str:
+    """``warning: …`` or ``note: …`` (a decision taken for the user), as the CLI prints them."""
+    return f"{'warning' if w.level == 'warning' else 'note'}: {plain_text(w.message)}"
+
+
 def mime_payload(r: Any) -> dict[str, Any]:
     """The extension's MIME payload for a result (see docs/python.md, "Display")."""
     ny, nx = (int(s) for s in r.phase.shape)
@@ -113,6 +129,14 @@ def mime_payload(r: Any) -> dict[str, Any]:
             "x": _finite_or_none(r.pixel_size.get("x")),
             "y": _finite_or_none(r.pixel_size.get("y")),
         },
+        "warnings": [
+            {
+                "code": str(w.code)[:64],
+                "level": "warning" if w.level == "warning" else "info",
+                "message": plain_text(w.message)[:MAX_WARNING_CHARS],
+            }
+            for w in _warnings(r)
+        ],
         "encoding": "zlib+base64",
         "maps": {
             "phase": pack(phase),
@@ -203,7 +227,16 @@ def png_bytes(r: Any, max_side: int = 512) -> bytes:
     texts = [png_text(t) for t in (title, subtitle, *(label for _, label in legend))]
     text_w = max(int(font.getlength(t)) for t in texts) + 22
     width = max(2 * size[0] + 3 * pad, text_w + 2 * pad)
-    height = pad + 2 * line_h + line_h + size[1] + pad + len(legend) * row_h + pad
+    # the warnings, wrapped to the image's width (Pillow's font: about 7 px a character)
+    chars = max(40, (width - 2 * pad) // 7)
+    notes = [
+        (("#B35900" if w.level == "warning" else "#444444"), line)
+        for w in _warnings(r)
+        for line in textwrap.wrap(png_text(warning_line(w)), chars, subsequent_indent="  ")
+    ]
+    height = (
+        pad + 2 * line_h + line_h + size[1] + pad + len(legend) * row_h + len(notes) * line_h + pad
+    )
     img = Image.new("RGB", (width, height), "white")
     draw = ImageDraw.Draw(img)
     draw.text((pad, pad), png_text(title), fill="black", font=font)
@@ -218,6 +251,9 @@ def png_bytes(r: Any, max_side: int = 512) -> bytes:
         draw.rectangle((pad, y + 3, pad + 14, y + 17), fill=color, outline="black")
         draw.text((pad + 22, y + 2), png_text(label), fill="black", font=font)
         y += row_h
+    for color, line in notes:
+        draw.text((pad, y + 2), line, fill=color, font=font)
+        y += line_h
     out = io.BytesIO()
     img.save(out, format="PNG", optimize=True)
     return out.getvalue()
@@ -237,6 +273,7 @@ def text_summary(r: Any) -> str:
     counts = r.counts or {}
     if counts:
         lines.append("  " + ", ".join(f"{plain_text(k)} {v}" for k, v in counts.items()))
+    lines.extend(warning_line(w) for w in getattr(r, "warnings", None) or [])
     return "\n".join(lines)
 
 

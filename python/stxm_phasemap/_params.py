@@ -8,43 +8,21 @@ accepted by its snake_case name (``epochs`` → ``gmvae.epochs``,
 
 from __future__ import annotations
 
+import json
 import re
+from importlib import resources
 from typing import Any
 
-#: Used when the extension's hello carried no defaults (an older extension).
-FALLBACK_DEFAULTS: dict[str, Any] = {
-    "threshold": 0.005,
-    "seed": 0,
-    "method": "gmvae",
-    "preprocess": {
-        "i0": {"mode": "auto"},
-        "ringCurrent": True,
-        "dwell": True,
-        "align": "auto",
-        "alignMinDriftPx": 0.25,
-        "alignReference": "auto",
-        "alignMaxShiftPx": "auto",
-        "alignInterpolation": "linear",
-        "alignUpsample": 10,
-        "mask": {"mode": "otsu"},
-        "energyShift": "auto",
-        "energyRangeEv": 2,
-        "energyStepEv": 0.05,
-        "binning": 1,
-    },
-    "gmvae": {
-        "latentDim": 2,
-        "components": 0,
-        "hidden": 32,
-        "epochs": 60,
-        "batchSize": 512,
-        "learningRate": 5e-3,
-        "patience": 10,
-        "maxTrainPixels": 2000,
-        "backend": "wasm",
-        "neighbourWeight": 2,
-    },
-}
+
+def _load_defaults() -> dict[str, Any]:
+    text = resources.files("stxm_phasemap").joinpath("_defaults.json").read_text(encoding="utf-8")
+    return json.loads(text)["defaults"]
+
+
+#: The engine's defaults (``DEFAULT_PARAMS`` of src/core/model/params.ts, written into
+#: ``_defaults.json`` by ``npm run build:defaults``), used when the extension's hello
+#: carried none (an older extension).
+FALLBACK_DEFAULTS: dict[str, Any] = _load_defaults()
 
 GROUPS = ("preprocess", "gmvae")
 

@@ -103,6 +103,38 @@ RESULT_FIELDS = {
 }
 
 
+@dataclass(frozen=True)
+class RunWarning:
+    """How far a result can be trusted, in one sentence with the numbers.
+
+    ``level`` is ``"info"`` for a decision the pipeline took for you (frames
+    aligned, an energy shift applied) and ``"warning"`` where the map may be
+    wrong or doubtful; ``code`` names the kind (``"drift"``,
+    ``"energy-shift-applied"``, ``"ambiguous"``, ``"low-correlation"`` …).
+    """
+
+    code: str
+    level: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{'warning' if self.level == 'warning' else 'note'}: {self.message}"
+
+
+def warnings_from_json(value: Any) -> list[RunWarning]:
+    """The result's warnings from its JSON (entries that are not well formed are left out)."""
+    out: list[RunWarning] = []
+    for w in value if isinstance(value, list) else []:
+        if (
+            isinstance(w, dict)
+            and isinstance(w.get("code"), str)
+            and w.get("level") in ("info", "warning")
+            and isinstance(w.get("message"), str)
+        ):
+            out.append(RunWarning(w["code"], w["level"], w["message"]))
+    return out
+
+
 class Result:
     """A phase-map result: every array of the engine's ``PhaseMapResult`` as numpy.
 
@@ -110,8 +142,10 @@ class Result:
     ``ambiguous``, ``latent``, ``confidence``, ``transition``,
     ``false_assignment``, ``fractions`` …; see ``RESULT_FIELDS``); arrays the
     engine adds later appear the same way (``result.arrays`` lists them all).
+    ``warnings`` says how far the map can be trusted (``RunWarning`` objects:
+    what the automatic pre-processing decided, and doubts about the fit).
     In a notebook it shows itself as the interactive map (with the extension)
-    or a PNG (anywhere else).
+    or a PNG (anywhere else), with the warnings.
     """
 
     def __init__(self, json: dict[str, Any], arrays: dict[str, np.ndarray]):
@@ -131,6 +165,7 @@ class Result:
         self.provenance: list[dict[str, Any]] = list(json.get("provenance") or [])
         self.versions: dict[str, str] = dict(json.get("versions") or {})
         self.phase_counts: list[int] = list(json.get("phaseCounts") or [])
+        self.warnings: list[RunWarning] = warnings_from_json(json.get("warnings"))
 
     def __getattr__(self, name: str) -> np.ndarray:
         arrays = self.__dict__.get("arrays", {})
@@ -148,6 +183,47 @@ class Result:
     @property
     def method(self) -> str:
         return str(self.params.get("method", ""))
+
+    @property
+    def crop(self) -> tuple[int, int, int, int] | None:
+        """``(y0, y1, x0, x1)``: where the maps sit on the stack's pixel grid.
+
+        Alignment keeps the area every frame covers, so an aligned result is a
+        window of the stack: rows ``y0 ≤ y < y1``, columns ``x0 ≤ x < x1``.
+        None: the maps cover the whole image.
+        """
+        c = self.json.get("crop")
+        if not isinstance(c, dict):
+            return None
+        return tuple(int(c[k]) for k in ("y0", "y1", "x0", "x1"))  # type: ignore[return-value]
+
+    def on_stack_grid(self, name: str = "phase") -> np.ndarray:
+        """The (y, x) map ``name`` placed on the stack's pixel grid, to compare pixel by
+        pixel with the stack (or a simulation's ground truth): outside the maps' crop,
+        −1 for phase maps, 0 for flags and the mask, NaN for the others.
+        """
+        m = getattr(self, name)
+        if m.ndim != 2:
+            raise ValueError(f"{name} is not a (y, x) map: shape {m.shape}")
+        if int(self.json.get("binning") or 1) > 1:
+            raise ValueError("the result is binned: its pixels are not the stack's")
+        crop = self.crop
+        if crop is None:
+            return m
+        source = next((s for s in self.provenance if s.get("step") == "input"), {})
+        shape = (source.get("details") or {}).get("shape")
+        if not (isinstance(shape, list) and len(shape) == 3):
+            raise ValueError("the result does not record the stack's shape")
+        y0, y1, x0, x1 = crop
+        if np.issubdtype(m.dtype, np.floating):
+            fill: float = math.nan
+        elif np.issubdtype(m.dtype, np.signedinteger):
+            fill = -1
+        else:
+            fill = 0
+        out = np.full((int(shape[1]), int(shape[2])), fill, dtype=m.dtype)
+        out[y0:y1, x0:x1] = m
+        return out
 
     def fraction(self, name: str) -> float:
         """The fraction of the particle in phase ``name``."""

@@ -20,10 +20,14 @@ DEFAULTS = {
     "threshold": 0.005,
     "seed": 0,
     "method": "gmvae",
-    "preprocess": {"ringCurrent": True, "energyShift": "auto", "binning": 1, "i0": {"mode": "auto"}},
+    "preprocess": {
+        "ringCurrent": True,
+        "energyShift": "auto",
+        "binning": 1,
+        "i0": {"mode": "auto"},
+    },
     "gmvae": {"epochs": 60, "latentDim": 2, "learningRate": 0.005, "backend": "wasm"},
 }
-
 
 
 def hello(**extra: Any) -> dict[str, Any]:

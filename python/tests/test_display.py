@@ -18,6 +18,19 @@ from stxm_phasemap._display import (
 )
 from stxm_phasemap._palette import AMBIGUOUS_COLOR, BACKGROUND_COLOR, PHASE_COLORS, hex_to_rgb
 
+WARNINGS = [
+    {
+        "code": "drift",
+        "level": "info",
+        "message": "drift up to 1.3 px: frames aligned, 2 px cropped",
+    },
+    {
+        "code": "ambiguous",
+        "level": "warning",
+        "message": "41 % of the particle is ambiguous at τ = 0.005 <img src=x onerror=alert(1)>",
+    },
+]
+
 
 def make_result(ny=40, nx=60, names=("Na3", "Na2", "Na1")):
     yy, xx = np.mgrid[0:ny, 0:nx]
@@ -47,6 +60,7 @@ def make_result(ny=40, nx=60, names=("Na3", "Na2", "Na1")):
         "pixelSize": {"x": 0.03, "y": 0.03},
         "counts": {"particle": int(inside.sum()), "ambiguous": int(ambiguous.sum())},
         "params": {"method": "pcc"},
+        "warnings": WARNINGS,
     }
     return Result(json_, arrays)
 
@@ -145,3 +159,49 @@ def test_bidi_controls_in_names_are_dropped_from_the_text_and_the_png():
     assert text.splitlines()[1].split() == ["Na3", f"{100 * res.fractions[0]:.2f}", "%"]
     assert png_text(f"Na{RLO}3  11.8 %") == "Na3  11.8 %"
     assert "Na3" in res._repr_mimebundle_()["text/plain"]
+
+
+def test_warnings_are_typed_and_shown_in_every_output():
+    from stxm_phasemap import RunWarning
+
+    res = make_result()
+    assert res.warnings == [RunWarning(**WARNINGS[0]), RunWarning(**WARNINGS[1])]
+    assert str(res.warnings[0]) == "note: drift up to 1.3 px: frames aligned, 2 px cropped"
+    lines = repr(res).splitlines()
+    assert lines[-2] == "note: drift up to 1.3 px: frames aligned, 2 px cropped"
+    assert lines[-1].startswith("warning: 41 % of the particle is ambiguous")
+    assert mime_payload(res)["warnings"] == WARNINGS
+    # the PNG grows by the warnings' lines
+    bare = Result({**res.json, "warnings": []}, {k: v for k, v in res.arrays.items()})
+    tall = Image.open(io.BytesIO(png_bytes(res))).size[1]
+    assert tall > Image.open(io.BytesIO(png_bytes(bare))).size[1] + 30
+
+
+def test_warnings_that_are_not_well_formed_are_left_out():
+    res = make_result()
+    odd = Result(
+        {**res.json, "warnings": [7, {"code": "x", "level": "fatal", "message": "m"}, *WARNINGS]},
+        {k: v for k, v in res.arrays.items()},
+    )
+    assert [w.code for w in odd.warnings] == ["drift", "ambiguous"]
+    assert Result({**res.json, "warnings": None}, res.arrays).warnings == []
+
+
+def test_a_cropped_result_goes_back_on_the_stacks_grid():
+    res = make_result(ny=4, nx=5)
+    assert res.crop is None and res.on_stack_grid("phase") is res.phase
+    json_ = {
+        **res.json,
+        "crop": {"y0": 1, "y1": 5, "x0": 2, "x1": 7},
+        "provenance": [{"step": "input", "details": {"shape": [12, 6, 9]}}],
+    }
+    cropped = Result(json_, res.arrays)
+    assert cropped.crop == (1, 5, 2, 7)
+    phase = cropped.on_stack_grid("phase")
+    assert phase.shape == (6, 9) and phase.dtype == np.int16
+    np.testing.assert_array_equal(phase[1:5, 2:7], res.phase)
+    assert (phase[0] == -1).all() and (phase[:, :2] == -1).all()
+    assert np.isnan(cropped.on_stack_grid("confidence")[0, 0])
+    assert cropped.on_stack_grid("ambiguous")[5, 8] == 0
+    with pytest.raises(ValueError, match="not a \\(y, x\\) map"):
+        cropped.on_stack_grid("fractions")

@@ -63,3 +63,28 @@ def test_optional_parameters_without_default_are_known():
         "gmvae": {**FALLBACK_DEFAULTS["gmvae"], "neighbourWeight": None},
     }
     assert build_params(defaults, neighbour_weight=0.5) == {"gmvae": {"neighbourWeight": 0.5}}
+
+
+def test_the_defaults_are_the_engines_and_flat():
+    # _defaults.json is written from src/core/model/params.ts (npm run build:defaults);
+    # src/lab/settings.spec.ts checks that it is current
+    pre = FALLBACK_DEFAULTS["preprocess"]
+    assert pre["align"] == "auto" and pre["energyShift"] == "auto"
+    assert FALLBACK_DEFAULTS["gmvae"]["epochs"] == 60
+    assert "energyShiftEv" not in pre and "autoEnergyShift" not in pre
+
+
+def test_automatic_and_fixed_values_pass_as_the_cli_spells_them():
+    p = build_params(FALLBACK_DEFAULTS, align="auto", energy_shift="off", align_min_drift_px=0.5)
+    assert p == {
+        "preprocess": {
+            "align": "auto",
+            "energyShift": "off",
+            "alignMinDriftPx": 0.5,
+        }
+    }
+    assert build_params(FALLBACK_DEFAULTS, align=False, energy_shift=0.3) == {
+        "preprocess": {"align": False, "energyShift": 0.3}
+    }
+    with pytest.raises(TypeError, match="unknown pipeline parameter 'energy_shift_ev'"):
+        build_params(FALLBACK_DEFAULTS, energy_shift_ev=0.3)

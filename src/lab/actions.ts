@@ -1,11 +1,12 @@
 /**
  * What the workbench's buttons ask of JupyterLab, for one document: run and
  * cancel, load references (file browser, upload, demo), export views, CSV and
- * the NeXus result through the contents API. Failures are reported in the
+ * the NeXus result through the contents API, the run as a command line (on
+ * the clipboard) and the parameters as JSON. Failures are reported in the
  * workbench (references, run) or as a notification (exports), on one line.
  */
-import { Notification } from '@jupyterlab/apputils';
-import { PathExt } from '@jupyterlab/coreutils';
+import { Clipboard, Notification } from '@jupyterlab/apputils';
+import { PageConfig, PathExt } from '@jupyterlab/coreutils';
 import type { IDocumentManager } from '@jupyterlab/docmanager';
 import { FileDialog } from '@jupyterlab/filebrowser';
 import type { Contents } from '@jupyterlab/services';
@@ -15,6 +16,7 @@ import { REFERENCE_EXTENSIONS, referencesFromTexts } from '../core/io/references
 import { parseSpectrumText } from '../core/io/references-text.js';
 import { serializeSvg, svgToPng } from '../views/figure.js';
 import type { ExportableViewId, IWorkbenchActions } from '../views/source.js';
+import { commandLine } from './commandline.js';
 import { fractionsCsv, spectraCsv } from './csv.js';
 import type { StxmDocument } from './document.js';
 import { freePath, saveBytes, saveText } from './export.js';
@@ -152,6 +154,63 @@ export class WorkbenchActions implements IWorkbenchActions {
     }
   }
 
+  copyCommandLine(): void {
+    this.copyCommandLineText();
+  }
+
+  /**
+   * Put `stxm-phasemap map …` for this workbench's stack, references and
+   * parameters on the clipboard; returns the text (null without a stack).
+   */
+  copyCommandLineText(): string | null {
+    const doc = this._doc();
+    const model = doc.workbench;
+    if (!model.stack) {
+      Notification.warning('No stack loaded yet.', { autoClose: 4000 });
+      return null;
+    }
+    const text = commandLine({
+      stackPath: doc.context.path,
+      serverRoot: PageConfig.getOption('serverRoot') || null,
+      references: model.referencesOrigin,
+      params: model.params
+    });
+    Clipboard.copyToSystem(text);
+    const lines = text.trimEnd().split('\n');
+    const notes = lines.length - 1;
+    Notification.info(
+      `Copied to the clipboard: ${lines[lines.length - 1]}` +
+        (notes ? ` (and ${notes} note${notes > 1 ? 's' : ''} as # comments)` : ''),
+      { autoClose: 8000 }
+    );
+    return text;
+  }
+
+  saveParameters(): void {
+    void this.saveParametersTo();
+  }
+
+  /**
+   * Save the complete parameters as JSON next to the stack (`<stem>_parameters.json`,
+   * never overwriting), the form `stxm-phasemap map --params FILE.json` reads.
+   */
+  async saveParametersTo(): Promise<string | null> {
+    const doc = this._doc();
+    try {
+      const text = `${JSON.stringify(doc.workbench.params, null, 2)}\n`;
+      const path = await freePath(this._services.contents, doc.context.path, 'parameters', 'json');
+      await saveText(this._services.contents, path, text);
+      Notification.success(
+        `Saved the parameters to ${path} (stxm-phasemap map … --params ${PathExt.basename(path)})`,
+        { autoClose: 6000 }
+      );
+      return path;
+    } catch (err) {
+      Notification.error(`Saving the parameters failed: ${oneLine(err)}`, { autoClose: false });
+      return null;
+    }
+  }
+
   private async _pickReferences(): Promise<void> {
     const doc = this._doc();
     const picked = await FileDialog.getOpenFiles({
@@ -208,7 +267,9 @@ export class WorkbenchActions implements IWorkbenchActions {
     const model = this._doc().workbench;
     const list = typeof paths === 'string' ? [paths] : paths;
     try {
-      model.setReferences(await readReferenceFiles(this._services.contents, list));
+      model.setReferences(await readReferenceFiles(this._services.contents, list), {
+        files: list
+      });
       return true;
     } catch (err) {
       model.setReferencesError(oneLine(err));

@@ -2,7 +2,8 @@
  * Commands: open a stack through a file dialog; make + open a simulated demo
  * stack with its references CSV beside it; and, on the current workbench, run,
  * cancel, load references, move τ, show a view, export (PNG/SVG of a view,
- * NeXus result, CSV) and open the comparison view.
+ * NeXus result, CSV), copy the run as a command line, save the parameters,
+ * and open the comparison view.
  */
 import type { JupyterFrontEnd } from '@jupyterlab/application';
 import { showErrorMessage } from '@jupyterlab/apputils';
@@ -283,6 +284,22 @@ export function addCommands(
     label: 'Export Spectra on Screen (CSV)',
     isEnabled: hasStack,
     execute: () => current()?.actions.exportCsvTo('spectra') ?? null
+  });
+
+  commands.addCommand(CommandIDs.copyCommandLine, {
+    label: 'Copy as Command Line',
+    caption:
+      'Put `stxm-phasemap map STACK --refs REFS [options]` on the clipboard: this workbench’s run, ' +
+      'with the parameters that differ from the defaults',
+    isEnabled: hasStack,
+    execute: () => current()?.actions.copyCommandLineText() ?? null
+  });
+  commands.addCommand(CommandIDs.saveParameters, {
+    label: 'Save Parameters…',
+    caption:
+      'Save the complete parameters as JSON next to the stack (for stxm-phasemap map --params FILE.json)',
+    isEnabled: () => current() !== null,
+    execute: () => current()?.actions.saveParametersTo() ?? null
   });
 
   commands.addCommand(CommandIDs.openComparison, {

@@ -52,6 +52,23 @@ describe('WorkbenchModel: preparation, references, ROIs, runs', () => {
     expect(seen).toEqual([fast]);
   });
 
+  it('knows where its references came from, and when they were edited since', () => {
+    const model = new WorkbenchModel('a.h5');
+    expect(model.referencesOrigin).toBeNull();
+    model.setReferences(demoReferenceSet(), { files: ['data/refs.csv'] });
+    expect(model.referencesOrigin).toEqual({
+      files: ['data/refs.csv'],
+      edited: false,
+      source: 'simulator model spectra (NVPF)'
+    });
+    model.setReferenceColor(0, '#aa0011'); // a colour changes no result
+    expect(model.referencesOrigin?.edited).toBe(false);
+    model.renameReference(0, 'Na3 (pristine)');
+    expect(model.referencesOrigin?.edited).toBe(true);
+    model.setReferences(demoReferenceSet()); // uploaded, model spectra, from Python: no file
+    expect(model.referencesOrigin).toMatchObject({ files: [], edited: false });
+  });
+
   it('a failed prepare keeps the previous OD and reports the error', async () => {
     const model = new WorkbenchModel('a.h5');
     model.setStack(stack);

@@ -27,6 +27,7 @@ import {
 } from '../core/model/result.js';
 import type { Stack } from '../core/model/stack.js';
 import type { SampleRect } from '../views/grid.js';
+import type { ReferencesOrigin } from './commandline.js';
 import { recoloured, renamed, without } from './refedit.js';
 import type {
   IWorkbenchSource,
@@ -79,6 +80,13 @@ export class WorkbenchModel implements IWorkbenchSource {
   }
   get referencesError(): string | null {
     return this._referencesError;
+  }
+  /** Where the references came from (their files on the server, if any), or null without references. */
+  get referencesOrigin(): ReferencesOrigin | null {
+    const refs = this._references;
+    return refs
+      ? { files: this._referencesFiles, edited: this._referencesEdited, source: refs.source }
+      : null;
   }
   get params(): PipelineParams {
     return this._params;
@@ -176,8 +184,18 @@ export class WorkbenchModel implements IWorkbenchSource {
     this._changed.emit();
   }
 
-  setReferences(references: ReferenceSet | null): void {
+  /**
+   * Use `references`; `origin` names the server files they were read from
+   * (none: uploaded, model spectra, sent from Python) and whether they were
+   * edited since (a restored workbench).
+   */
+  setReferences(
+    references: ReferenceSet | null,
+    origin: { files?: readonly string[]; edited?: boolean } = {}
+  ): void {
     this._references = references;
+    this._referencesFiles = references ? [...(origin.files ?? [])] : [];
+    this._referencesEdited = references ? (origin.edited ?? false) : false;
     this._referencesError = null;
     this._changed.emit();
   }
@@ -200,6 +218,7 @@ export class WorkbenchModel implements IWorkbenchSource {
       return;
     }
     this._references = renamed(refs, index, name);
+    this._referencesEdited = true;
     const clean = this._references.spectra[index].name;
     this._finishThreshold();
     if (this._result && this._result.phaseNames.includes(old.name)) {
@@ -228,6 +247,10 @@ export class WorkbenchModel implements IWorkbenchSource {
   removeReference(index: number): void {
     if (this._references?.spectra[index]) {
       this._references = without(this._references, index);
+      this._referencesEdited = this._references !== null;
+      if (!this._references) {
+        this._referencesFiles = [];
+      }
       this._changed.emit();
     }
   }
@@ -454,6 +477,8 @@ export class WorkbenchModel implements IWorkbenchSource {
   private _error: string | null = null;
   private _references: ReferenceSet | null = null;
   private _referencesError: string | null = null;
+  private _referencesFiles: string[] = [];
+  private _referencesEdited = false;
   private _params: PipelineParams;
   private _result: PhaseMapResult | null = null;
   private _runState: RunState = 'idle';

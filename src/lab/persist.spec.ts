@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 
 import { loadParams, loadWorkbench, saveWorkbench } from './persist.js';
 import { demoReferenceSet } from './references.js';
-import { settingsToParams } from './settings.js';
 
 describe('workbench state across reloads', () => {
   it('round-trips references, parameters, ROIs, state of charge and layout through JSON', () => {
@@ -10,6 +9,7 @@ describe('workbench state across reloads', () => {
     refs.spectra[0].color = '#aa0011';
     const saved = saveWorkbench({
       references: refs,
+      referencesOrigin: { files: ['data/refs.csv'], edited: true },
       params: {
         threshold: 0.01,
         method: 'pcc',
@@ -22,6 +22,7 @@ describe('workbench state across reloads', () => {
     const back = loadWorkbench(JSON.parse(JSON.stringify(saved)))!;
     expect(back.references?.spectra.map(s => s.name)).toEqual(['Na3', 'Na1']);
     expect(back.references?.spectra[0].color).toBe('#aa0011');
+    expect(back.referencesOrigin).toEqual({ files: ['data/refs.csv'], edited: true });
     expect(Array.from(back.references!.spectra[1].values.subarray(0, 3))).toEqual(
       Array.from(refs.spectra[1].values.subarray(0, 3))
     );
@@ -43,9 +44,11 @@ describe('workbench state across reloads', () => {
       version: 1,
       references: { source: 'x', spectra: [{ name: 'A', energies: [1, 0], values: [1, 2] }] },
       rois: [{ id: 1, name: 'r', color: '#fff', rect: { x0: 'a' } }, 7],
+      referencesOrigin: { files: [7], edited: false },
       stateOfCharge: 'full',
       layout: { leftTab: 'x' }
     })!;
+    expect(back.referencesOrigin).toBeNull();
     expect(back.references).toBeNull(); // one spectrum, descending energies
     expect(back.rois).toEqual([]);
     expect(back.stateOfCharge).toBeNull();
@@ -69,23 +72,6 @@ describe('workbench state across reloads', () => {
       seed: 3,
       preprocess: { align: true, mask: { mode: 'threshold', od: 0.2 } },
       gmvae: { epochs: 5, latentDim: 3 }
-    });
-  });
-
-  it('turns the settings into a new workbench’s parameters', () => {
-    expect(
-      settingsToParams({
-        threshold: 0.01,
-        method: 'pcc',
-        epochs: 7.4,
-        backend: 'cpu',
-        latentDim: 3,
-        colormap: 'grey'
-      })
-    ).toEqual({
-      threshold: 0.01,
-      method: 'pcc',
-      gmvae: { epochs: 7, backend: 'cpu', latentDim: 3 }
     });
   });
 });

@@ -16,6 +16,8 @@ import type { WorkbenchLayoutState } from '../views/workbench.js';
 
 export interface SavedWorkbench {
   references: ReferenceSet | null;
+  /** Where the references came from: their server files, edited since or not. */
+  referencesOrigin?: { files: readonly string[]; edited: boolean } | null;
   params: DeepPartial<PipelineParams> | null;
   rois: Roi[];
   stateOfCharge: number | null;
@@ -37,6 +39,10 @@ export function saveWorkbench(s: SavedWorkbench): ReadonlyPartialJSONObject {
           }))
         }
       : null,
+    referencesOrigin:
+      s.references && s.referencesOrigin
+        ? { files: [...s.referencesOrigin.files], edited: s.referencesOrigin.edited }
+        : null,
     params: s.params ? (JSON.parse(JSON.stringify(s.params)) as ReadonlyPartialJSONObject) : null,
     rois: s.rois.map(r => ({ id: r.id, name: r.name, color: r.color, rect: { ...r.rect } })),
     stateOfCharge: s.stateOfCharge,
@@ -50,6 +56,7 @@ export function loadWorkbench(value: unknown): SavedWorkbench | null {
   }
   return {
     references: loadReferences(value.references),
+    referencesOrigin: loadOrigin(value.referencesOrigin),
     params: isObj(value.params) ? loadParams(value.params) : null,
     rois: Array.isArray(value.rois)
       ? value.rois.map(loadRoi).filter((r): r is Roi => r !== null)
@@ -94,6 +101,19 @@ function loadReferences(v: unknown): ReferenceSet | null {
   } catch {
     return null;
   }
+}
+
+function loadOrigin(v: unknown): { files: string[]; edited: boolean } | null {
+  if (
+    !isObj(v) ||
+    typeof v.edited !== 'boolean' ||
+    !Array.isArray(v.files) ||
+    v.files.length > 100 ||
+    !v.files.every(f => typeof f === 'string' && f.length > 0 && f.length <= 1024)
+  ) {
+    return null;
+  }
+  return { files: v.files as string[], edited: v.edited };
 }
 
 function loadRoi(v: unknown): Roi | null {

@@ -146,6 +146,8 @@ const workbenchPlugin: JupyterFrontEndPlugin<IStxmTracker> = {
       CommandIDs.exportResult,
       CommandIDs.exportFractions,
       CommandIDs.exportSpectra,
+      CommandIDs.copyCommandLine,
+      CommandIDs.saveParameters,
       CommandIDs.openComparison
     ]) {
       palette?.addItem({ command, category });

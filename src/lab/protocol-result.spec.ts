@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { RESULT_ARRAYS, runPipeline, type PhaseMapResult } from '../core/index.js';
 import { simulateDemo } from '../core/simulate/demo.js';
+import { simulateSample } from '../core/simulate/sample.js';
 import { nvpfSpectrum } from '../core/simulate/xanes.js';
 import { encodeReferences, encodeResult, jsonSafe, resultArrayShape } from './protocol-result.js';
 
@@ -37,6 +38,19 @@ describe('encodeResult', () => {
     expect(json.phaseNames).toEqual(['Na3', 'Na1']);
     expect(json.pcc).toBeUndefined();
     expect(JSON.parse(JSON.stringify(json))).toEqual(json); // JSON-safe
+  });
+
+  it('sends the warnings as JSON, as the engine made them', async () => {
+    const { stack, references } = simulateSample({
+      ...{ material: 'nvpf', morphology: 'grains', seed: 5, ny: 40, nx: 40 },
+      ...{ driftPx: 0.3, energyOffsetEv: 0.3 }
+    });
+    const result = await runPipeline(stack, references, { method: 'pcc' });
+    const { json } = encodeResult(result, 'p.h5');
+    expect(result.warnings.map(w => w.code)).toEqual(
+      expect.arrayContaining(['drift', 'energy-shift-applied'])
+    );
+    expect(json.warnings).toEqual(result.warnings);
   });
 
   it('sends fields the engine adds later, with inferred shapes', async () => {

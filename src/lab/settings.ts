@@ -1,33 +1,37 @@
 /**
  * The settings (schema/plugin.json) that become a new workbench's parameters:
- * default τ, method, training epochs, latent dimension and tfjs backend.
+ * default τ, method, training epochs, latent dimension and tfjs backend. The
+ * parameter model checks them (a value it refuses is left out: the
+ * workbench keeps the default); the schema's defaults are the model's
+ * (`npm run build:defaults` writes them, settings.spec.ts checks them).
  */
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 
-import { RESOLUTION_METHODS } from '../core/model/result.js';
-import type { DeepPartial, PipelineParams, ResolutionMethod } from '../core/model/result.js';
+import { keepValidParams } from '../core/model/param-specs.js';
+import type { DeepPartial, PipelineParams } from '../core/model/params.js';
+
+/** Each setting that is a pipeline parameter, and the parameter's dotted path. */
+export const SETTING_PARAMETERS: Readonly<Record<string, string>> = {
+  threshold: 'threshold',
+  method: 'method',
+  epochs: 'gmvae.epochs',
+  latentDim: 'gmvae.latentDim',
+  backend: 'gmvae.backend'
+};
 
 export function settingsToParams(s: ReadonlyPartialJSONObject): DeepPartial<PipelineParams> {
-  const out: DeepPartial<PipelineParams> = {};
-  const gmvae: DeepPartial<PipelineParams>['gmvae'] = {};
-  if (typeof s.threshold === 'number' && s.threshold >= 0) {
-    out.threshold = s.threshold;
+  const nested: Record<string, unknown> = {};
+  for (const [setting, path] of Object.entries(SETTING_PARAMETERS)) {
+    const value = s[setting];
+    if (value === undefined) {
+      continue;
+    }
+    const [group, key] = path.includes('.') ? path.split('.') : [null, path];
+    if (group) {
+      nested[group] = { ...(nested[group] as object | undefined), [key]: value };
+    } else {
+      nested[key] = value;
+    }
   }
-  if (
-    typeof s.method === 'string' &&
-    (RESOLUTION_METHODS as readonly string[]).includes(s.method)
-  ) {
-    out.method = s.method as ResolutionMethod;
-  }
-  if (typeof s.epochs === 'number' && s.epochs >= 1) {
-    gmvae.epochs = Math.round(s.epochs);
-  }
-  if (typeof s.latentDim === 'number' && s.latentDim >= 1) {
-    gmvae.latentDim = Math.round(s.latentDim);
-  }
-  if (s.backend === 'wasm' || s.backend === 'cpu') {
-    gmvae.backend = s.backend;
-  }
-  out.gmvae = gmvae;
-  return out;
+  return keepValidParams(nested);
 }

@@ -33,7 +33,7 @@ export async function attachState(
           model.setParams(saved.params);
         }
         if (saved.references) {
-          model.setReferences(saved.references);
+          model.setReferences(saved.references, saved.referencesOrigin ?? {});
         }
         if (saved.rois.length) {
           model.restoreRois(saved.rois);
@@ -62,6 +62,7 @@ export async function attachState(
           key(),
           saveWorkbench({
             references: model.references,
+            referencesOrigin: model.referencesOrigin,
             params: model.params,
             rois: [...model.rois],
             stateOfCharge: model.stateOfCharge,

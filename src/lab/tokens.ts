@@ -31,6 +31,8 @@ export namespace CommandIDs {
   export const setThreshold = 'stxm-phasemap:set-threshold';
   export const showView = 'stxm-phasemap:show-view';
   export const openComparison = 'stxm-phasemap:open-comparison';
+  export const copyCommandLine = 'stxm-phasemap:copy-command-line';
+  export const saveParameters = 'stxm-phasemap:save-parameters';
 }
 
 /** Namespace of the comparison view in the layout restorer. */

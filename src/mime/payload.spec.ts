@@ -26,6 +26,13 @@ describe('parsePayload', () => {
     expect(p.maps.flags.some(f => (f & FLAG_AMBIGUOUS) !== 0)).toBe(true);
     expect(p.title).toBe('<b>particle 1<b>.h5'); // the file's name; text, never markup
     expect(p.path).toBe('soc/<b>particle 1<b>.h5');
+    expect(p.warnings.map(w => [w.code, w.level])).toEqual([
+      ['drift', 'info'],
+      ['ambiguous', 'warning']
+    ]);
+    expect(p.warnings[1].message).toContain('<img src=x onerror=alert(1)>'); // text, never markup
+    const older = { ...FIXTURE, warnings: undefined }; // payloads made before warnings existed
+    expect((await parsePayload(older)).warnings).toEqual([]);
   });
 
   it.each([
@@ -52,6 +59,18 @@ describe('parsePayload', () => {
     [(d: Record<string, unknown>) => ({ ...d, fractions: [0.5, 0.5] }), 'one number per phase'],
     [(d: Record<string, unknown>) => ({ ...d, fractions: [2, 0, 0] }), 'fraction 1'],
     [(d: Record<string, unknown>) => ({ ...d, threshold: 'x' }), '"threshold"'],
+    [(d: Record<string, unknown>) => ({ ...d, warnings: 'careful' }), '"warnings"'],
+    [
+      (d: Record<string, unknown>) => ({ ...d, warnings: [{ level: 'fatal', message: 'm' }] }),
+      'warning 1 must be an object with level'
+    ],
+    [
+      (d: Record<string, unknown>) => ({
+        ...d,
+        warnings: [{ code: 'x', level: 'info', message: 'm'.repeat(1001) }]
+      }),
+      "warning 1's message"
+    ],
     [
       (d: Record<string, unknown>) => ({ ...d, maps: { ...(d.maps as object), phase: '!!' } }),
       'not valid base64'

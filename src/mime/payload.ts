@@ -17,6 +17,10 @@ export const MAX_PHASES = 250;
 /** A 256 × 256 uint8 map is 64 KiB; even incompressible, its base64 is under 90 kB. */
 const MAX_BASE64 = 512 * 1024;
 
+/** At most this many warnings, of at most this many characters, are shown. */
+export const MAX_WARNINGS = 32;
+const MAX_WARNING_CHARS = 1000;
+
 export const FLAG_AMBIGUOUS = 1;
 export const FLAG_TRANSITION = 2;
 export const FLAG_FALSE_ASSIGNMENT = 4;
@@ -37,6 +41,8 @@ export interface MapPayload {
   method: string;
   counts: Record<string, number>;
   pixelSize: { x: number | null; y: number | null };
+  /** How far the map can be trusted (the result's warnings; none in older payloads). */
+  warnings: { code: string; level: 'info' | 'warning'; message: string }[];
   maps: {
     /** 0 background, i + 1 for phase i. */
     phase: Uint8Array;
@@ -204,6 +210,7 @@ export async function parsePayload(data: unknown): Promise<MapPayload> {
     }
   }
   const px = isObject(data.pixelSize) ? data.pixelSize : {};
+  const warnings = parseWarnings(data.warnings);
   if (!isObject(data.maps)) {
     fail('"maps" must be an object');
   }
@@ -245,6 +252,26 @@ export async function parsePayload(data: unknown): Promise<MapPayload> {
     method: shortText(data.method ?? '', '"method"', 64),
     counts,
     pixelSize: { x: numberOrNull(px.x, 'pixelSize.x'), y: numberOrNull(px.y, 'pixelSize.y') },
+    warnings,
     maps: { phase, initial, flags, confidence }
   };
+}
+
+function parseWarnings(v: unknown): MapPayload['warnings'] {
+  if (v === undefined || v === null) {
+    return [];
+  }
+  if (!Array.isArray(v) || v.length > MAX_WARNINGS) {
+    fail(`"warnings" must be a list of at most ${MAX_WARNINGS}`);
+  }
+  return v.map((w, i) => {
+    if (!isObject(w) || (w.level !== 'info' && w.level !== 'warning')) {
+      fail(`warning ${i + 1} must be an object with level "info" or "warning"`);
+    }
+    return {
+      code: shortText(w.code, `warning ${i + 1}'s code`, 64),
+      level: w.level,
+      message: shortText(w.message, `warning ${i + 1}'s message`, MAX_WARNING_CHARS)
+    };
+  });
 }

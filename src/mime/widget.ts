@@ -1,7 +1,8 @@
 /**
  * The interactive notebook view of a phase-map result: the map on a canvas
  * (final, initial with ambiguous pixels, confidence, flags), a legend with the
- * phase fractions, and a read-out of the pixel under the pointer. Everything
+ * phase fractions, a read-out of the pixel under the pointer, and the
+ * result's warnings (how far the map can be trusted). Everything
  * from the notebook is validated first (payload.ts) and shown as text
  * (`textContent`); colours come from the shared palette, never from the data.
  */
@@ -95,6 +96,9 @@ export class PhaseMapView extends Widget implements IRenderMime.IRenderer {
     ].filter(Boolean);
     head.appendChild(el('span', '', `  ${detail.join(', ')}`));
     this.node.appendChild(head);
+    if (p.warnings.length) {
+      this.node.appendChild(warningList(p.warnings));
+    }
 
     const bar = el('div', 'jp-STXMPhaseMapOutput-modes');
     bar.style.margin = '4px 0';
@@ -218,6 +222,29 @@ export class PhaseMapView extends Widget implements IRenderMime.IRenderer {
   private _canvas: HTMLCanvasElement | null = null;
   private _readout: HTMLElement | null = null;
   private _legend: HTMLElement | null = null;
+}
+
+/** The warnings, one line each, marked by level (text only). */
+function warningList(warnings: MapPayload['warnings']): HTMLUListElement {
+  const list = el('ul', 'jp-STXMPhaseMapOutput-warnings');
+  list.style.listStyle = 'none';
+  list.style.margin = '4px 0';
+  list.style.padding = '0';
+  for (const w of warnings) {
+    const warn = w.level === 'warning';
+    const li = el('li', `jp-STXMPhaseMapOutput-warning jp-mod-${w.level}`);
+    li.dataset.code = w.code;
+    li.dataset.level = w.level;
+    li.style.padding = '1px 6px';
+    li.style.borderLeft = `3px solid var(${warn ? '--jp-warn-color1' : '--jp-info-color1'})`;
+    if (warn) {
+      li.style.background = 'var(--jp-warn-color3)';
+    }
+    li.appendChild(el('span', '', `${warn ? '⚠ warning' : 'ℹ note'}: `));
+    li.appendChild(el('span', '', w.message));
+    list.appendChild(li);
+  }
+  return list;
 }
 
 export { MIME_TYPE };

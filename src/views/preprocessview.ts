@@ -1,7 +1,9 @@
 /**
  * Pre-processing controls and their results: I0 (automatic from the bright
  * background, or a region drawn on the image), ring-current normalisation,
- * frame alignment, particle mask, binning; and what they gave — I0 per
+ * frame alignment, energy calibration, particle mask, binning; and what they
+ * gave — the decisions of the automatic steps (measured drift, aligned or
+ * not; estimated energy shift, applied or not) and their warnings, I0 per
  * energy, the alignment shifts per energy, the particle mask, and every step
  * as recorded in the provenance.
  */
@@ -25,6 +27,7 @@ import { currentTheme, FigureBuilder, type IExportable } from './figure.js';
 import { ImageFrame } from './imageframe.js';
 import { LineChart } from './linechart.js';
 import { effectiveShiftEv, type IWorkbenchActions, type IWorkbenchSource } from './source.js';
+import { renderDecisions, renderWarnings, warningList } from './warnings.js';
 
 export class PreprocessView extends Widget implements IExportable {
   constructor(
@@ -133,6 +136,10 @@ export class PreprocessView extends Widget implements IExportable {
     this._status = el('div', 'jp-STXMView-message');
     this._status.setAttribute('role', 'status');
     this._summary = el('div', 'jp-STXMCaption jp-STXMPreprocessView-summary');
+    this._decisions = el('div', 'jp-STXMDecisions jp-STXMPreprocessView-decisions');
+    this._decisions.setAttribute('role', 'status');
+    this._decisions.hidden = true;
+    this._warnings = warningList('jp-STXMPreprocessView-warnings', 'What pre-processing found');
 
     const figures = el('div', 'jp-STXMPreprocessView-figures');
     this._i0Chart = new LineChart({
@@ -170,6 +177,8 @@ export class PreprocessView extends Widget implements IExportable {
     this.node.append(
       form,
       this._status,
+      this._decisions,
+      this._warnings,
       this._summary,
       figures,
       el('h3', 'jp-STXMSubhead', 'Shifts per energy'),
@@ -268,6 +277,8 @@ export class PreprocessView extends Widget implements IExportable {
       clear(this._provenance);
       this._maskCaption.textContent = '';
       this._summary.textContent = '';
+      renderDecisions(this._decisions, null);
+      renderWarnings(this._warnings, []);
       return;
     }
     const e = prepared.stack.energies;
@@ -289,18 +300,15 @@ export class PreprocessView extends Widget implements IExportable {
         `dropped frames at ${prepared.droppedFrames.map(i => fmt(raw.energies[i], 6)).join(', ')} eV`
       );
     }
-    if (prepared.energyShiftEv !== 0) {
-      parts.push(`references shifted by ${fmt(prepared.energyShiftEv, 3)} eV`);
-    }
-    for (const w of prepared.warnings) {
-      parts.push(w.message);
-    }
     this._summary.textContent = parts.join(' · ');
+    renderDecisions(this._decisions, prepared.provenance);
+    renderWarnings(this._warnings, prepared.warnings);
     this._i0Chart.setMessage(null);
     this._i0Chart.setSeries([
       { name: 'I0', color: 'currentColor', x: e, y: prepared.i0, markers: true, legend: false }
     ]);
-    const aligned = prepared.provenance.some(s => /align/i.test(s.step));
+    const alignment = prepared.provenance.find(s => s.step === 'alignment')?.details;
+    const aligned = alignment?.applied === true;
     this._shiftChart.setSeries([
       { name: 'dx (columns)', color: '#0072B2', x: e, y: prepared.shifts.dx, markers: true },
       {
@@ -312,9 +320,8 @@ export class PreprocessView extends Widget implements IExportable {
         dashed: true
       }
     ]);
-    this._shiftChart.setMessage(
-      aligned ? null : 'Frames not aligned (alignment is off): shifts are 0.'
-    );
+    const why = typeof alignment?.reason === 'string' ? alignment.reason : 'alignment is off';
+    this._shiftChart.setMessage(aligned ? null : `Frames not aligned (${why}): shifts are 0.`);
     this._renderShiftTable(prepared);
     this._renderMask(prepared);
     clear(this._provenance);
@@ -389,6 +396,8 @@ export class PreprocessView extends Widget implements IExportable {
   private readonly _binning: HTMLSelectElement;
   private readonly _status: HTMLDivElement;
   private readonly _summary: HTMLDivElement;
+  private readonly _decisions: HTMLDivElement;
+  private readonly _warnings: HTMLUListElement;
   private readonly _i0Chart: LineChart;
   private readonly _shiftChart: LineChart;
   private readonly _maskFrame: ImageFrame;

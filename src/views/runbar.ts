@@ -3,7 +3,9 @@
  * the maps live, measured: `data-update-ms` is the synchronous update — new
  * ambiguity map, re-resolution, repaint — and `data-frame-ms` the time until
  * the next frame has been painted), a progress bar per pipeline stage, the run
- * state or error, and the export menu.
+ * state or error, how far the result can be trusted (its warnings, with the
+ * numbers), and the export menu (also: the run as a command line, the
+ * parameters as a file).
  */
 import { Widget } from '@lumino/widgets';
 
@@ -16,6 +18,7 @@ import {
 } from '../core/model/result.js';
 import { METHOD_LABELS, methodSettings } from '../core/analysis/methods.js';
 import { button, el, fmt, labelled, select, setText } from './dom.js';
+import { renderWarnings, warningList } from './warnings.js';
 import type { ExportableViewId, IWorkbenchActions, IWorkbenchSource } from './source.js';
 
 export const TAU_MAX = 0.05;
@@ -28,7 +31,7 @@ const STAGE_LABELS: Record<Stage, string> = {
   resolve: 'Resolve'
 };
 
-type ExportChoice = 'png' | 'svg' | 'nexus' | 'fractions' | 'spectra' | '';
+type ExportChoice = 'png' | 'svg' | 'nexus' | 'fractions' | 'spectra' | 'command' | 'params' | '';
 
 export class RunBar extends Widget {
   constructor(
@@ -102,10 +105,12 @@ export class RunBar extends Widget {
     this._status = el('div', 'jp-STXMRunBar-status');
     this._status.setAttribute('role', 'status');
     stages.append(this._status);
-    this.node.append(row, stages);
+    this._warnings = warningList('jp-STXMRunBar-warnings', 'How far the map can be trusted');
+    this.node.append(row, stages, this._warnings);
     _source.changed.connect(this._render, this);
     _source.progressChanged.connect(this._renderProgress, this);
     _source.resultChanged.connect(this._syncTau, this);
+    _source.resultChanged.connect(this._renderWarnings, this);
     this._render();
     this._refreshExportOptions();
   }
@@ -229,6 +234,7 @@ export class RunBar extends Widget {
         break;
     }
     setText(this._status, text);
+    this._renderWarnings();
     if (runState !== this._lastState) {
       if (runState === 'running') {
         for (const s of STAGES) {
@@ -259,6 +265,12 @@ export class RunBar extends Widget {
       }
       this._lastState = runState;
     }
+  }
+
+  /** The shown result's warnings (none while a new run is under way). */
+  private _renderWarnings(): void {
+    const r = this._source.shownResult;
+    renderWarnings(this._warnings, r && this._source.runState !== 'running' ? r.warnings : []);
   }
 
   private _summary(): string {
@@ -305,7 +317,9 @@ export class RunBar extends Widget {
       { value: 'svg', label: `SVG of ${view.label}` },
       { value: 'nexus', label: 'NeXus result (.h5)', disabled: !hasResult },
       { value: 'fractions', label: 'Phase fractions (CSV)', disabled: !hasResult },
-      { value: 'spectra', label: 'Spectra on screen (CSV)' }
+      { value: 'spectra', label: 'Spectra on screen (CSV)' },
+      { value: 'command', label: 'Copy as command line', disabled: !this._source.stack },
+      { value: 'params', label: 'Save parameters (JSON)' }
     ];
     while (this._export.firstChild) {
       this._export.firstChild.remove();
@@ -334,6 +348,12 @@ export class RunBar extends Widget {
       case 'spectra':
         this._actions.exportCsv(choice);
         break;
+      case 'command':
+        this._actions.copyCommandLine();
+        break;
+      case 'params':
+        this._actions.saveParameters();
+        break;
     }
   }
 
@@ -346,6 +366,7 @@ export class RunBar extends Widget {
   private readonly _export: HTMLSelectElement;
   private readonly _bars: Record<Stage, { node: HTMLDivElement; fill: HTMLDivElement }>;
   private readonly _status: HTMLDivElement;
+  private readonly _warnings: HTMLUListElement;
   private _lastState = '';
   private _latency: { previewMs: number; updateMs: number; frameMs: number } | null = null;
   private _tauSeq = 0;

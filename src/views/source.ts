@@ -101,6 +101,10 @@ export interface IWorkbenchActions {
   exportView(view: ExportableViewId, format: 'png' | 'svg'): void;
   exportCsv(kind: 'fractions' | 'spectra'): void;
   exportResult(): void;
+  /** Put `stxm-phasemap map …` with this workbench's stack, references and parameters on the clipboard. */
+  copyCommandLine(): void;
+  /** Save the complete parameters as JSON (what `--params FILE.json` reads) next to the stack. */
+  saveParameters(): void;
   /** Pick a measured I0 spectrum (two-column text) for the I0 of the optical density. */
   loadI0Spectrum(): void;
 }

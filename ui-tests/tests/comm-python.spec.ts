@@ -47,7 +47,10 @@ test('comm: malformed requests get error replies; a plain cell reads its answer 
   );
   const out = lastJson(await runInCell0(page, 'cc.show(await cc.malformed(lab))'));
   expect(out.path_type).toMatch(/^invalid-request: "params.path" must be a non-empty string/);
-  expect(out.threshold).toMatch(/^invalid-request: "params.threshold" must be a number/);
+  // pipeline parameters are checked by the parameter model, which names the parameter
+  expect(out.threshold).toMatch(
+    /^invalid-request: "params.params": parameter threshold must be a number in 0…1, not "high"/
+  );
   expect(out.method).toMatch(/^invalid-request: unknown "method" "rm_rf"/);
   expect(out.nbytes).toMatch(/^invalid-request: chunk of "data" says 8 bytes, buffer has 4/);
   // The connection still works after all that.
@@ -93,11 +96,16 @@ test('comm: the output renderer draws a result and never runs markup from a note
     0,
     'code',
     'p = spm._display.mime_payload(r)\np["title"] = p["phaseNames"][0] = "<img src=x onerror=window.pwned=1>"\n' +
+      'p["warnings"] = [dict(code="x", level="warning", message=p["title"])]\n' +
       'display({spm.MIME_TYPE: p}, raw=True)'
   );
   await page.notebook.runCell(0);
   await expect(page.locator('.jp-STXMPhaseMapOutput[data-status="ready"]')).toContainText(
     '<img src=x onerror=window.pwned=1>'
+  );
+  // … and in a warning
+  await expect(page.locator('.jp-STXMPhaseMapOutput-warning.jp-mod-warning')).toHaveText(
+    '⚠ warning: <img src=x onerror=window.pwned=1>'
   );
   expect(await page.locator('.jp-STXMPhaseMapOutput img').count()).toBe(0);
   expect(

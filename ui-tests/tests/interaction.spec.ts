@@ -50,8 +50,14 @@ test('real stack: optical density per energy, I0, alignment shifts and mask in t
   const quantity = view.locator('select.jp-STXMImageView-quantity');
   await expect(quantity.locator('option[value=od]')).toBeEnabled({ timeout: 30_000 });
   await quantity.selectOption('od');
+  // the frames drift: the automatic alignment aligned them, the OD keeps the area all cover
+  await expect
+    .poll(async () => {
+      const px = await canvasPixels(canvas);
+      return [px.width, px.height];
+    })
+    .toEqual([49, 49]);
   const od0 = await canvasPixels(canvas);
-  expect([od0.width, od0.height]).toEqual([50, 50]);
   const slider = view.locator('input.jp-STXMView-energySlider');
   await slider.focus();
   await page.keyboard.press('ArrowRight');
@@ -71,11 +77,35 @@ test('real stack: optical density per energy, I0, alignment shifts and mask in t
   await expect(pre.locator('.jp-STXMPreprocessView-shifts tbody tr').first()).toContainText('280');
   await expect(pre.locator('.jp-STXMProvenance')).toContainText('I0');
   await expect(pre.locator('.jp-STXMProvenance')).toContainText('ring current');
-  const preparedBefore = Number(await pre.getAttribute('data-prepared'));
-  await pre.locator('input.jp-STXMPreprocessView-align').check();
-  await expect(pre).toHaveAttribute('data-prepared', String(preparedBefore + 1), {
-    timeout: 60_000
-  });
+  // the decisions, with the measured drift; no references here, so no calibration
+  const decision = (key: string) => pre.locator(`.jp-STXMDecision[data-decision="${key}"]`);
+  await expect(decision('alignment')).toHaveAttribute('data-applied', 'true');
+  await expect(decision('alignment')).toHaveText(
+    /^Alignment \(automatic\): measured drift [\d.]+ px \(aligns from 0\.25 px\): frames aligned to the [\d.]+ eV frame, cropped to rows/
+  );
+  await expect(decision('calibration')).toHaveText(
+    'Energy calibration (automatic): not estimated: no references given'
+  );
+  await expect(pre.locator('.jp-STXMPreprocessView-warnings .jp-STXMWarning')).toHaveText([
+    /^ℹdrift up to [\d.]+ px: frames aligned, \d+ px cropped$/,
+    /^⚠4 energies: correlations from so few points separate only phases that differ strongly/
+  ]);
+  // alignment off: prepared again, on the whole image, and the drift is called out
+  const align = pre.locator('select.jp-STXMPreprocessView-align');
+  let prepared = Number(await pre.getAttribute('data-prepared'));
+  await align.selectOption('off');
+  await expect(pre).toHaveAttribute('data-prepared', String(++prepared), { timeout: 60_000 });
+  await expect(decision('alignment')).toHaveText(
+    /^Alignment \(off\): measured drift [\d.]+ px: frames not aligned \(turned off\)$/
+  );
+  await expect(pre.locator('.jp-STXMWarning.jp-mod-warning[data-code="drift"]')).toHaveText(
+    /^⚠frames drift up to [\d.]+ px and alignment is off$/
+  );
+  await expect(pre.locator('.jp-STXMPreprocessView-shiftFigure')).toContainText(
+    'Frames not aligned (turned off): shifts are 0.'
+  );
+  await align.selectOption('auto');
+  await expect(pre).toHaveAttribute('data-prepared', String(++prepared), { timeout: 60_000 });
   await expect(pre).toHaveAttribute('data-prepare-state', 'done');
   await expect(pre.locator('.jp-STXMPreprocessView-shifts tbody tr')).toHaveCount(4);
   await view.screenshot({

@@ -26,6 +26,8 @@ out = {
     "n": len(results),
     "stack": [str(sims[0].data.dtype), list(sims[0].data.shape)],
     "names": results[0].phase_names,
+    "crop": results[0].crop,
+    "grid": list(results[0].on_stack_grid("phase").shape),
     "shapes": {k: list(getattr(results[0], k).shape) for k in ("phase", "initial_phase", "pcc", "ambiguous", "confidence", "transition", "false_assignment", "fractions")},
     "dtypes": {k: str(getattr(results[0], k).dtype) for k in ("phase", "initial_phase", "pcc", "ambiguous", "confidence", "transition", "false_assignment", "fractions")},
     "fraction_sums": [float(r.fractions.sum()) for r in results],
@@ -75,14 +77,18 @@ test('example notebook: runs, its numpy results check out, its HTML export shows
   expect(out.n).toBe(4);
   expect(out.stack).toEqual(['float32', [12, 48, 64]]);
   expect(out.names).toEqual(['Na3', 'Na1']);
+  // an aligned map is cropped to the area every frame covers, and knows where it sits
+  const crop = out.crop as [number, number, number, number] | null;
+  const [ny, nx] = crop ? [crop[1] - crop[0], crop[3] - crop[2]] : [48, 64];
+  expect(out.grid).toEqual([48, 64]);
   expect(out.shapes).toEqual({
-    phase: [48, 64],
-    initial_phase: [48, 64],
-    pcc: [2, 48, 64],
-    ambiguous: [48, 64],
-    confidence: [48, 64],
-    transition: [48, 64],
-    false_assignment: [48, 64],
+    phase: [ny, nx],
+    initial_phase: [ny, nx],
+    pcc: [2, ny, nx],
+    ambiguous: [ny, nx],
+    confidence: [ny, nx],
+    transition: [ny, nx],
+    false_assignment: [ny, nx],
     fractions: [2]
   });
   expect(out.dtypes).toEqual({

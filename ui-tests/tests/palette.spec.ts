@@ -28,8 +28,8 @@ test('palette: "Open STXM Demo Stack" opens a ready panel', async ({ page }) => 
   const canvas = view.locator('.jp-STXMView-image canvas');
   await expect(canvas).toBeVisible();
   const pixels = await canvasPixels(canvas);
-  // the built-in demo stack is 12 energies × 48 × 64 px
-  expect([pixels.width, pixels.height]).toEqual([64, 48]);
+  // the built-in demo stack (DEMO_SAMPLE) is 12 energies × 56 × 72 px
+  expect([pixels.width, pixels.height]).toEqual([72, 56]);
   expect(pixels.distinct, 'the demo image is a single flat colour').toBeGreaterThan(10);
   const slider = view.locator('input.jp-STXMView-energySlider');
   await expect(slider).toHaveAttribute('max', '11');

@@ -236,20 +236,26 @@ test('errors: a references file that cannot be used, a run that fails', async ({
   const final = maps.locator('[data-map="final"] canvas.jp-STXMMap-canvas');
   const before = await canvasPixels(final);
 
-  // shift the references 40 eV: they no longer cover the stack's energies
+  // references that cover only 533–555 eV: two of the stack's twelve energies
+  const narrow = (await serverText(page, `${tmpPath}/stxm-demo_references.csv`))
+    .split('\n')
+    .filter(line => !/^\d/.test(line) || parseFloat(line) >= 533)
+    .join('\n');
   await showTab(view, 'References');
-  const shift = view.locator('input.jp-STXMReferencesView-shift');
-  await shift.fill('40');
-  await shift.press('Enter');
+  await view.locator('input.jp-STXMReferencesView-file').setInputFiles({
+    name: 'narrow.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from(narrow)
+  });
   await expect(view.locator('.jp-STXMReferencesView .jp-STXMView-error')).toContainText(
-    'but the stack has an energy at 512 eV'
+    'the stack has an energy at 512 eV'
   );
   await view.locator('button.jp-STXMRunBar-run').click();
   await expect(view).toHaveAttribute('data-run-state', 'failed', { timeout: 60_000 });
   const status = view.locator('.jp-STXMRunBar-status');
   await expect(status).toHaveClass(/jp-mod-error/);
   await expect(status).toContainText(
-    /^Run failed: .*stack has an energy at 512 eV.*the previous result is kept\.$/
+    /^Run failed: narrow\.csv: the references cover 533–555 eV, where 2 of the 12 energies .* a correlation needs at least 3 — the previous result is kept\.$/
   );
   await expect(maps).toHaveAttribute('data-has-result', 'true');
   expect(differingPixels(before, await canvasPixels(final))).toBe(0);
