@@ -70,7 +70,9 @@ export function alignStep(
     measuredDriftPx: round(drift, 3),
     minDriftPx: params.alignMinDriftPx,
     measuredAtBinning: measured.binning,
-    referenceFrameEv: energies[measured.reference]
+    referenceFrameEv: energies[measured.reference],
+    // frames whose chemical contrast misled the registration: their shift is the outline's
+    byOutlineEv: measured.outlineFrames.map(e => energies[e])
   };
   if (!apply) {
     const warnings: RunWarning[] =

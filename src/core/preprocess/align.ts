@@ -53,6 +53,11 @@ export interface Registration {
   maxShiftPx: number;
   /** Frames were binned by this factor to be registered (1 = full resolution). */
   binning: number;
+  /**
+   * Frames whose shift comes from the particle's outline: their value
+   * registration disagreed with it by more than 1 px (chemical contrast).
+   */
+  outlineFrames: number[];
 }
 
 export const DEFAULT_UPSAMPLE = 10;
@@ -216,6 +221,40 @@ export function registerFrames(
   }
 
   const corr = new PhaseCorrelator(ny, nx, { maxShiftPx, upsample, lowPass: LOW_PASS });
+  const values = twoPass(corr, frameOf, ne, ny, nx, reference);
+  // the particle's outline does not change with energy; its chemical contrast does, and a
+  // frame whose contrast differs most from the reference can lock onto the wrong edge
+  const outline = silhouettes(cube, ne, npx);
+  const shape = twoPass(corr, e => outline.subarray(e * npx, (e + 1) * npx), ne, ny, nx, reference);
+  const dx = new Float64Array(ne);
+  const dy = new Float64Array(ne);
+  const outlineFrames: number[] = [];
+  for (let e = 0; e < ne; e++) {
+    const apart = Math.hypot(values.dx[e] - shape.dx[e], values.dy[e] - shape.dy[e]);
+    const byOutline = apart > OUTLINE_TOLERANCE_PX;
+    dx[e] = byOutline ? shape.dx[e] : values.dx[e];
+    dy[e] = byOutline ? shape.dy[e] : values.dy[e];
+    if (byOutline) {
+      outlineFrames.push(e);
+    }
+  }
+  return { dx, dy, peaks: values.peaks, reference, upsample, maxShiftPx, binning: 1, outlineFrames };
+}
+
+/**
+ * Two passes of phase correlation: to the reference frame, then to the mean
+ * of the frames moved back by their whole-pixel displacement. Shifts are
+ * relative to the reference (the content moves by +dx, +dy).
+ */
+function twoPass(
+  corr: PhaseCorrelator,
+  frameOf: (e: number) => ArrayLike<number>,
+  ne: number,
+  ny: number,
+  nx: number,
+  reference: number
+): { dx: Float64Array; dy: Float64Array; peaks: Float64Array } {
+  const npx = ny * nx;
   // spectra are recomputed in each pass rather than kept: one FFT is cheaper than 16 MiB per frame
   const refSpectrum = corr.spectrum(frameOf(reference));
   // pass 1: to the reference frame
@@ -256,8 +295,44 @@ export function registerFrames(
   const dy = Float64Array.from(d2, d => -(d.dy - d2[reference].dy));
   const dx = Float64Array.from(d2, d => -(d.dx - d2[reference].dx));
   const peaks = Float64Array.from(d2, d => d.peak);
-  return { dx, dy, peaks, reference, upsample, maxShiftPx, binning: 1 };
+  return { dx, dy, peaks };
 }
+
+/** Shifts of the value and outline registrations further apart than this: the outline's is used. */
+const OUTLINE_TOLERANCE_PX = 1;
+
+/**
+ * Each frame's particle outline: 0 on the background, 1 from a tenth of the
+ * way between the background (5th percentile) and the particle's top (95th)
+ * on, a ramp in between (a soft, sub-pixel edge); NaN stays NaN.
+ */
+function silhouettes(cube: Float32Array, ne: number, npx: number): Float32Array {
+  const out = new Float32Array(cube.length);
+  const sample = new Float64Array(Math.min(npx, 65_536));
+  const stride = Math.max(1, Math.floor(npx / sample.length));
+  for (let e = 0; e < ne; e++) {
+    let k = 0;
+    for (let p = e * npx; p < (e + 1) * npx && k < sample.length; p += stride) {
+      if (Number.isFinite(cube[p])) {
+        sample[k++] = cube[p];
+      }
+    }
+    const sorted = sample.subarray(0, k).sort();
+    const lo = k ? sorted[Math.floor(0.05 * (k - 1))] : 0;
+    const hi = k ? sorted[Math.floor(0.95 * (k - 1))] : 1;
+    const t = lo + OUTLINE_LEVEL * (hi - lo);
+    const inv = t > lo ? 1 / (t - lo) : 0;
+    for (let p = e * npx; p < (e + 1) * npx; p++) {
+      const v = cube[p];
+      out[p] = Number.isFinite(v) ? Math.min(1, Math.max(0, (v - lo) * inv)) : Number.NaN;
+    }
+  }
+  return out;
+}
+
+/** Where the outline saturates, as a fraction of the way from the background to the particle's top. */
+const OUTLINE_LEVEL = 0.1;
+
 
 /** The frame with the largest variance of its finite values. */
 function highestContrast(cube: Float32Array, ne: number, npx: number): number {
