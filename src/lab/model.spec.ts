@@ -202,3 +202,22 @@ describe('WorkbenchModel: τ in two steps', () => {
     expect(model.params.threshold).toBe(0.01);
   });
 });
+
+describe('WorkbenchModel: parameters are checked before they are stored', () => {
+  it('refuses a value out of range, names it, and keeps what it had', () => {
+    const model = new WorkbenchModel('a.h5');
+    model.setParams({ gmvae: { epochs: 30 } });
+    const before = model.params;
+    let changes = 0;
+    model.changed.connect(() => changes++);
+    expect(() => model.setParams({ gmvae: { epochs: 0 } })).toThrow(
+      /parameter gmvae.epochs must be an integer in 1…5000, not 0/
+    );
+    expect(() => model.setParams({ method: 'rm -rf' as 'pcc' })).toThrow(/parameter method/);
+    expect(() => model.setParams({ preprocess: { energyShift: 40 } })).toThrow(/energyShift/);
+    expect(model.params).toBe(before);
+    expect(changes).toBe(0);
+    model.setParams({ preprocess: { energyShift: 'off' as unknown as number } });
+    expect(model.params.preprocess.energyShift).toBe(0);
+  });
+});

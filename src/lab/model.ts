@@ -13,6 +13,7 @@ import {
   type ThresholdSteps
 } from '../core/analysis/threshold.js';
 import { oneLine } from '../core/io/errors.js';
+import { validateParams } from '../core/model/param-specs.js';
 import { describeStack, type StackInfo } from '../core/model/info.js';
 import { phaseColor } from '../core/model/palette.js';
 import type { PreparedStack } from '../core/model/prepared.js';
@@ -317,8 +318,12 @@ export class WorkbenchModel implements IWorkbenchSource {
     }
   }
 
+  /**
+   * Change parameters. They are checked by the parameter model first: a value
+   * out of range throws a `ParameterError` naming it, and nothing is stored.
+   */
   setParams(params: DeepPartial<PipelineParams>): void {
-    this._params = withDefaults({
+    this._params = validateParams({
       ...this._params,
       ...params,
       preprocess: { ...this._params.preprocess, ...params.preprocess },

@@ -221,7 +221,14 @@ export class PreprocessView extends Widget implements IExportable {
   }
 
   private _set(p: Partial<PreprocessParams>): void {
-    this._source.setParams({ preprocess: p });
+    try {
+      this._source.setParams({ preprocess: p });
+    } catch (err) {
+      // refused by the parameter model: nothing was stored; say why where the user looks
+      this._renderControls();
+      this._status.classList.add('jp-STXMView-error');
+      this._status.textContent = err instanceof Error ? err.message : String(err);
+    }
   }
 
   private _renderControls(): void {

@@ -37,9 +37,15 @@ export class ReferencesView extends Widget implements IExportable {
       }
       fileInput.value = '';
     });
-    this._shift = numberInput(0, { step: 0.05, className: 'jp-STXMReferencesView-shift' }, v =>
-      this._source.setParams({ preprocess: { energyShift: v } })
-    );
+    this._shift = numberInput(0, { step: 0.05, className: 'jp-STXMReferencesView-shift' }, v => {
+      try {
+        this._source.setParams({ preprocess: { energyShift: v } });
+      } catch (err) {
+        // refused by the parameter model (e.g. beyond ±20 eV): nothing was stored
+        this._message.className = 'jp-STXMView-message jp-STXMView-error';
+        this._message.textContent = err instanceof Error ? err.message : String(err);
+      }
+    });
     this._shift.setAttribute('aria-label', 'Energy shift of the references (eV)');
     bar.append(
       button(
