@@ -238,7 +238,16 @@ export function registerFrames(
       outlineFrames.push(e);
     }
   }
-  return { dx, dy, peaks: values.peaks, reference, upsample, maxShiftPx, binning: 1, outlineFrames };
+  return {
+    dx,
+    dy,
+    peaks: values.peaks,
+    reference,
+    upsample,
+    maxShiftPx,
+    binning: 1,
+    outlineFrames
+  };
 }
 
 /**
@@ -332,7 +341,6 @@ function silhouettes(cube: Float32Array, ne: number, npx: number): Float32Array 
 
 /** Where the outline saturates, as a fraction of the way from the background to the particle's top. */
 const OUTLINE_LEVEL = 0.1;
-
 
 /** The frame with the largest variance of its finite values. */
 function highestContrast(cube: Float32Array, ne: number, npx: number): number {
