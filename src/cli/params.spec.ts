@@ -124,3 +124,17 @@ describe('parameter options', () => {
     );
   });
 });
+
+describe('negative values', () => {
+  it('--energy-shift -0.3 is the value, not another option', async () => {
+    const { joinNegativeValues } = await import('./io.js');
+    expect(
+      joinNegativeValues(['s.h5', '--energy-shift', '-0.3', '--json'], {
+        'energy-shift': { type: 'string' },
+        json: { type: 'boolean' }
+      })
+    ).toEqual(['s.h5', '--energy-shift=-0.3', '--json']);
+    const p = validateParams(await parametersFromOptions('map', { 'energy-shift': '-0.3' }));
+    expect(p.preprocess.energyShift).toBe(-0.3);
+  });
+});
