@@ -899,7 +899,7 @@ class ProgressEvent(TypedDict):
 
 
 class _ProgressRequired(TypedDict):
-    stage: Literal["prepare", "pcc", "train", "resolve"]
+    stage: str
     fraction: float
 
 
@@ -931,13 +931,16 @@ class ErrorReplyError(TypedDict):
     message: str
 
 
-class ErrorReply(TypedDict):
+class _ErrorReplyRequired(TypedDict):
     type: Literal["reply"]
     id: str | None
     ok: Literal[False]
+    error: ErrorReplyError
+
+
+class ErrorReply(_ErrorReplyRequired, total=False):
     part: Literal[0]
     parts: Literal[1]
-    error: ErrorReplyError
 
 
 class ListWorkbenchesParams(TypedDict, total=False):
@@ -1403,13 +1406,13 @@ def check_progress(value: Any, path: str = "") -> Progress:
     v1 = value.get("stage")
     if "stage" not in value:
         _missing(_join(path, "stage"))
-    if not isinstance(v1, (str, int, float)) or v1 not in ("prepare", "pcc", "train", "resolve"):
-        _fail(_join(path, "stage"), "one of prepare, pcc, train, resolve", v1)
+    if not (isinstance(v1, str)):
+        _fail(_join(path, "stage"), "a string", v1)
     v2 = value.get("fraction")
     if "fraction" not in value:
         _missing(_join(path, "fraction"))
-    if not (_is_num(v2) and v2 >= 0 and v2 <= 1):
-        _fail(_join(path, "fraction"), "a number in 0…1", v2)
+    if not (_is_num(v2)):
+        _fail(_join(path, "fraction"), "a number", v2)
     v3 = value.get("message")
     if "message" in value:
         if not (isinstance(v3, str)):
@@ -1500,15 +1503,13 @@ def check_error_reply(value: Any, path: str = "") -> ErrorReply:
     if v3 is not False:
         _fail(_join(path, "ok"), "false", v3)
     v4 = value.get("part")
-    if "part" not in value:
-        _missing(_join(path, "part"))
-    if not _is_num(v4) or v4 != 0:
-        _fail(_join(path, "part"), "0", v4)
+    if "part" in value:
+        if not _is_num(v4) or v4 != 0:
+            _fail(_join(path, "part"), "0", v4)
     v5 = value.get("parts")
-    if "parts" not in value:
-        _missing(_join(path, "parts"))
-    if not _is_num(v5) or v5 != 1:
-        _fail(_join(path, "parts"), "1", v5)
+    if "parts" in value:
+        if not _is_num(v5) or v5 != 1:
+            _fail(_join(path, "parts"), "1", v5)
     v6 = value.get("error")
     if "error" not in value:
         _missing(_join(path, "error"))
