@@ -393,8 +393,10 @@ const Framing = {
 const Progress: Schema = {
   ...obj(
     {
-      stage: oneOf(['prepare', 'pcc', 'train', 'resolve']),
-      fraction: num(0, 1),
+      stage: str(undefined, {
+        description: 'prepare, pcc, train or resolve (a newer engine may add stages)'
+      }),
+      fraction: num(undefined, undefined, { description: '0…1 within the stage' }),
       message: str(),
       epoch: int(0),
       loss: nullable(num()),
@@ -491,17 +493,22 @@ export const DEFS: { [name: string]: Schema } = {
     },
     ['arrays', 'chunks', 'result']
   ),
-  ErrorReply: obj({
-    type: constant('reply'),
-    id: nullable(str()),
-    ok: constant(false),
-    part: constant(0),
-    parts: constant(1),
-    error: obj({
-      kind: str(64, { description: 'one of REPLY_ERROR_KINDS (a newer extension may add kinds)' }),
-      message: str()
-    })
-  }),
+  ErrorReply: obj(
+    {
+      type: constant('reply'),
+      id: nullable(str()),
+      ok: constant(false),
+      part: constant(0),
+      parts: constant(1),
+      error: obj({
+        kind: str(64, {
+          description: 'one of REPLY_ERROR_KINDS (a newer extension may add kinds)'
+        }),
+        message: str()
+      })
+    },
+    ['part', 'parts']
+  ),
 
   // method parameters and results
   ListWorkbenchesParams: obj({}),
