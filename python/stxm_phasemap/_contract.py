@@ -1597,7 +1597,7 @@ def check_path_params(value: Any, path: str = "") -> PathParams:
     if "path" in value:
         if v1 is not None:
             if not (isinstance(v1, str) and _len(v1) >= 1 and _len(v1) <= 1024):
-                _fail(_join(path, "path"), "a string of 1–1024 characters or null", v1)
+                _fail(_join(path, "path"), "a string of 1–1024 characters or null", v1, "\"{path}\" must be a non-empty string of at most 1024 characters")
     return cast("PathParams", value)
 
 
@@ -1609,7 +1609,7 @@ def check_open_params(value: Any, path: str = "") -> OpenParams:
     if "path" not in value:
         _missing(_join(path, "path"))
     if not (isinstance(v1, str) and _len(v1) >= 1 and _len(v1) <= 1024):
-        _fail(_join(path, "path"), "a string of 1–1024 characters", v1)
+        _fail(_join(path, "path"), "a string of 1–1024 characters", v1, "\"{path}\" must be a non-empty string of at most 1024 characters")
     return cast("OpenParams", value)
 
 
@@ -1637,7 +1637,7 @@ def check_open_arrays_params(value: Any, path: str = "") -> OpenArraysParams:
     if "path" not in value:
         _missing(_join(path, "path"))
     if not (isinstance(v1, str) and _len(v1) >= 1 and _len(v1) <= 1024):
-        _fail(_join(path, "path"), "a string of 1–1024 characters", v1)
+        _fail(_join(path, "path"), "a string of 1–1024 characters", v1, "\"{path}\" must be a non-empty string of at most 1024 characters")
     v2 = value.get("overwrite")
     if "overwrite" in value:
         if v2 is not None:
@@ -1694,7 +1694,7 @@ def check_set_references_params(value: Any, path: str = "") -> SetReferencesPara
     if "path" in value:
         if v1 is not None:
             if not (isinstance(v1, str) and _len(v1) >= 1 and _len(v1) <= 1024):
-                _fail(_join(path, "path"), "a string of 1–1024 characters or null", v1)
+                _fail(_join(path, "path"), "a string of 1–1024 characters or null", v1, "\"{path}\" must be a non-empty string of at most 1024 characters")
     v2 = value.get("csv")
     if "csv" in value:
         if v2 is not None:
@@ -1746,7 +1746,7 @@ def check_run_params(value: Any, path: str = "") -> RunParams:
     if "path" in value:
         if v1 is not None:
             if not (isinstance(v1, str) and _len(v1) >= 1 and _len(v1) <= 1024):
-                _fail(_join(path, "path"), "a string of 1–1024 characters or null", v1)
+                _fail(_join(path, "path"), "a string of 1–1024 characters or null", v1, "\"{path}\" must be a non-empty string of at most 1024 characters")
     v2 = value.get("params")
     if "params" in value:
         if v2 is not None:

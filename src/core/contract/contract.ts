@@ -371,6 +371,7 @@ const SHAPE_ERROR = 'array "{parent}": "shape" must be a list of non-negative in
 const RequestId = str(MAX_ID_LENGTH, { minLength: 1, description: 'a request id' });
 const ServerPath = str(1024, {
   minLength: 1,
+  'x-error': '"{path}" must be a non-empty string of at most 1024 characters',
   description:
     'a path on the Jupyter server, relative to its root as the file browser shows it; no ".." segments, no NUL'
 });

@@ -888,7 +888,12 @@ export function checkPathParams(value: unknown, path = ''): PathParams {
   if (v1 !== undefined) {
     if (v1 !== null) {
       if (!(typeof v1 === 'string' && v1.length >= 1 && v1.length <= 1024)) {
-        fail(join(path, 'path'), 'a string of 1–1024 characters or null', v1);
+        fail(
+          join(path, 'path'),
+          'a string of 1–1024 characters or null',
+          v1,
+          '"{path}" must be a non-empty string of at most 1024 characters'
+        );
       }
     }
   }
@@ -910,7 +915,12 @@ export function checkOpenParams(value: unknown, path = ''): OpenParams {
     missing(join(path, 'path'));
   }
   if (!(typeof v1 === 'string' && v1.length >= 1 && v1.length <= 1024)) {
-    fail(join(path, 'path'), 'a string of 1–1024 characters', v1);
+    fail(
+      join(path, 'path'),
+      'a string of 1–1024 characters',
+      v1,
+      '"{path}" must be a non-empty string of at most 1024 characters'
+    );
   }
   return value as OpenParams;
 }
@@ -959,7 +969,12 @@ export function checkOpenArraysParams(value: unknown, path = ''): OpenArraysPara
     missing(join(path, 'path'));
   }
   if (!(typeof v1 === 'string' && v1.length >= 1 && v1.length <= 1024)) {
-    fail(join(path, 'path'), 'a string of 1–1024 characters', v1);
+    fail(
+      join(path, 'path'),
+      'a string of 1–1024 characters',
+      v1,
+      '"{path}" must be a non-empty string of at most 1024 characters'
+    );
   }
   const v2 = own(v0, 'overwrite');
   if (v2 !== undefined) {
@@ -1057,7 +1072,12 @@ export function checkSetReferencesParams(value: unknown, path = ''): SetReferenc
   if (v1 !== undefined) {
     if (v1 !== null) {
       if (!(typeof v1 === 'string' && v1.length >= 1 && v1.length <= 1024)) {
-        fail(join(path, 'path'), 'a string of 1–1024 characters or null', v1);
+        fail(
+          join(path, 'path'),
+          'a string of 1–1024 characters or null',
+          v1,
+          '"{path}" must be a non-empty string of at most 1024 characters'
+        );
       }
     }
   }
@@ -1149,7 +1169,12 @@ export function checkRunParams(value: unknown, path = ''): RunParams {
   if (v1 !== undefined) {
     if (v1 !== null) {
       if (!(typeof v1 === 'string' && v1.length >= 1 && v1.length <= 1024)) {
-        fail(join(path, 'path'), 'a string of 1–1024 characters or null', v1);
+        fail(
+          join(path, 'path'),
+          'a string of 1–1024 characters or null',
+          v1,
+          '"{path}" must be a non-empty string of at most 1024 characters'
+        );
       }
     }
   }
