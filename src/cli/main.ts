@@ -28,7 +28,7 @@ commands:
                        ambiguity, resolution; progress on stderr, a summary
                        on stdout; the result as NeXus/HDF5 with --out
       --method M       gmvae (default), gmvae-pixel, pcc, pca-kmeans, lsq, nnls
-      --epochs N  --max-train-pixels N  --backend wasm|cpu  --quiet
+      --epochs N  --max-train-pixels N  --backend kernel|wasm|cpu  --quiet
   simulate --out FILE [--seed N] [--json]
                        write the built-in demo stack (an NVPF particle,
                        Na3 core / Na1 shell, 12 energies) as NXstxm

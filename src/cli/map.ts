@@ -8,6 +8,7 @@ import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import {
+  GMVAE_BACKENDS,
   PreprocessError,
   RESOLUTION_METHODS,
   ReferenceSetError,
@@ -20,7 +21,8 @@ import {
   type PhaseMapResult,
   type PipelineParams,
   type ProgressEvent,
-  type ResolutionMethod
+  type ResolutionMethod,
+  isGmvaeBackend
 } from '../core/index.js';
 import { METHOD_LABELS } from '../core/analysis/methods.js';
 import { writeResult } from '../core/io/result-write.js';
@@ -149,8 +151,10 @@ function mapParams(values: {
       `map: --method must be one of ${RESOLUTION_METHODS.join(', ')}, not "${values.method}"`
     );
   }
-  if (values.backend !== undefined && values.backend !== 'wasm' && values.backend !== 'cpu') {
-    throw new UsageError(`map: --backend must be wasm or cpu, not "${values.backend}"`);
+  if (values.backend !== undefined && !isGmvaeBackend(values.backend)) {
+    throw new UsageError(
+      `map: --backend must be one of ${GMVAE_BACKENDS.join(', ')}, not "${values.backend}"`
+    );
   }
   const gmvae: Partial<GmvaeParams> = {};
   if (epochs !== undefined) {

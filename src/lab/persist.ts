@@ -7,7 +7,7 @@
  */
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 
-import { RESOLUTION_METHODS } from '../core/model/result.js';
+import { RESOLUTION_METHODS, isGmvaeBackend } from '../core/model/result.js';
 import { validateReferenceSet, type ReferenceSet } from '../core/model/references.js';
 import type { DeepPartial, PipelineParams, ResolutionMethod } from '../core/model/result.js';
 import type { SampleRect } from '../views/grid.js';
@@ -153,7 +153,7 @@ export function loadParams(v: Record<string, unknown>): DeepPartial<PipelinePara
         gm[k] = g[k];
       }
     }
-    if (g.backend === 'wasm' || g.backend === 'cpu') {
+    if (isGmvaeBackend(g.backend)) {
       gm.backend = g.backend;
     }
     out.gmvae = gm;

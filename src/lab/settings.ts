@@ -1,10 +1,10 @@
 /**
  * The settings (schema/plugin.json) that become a new workbench's parameters:
- * default τ, method, training epochs, latent dimension and tfjs backend.
+ * default τ, method, training epochs, latent dimension and training backend.
  */
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 
-import { RESOLUTION_METHODS } from '../core/model/result.js';
+import { RESOLUTION_METHODS, isGmvaeBackend } from '../core/model/result.js';
 import type { DeepPartial, PipelineParams, ResolutionMethod } from '../core/model/result.js';
 
 export function settingsToParams(s: ReadonlyPartialJSONObject): DeepPartial<PipelineParams> {
@@ -25,7 +25,7 @@ export function settingsToParams(s: ReadonlyPartialJSONObject): DeepPartial<Pipe
   if (typeof s.latentDim === 'number' && s.latentDim >= 1) {
     gmvae.latentDim = Math.round(s.latentDim);
   }
-  if (s.backend === 'wasm' || s.backend === 'cpu') {
+  if (isGmvaeBackend(s.backend)) {
     gmvae.backend = s.backend;
   }
   out.gmvae = gmvae;

@@ -37,6 +37,15 @@ export const RESOLUTION_METHODS: readonly ResolutionMethod[] = [
   'nnls'
 ];
 
+/** Every value of `GmvaeParams.backend`, the default first. */
+export const GMVAE_BACKENDS = ['kernel', 'wasm', 'cpu'] as const;
+export type GmvaeBackend = (typeof GMVAE_BACKENDS)[number];
+
+/** Whether `v` names a training backend. */
+export function isGmvaeBackend(v: unknown): v is GmvaeBackend {
+  return typeof v === 'string' && (GMVAE_BACKENDS as readonly string[]).includes(v);
+}
+
 export interface GmvaeParams {
   /** Latent dimension L. */
   latentDim: number;
@@ -52,8 +61,11 @@ export interface GmvaeParams {
   patience: number;
   /** Train on at most this many particle pixels (a seeded subsample); 0 = all. */
   maxTrainPixels: number;
-  /** tfjs backend: 'wasm' (default) or 'cpu'. */
-  backend: 'wasm' | 'cpu';
+  /**
+   * What trains the model: 'kernel' (default), the project's wasm SIMD training
+   * kernel; or tfjs on its 'wasm' or 'cpu' backend (the model's definition of record).
+   */
+  backend: GmvaeBackend;
   /**
    * Weight β of the neighbourhood term in the resolution of method 'gmvae'
    * (per agreeing 8-neighbour, in units of ½ squared Mahalanobis distance);
@@ -144,7 +156,7 @@ export const DEFAULT_GMVAE: GmvaeParams = {
   learningRate: 5e-3,
   patience: 10,
   maxTrainPixels: 2000,
-  backend: 'wasm'
+  backend: 'kernel'
 };
 
 export const DEFAULT_PARAMS: PipelineParams = {
@@ -267,7 +279,7 @@ export interface PhaseMapResult {
 
 /** What a GMVAE training did, for the record and the benchmarks. */
 export interface TrainingSummary {
-  /** tfjs backend used ('wasm' or 'cpu'), and why when it fell back. */
+  /** What trained the model ('kernel', or tfjs 'wasm' or 'cpu'), and why when it fell back. */
   backend: string;
   backendNote?: string;
   /** What the model saw per pixel: its spectrum alone, or with its neighbours' mean. */
