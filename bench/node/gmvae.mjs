@@ -2,13 +2,14 @@
 /**
  * GMVAE training throughput in Node: trainGmvae (the pipeline's own training
  * loop: mini-batches, Adam, validation each epoch) on clustered random
- * features, with the pipeline's default architecture and schedule, on the
- * tfjs wasm backend and on the cpu backend. samples/s = training samples ×
+ * features, with the pipeline's default architecture and schedule, with the
+ * project's wasm SIMD training kernel, on the tfjs wasm backend and on the
+ * tfjs cpu backend. samples/s = training samples ×
  * epochs / training time (forward + backward + update; validation excluded),
  * as the result's provenance reports it. Prints one JSON line.
  *
  *   node bench/node/gmvae.mjs [--input-dim 20] [--samples 5000] [--epochs 20]
- *                             [--components 5] [--backends wasm,cpu]
+ *                             [--components 5] [--backends kernel,wasm,cpu]
  */
 import { parseArgs } from 'node:util';
 
@@ -24,7 +25,7 @@ const { values } = parseArgs({
     samples: { type: 'string', default: '5000' },
     epochs: { type: 'string', default: '20' },
     components: { type: 'string', default: '5' },
-    backends: { type: 'string', default: 'wasm,cpu' }
+    backends: { type: 'string', default: 'kernel,wasm,cpu' }
   }
 });
 const dim = Number(values['input-dim']);
@@ -61,7 +62,8 @@ for (const wanted of values.backends.split(',')) {
     learningRate: DEFAULT_GMVAE.learningRate,
     patience: epochs + 1, // no early stop: every epoch is timed
     maxSamples: 0,
-    seed: 0
+    seed: 0,
+    engine: backend === 'kernel' ? 'kernel' : 'tfjs'
   });
   out[backend] = {
     samplesPerSecond: Math.round(trained.samplesPerSecond),
