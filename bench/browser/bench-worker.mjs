@@ -7,7 +7,8 @@
 //                                  (per kernel choice), and a plain memory pass
 //                                  over the same cube
 //   { task: 'gmvae', options }   → trainGmvae on random clustered features,
-//                                  per tfjs backend (wasm, cpu)
+//                                  per backend (the wasm training kernel,
+//                                  tfjs wasm, tfjs cpu)
 //
 // Replies: { kind: 'progress', message } … then { kind: 'result', result }
 // or { kind: 'error', message }.
@@ -122,6 +123,8 @@ async function pearsonTask({ pixels, energies, refs, repeats, warmup, threshold,
  * GMVAE training throughput per backend: the core's `trainGmvae` (the
  * function the pipeline's latent stage calls) with early stopping disabled
  * (patience = epochs), so every backend does the same number of epochs.
+ * 'kernel' is the project's wasm SIMD training kernel; 'wasm' and 'cpu' are
+ * tfjs's backends.
  */
 async function gmvaeTask(options) {
   const { samples, inputDim, epochs, hidden, components, latentDim, batchSize, learningRate } =
@@ -147,6 +150,7 @@ async function gmvaeTask(options) {
       patience: epochs,
       maxSamples: 0,
       seed: options.seed,
+      engine: backend === 'kernel' ? 'kernel' : 'tfjs',
       onEpoch: (epoch, loss) =>
         progress(`gmvae[${backend}]: epoch ${epoch + 1}/${epochs}, loss ${loss.toFixed(4)}`)
     });

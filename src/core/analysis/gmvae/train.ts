@@ -52,6 +52,13 @@ function yieldToEventLoop(): Promise<void> {
   return new Promise(resolve => setTimeout(resolve, 0));
 }
 
+/**
+ * Epochs yield to the event loop once this much time has passed since the
+ * last turn, not after every epoch: the kernel's epochs take milliseconds,
+ * and nested timers are clamped to 4 ms in browsers.
+ */
+const YIELD_EVERY_MS = 50;
+
 export async function trainGmvae(
   features: Float32Array,
   count: number,
@@ -110,6 +117,7 @@ export async function trainGmvae(
   let bestWeights = engine.weights();
   let samples = 0;
   let trainMs = 0;
+  let lastYield = performance.now();
   try {
     for (let epoch = 0; epoch < options.epochs; epoch++) {
       shuffleInPlace(shuffleRng, trainIdx);
@@ -148,7 +156,10 @@ export async function trainGmvae(
       } else if (epoch - bestEpoch >= options.patience) {
         break;
       }
-      await yieldToEventLoop();
+      if (performance.now() - lastYield >= YIELD_EVERY_MS) {
+        await yieldToEventLoop();
+        lastYield = performance.now();
+      }
     }
   } finally {
     engine.dispose();
