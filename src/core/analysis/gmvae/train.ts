@@ -90,9 +90,12 @@ export async function trainGmvae(
   const initRng = new Rng(options.seed ^ 0x5eed0002);
   const shuffleRng = new Rng(options.seed ^ 0x5eed0003);
   const noiseRng = new Rng(options.seed ^ 0x5eed0004);
+  // (an element loop: a subarray per row would allocate in the hot loop)
   const rows = (idx: Int32Array, from: number, to: number, out: Float32Array): Float32Array => {
-    for (let i = from; i < to; i++) {
-      out.set(features.subarray(idx[i] * dim, (idx[i] + 1) * dim), (i - from) * dim);
+    for (let i = from, o = 0; i < to; i++) {
+      for (let s = idx[i] * dim, e = s + dim; s < e; s++, o++) {
+        out[o] = features[s];
+      }
     }
     return out;
   };
