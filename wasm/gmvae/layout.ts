@@ -17,7 +17,7 @@ export let D: i32 = 0;
 export let H: i32 = 0;
 export let K: i32 = 0;
 export let L: i32 = 0;
-/** Samples per tile (multiple of 8) and decoder rows per tile. */
+/** Samples per tile (multiple of 16) and decoder rows per tile. */
 export let T: i32 = 0;
 export let R: i32 = 0;
 /** Rows of the input buffers (samples per call). */

@@ -23,13 +23,13 @@ describe('GMVAE kernel module', () => {
     expect(gmvaeKernelUnavailable()).toBeNull();
   });
 
-  it('tiles hold about 320 decoder rows, a multiple of 8 samples', () => {
+  it('tiles hold about 320 decoder rows, a multiple of 16 samples', () => {
     for (let k = 1; k <= 40; k++) {
       const t = tileSamples({ ...SHAPE, components: k });
-      expect(t % 8).toBe(0);
-      expect(t).toBeGreaterThanOrEqual(8);
+      expect(t % 16).toBe(0);
+      expect(t).toBeGreaterThanOrEqual(16);
       expect(t).toBeLessThanOrEqual(256);
-      expect(k * t).toBeLessThanOrEqual(Math.max(320 + 4 * k, 8 * k));
+      expect(k * t).toBeLessThanOrEqual(Math.max(320 + 8 * k, 16 * k));
     }
     expect(tileSamples(SHAPE)).toBe(64);
   });

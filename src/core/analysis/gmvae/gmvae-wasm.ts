@@ -64,8 +64,9 @@ export function gmvaeKernelUnavailable(): string | null {
  * machine).
  */
 export function tileSamples(shape: GmvaeShape): number {
-  const t = 8 * Math.round(320 / (8 * shape.components));
-  return Math.max(8, Math.min(256, t));
+  // a multiple of 16: the kernel's products take 16 samples at a time
+  const t = 16 * Math.round(320 / (16 * shape.components));
+  return Math.max(16, Math.min(256, t));
 }
 
 /** One model's instance of the kernel. */
