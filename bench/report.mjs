@@ -107,7 +107,11 @@ export function buildTable(report) {
       1.5
     ],
     ['Node (tfjs wasm)', pick(r['gmvae.node'], 'wasm.samplesPerSecond'), null],
-    ['Chromium worker (tfjs wasm)', pick(r['gmvae.chromium'], 'backends.wasm.samplesPerSecond'), null]
+    [
+      'Chromium worker (tfjs wasm)',
+      pick(r['gmvae.chromium'], 'backends.wasm.samplesPerSecond'),
+      null
+    ]
   ]) {
     const v = ratio(sps, torchBest?.samples_per_s);
     rows.push({

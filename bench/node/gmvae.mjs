@@ -9,7 +9,9 @@
  * as the result's provenance reports it. Prints one JSON line.
  *
  *   node bench/node/gmvae.mjs [--input-dim 20] [--samples 5000] [--epochs 20]
- *                             [--components 5] [--backends kernel,wasm,cpu]
+ *                             [--components 5] [--backends kernel,wasm,cpu] [--cpu-epochs N]
+ *
+ * (--cpu-epochs: epochs of the tfjs cpu backend, 50× slower than the others; default --epochs)
  */
 import { parseArgs } from 'node:util';
 
@@ -25,7 +27,8 @@ const { values } = parseArgs({
     samples: { type: 'string', default: '5000' },
     epochs: { type: 'string', default: '20' },
     components: { type: 'string', default: '5' },
-    backends: { type: 'string', default: 'kernel,wasm,cpu' }
+    backends: { type: 'string', default: 'kernel,wasm,cpu' },
+    'cpu-epochs': { type: 'string' }
   }
 });
 const dim = Number(values['input-dim']);
@@ -49,6 +52,7 @@ const out = {
 };
 for (const wanted of values.backends.split(',')) {
   const { backend, note } = await useBackend(wanted);
+  const n = backend === 'cpu' && values['cpu-epochs'] ? Number(values['cpu-epochs']) : epochs;
   const t0 = performance.now();
   const trained = await trainGmvae(features, count, {
     shape: {
@@ -57,10 +61,10 @@ for (const wanted of values.backends.split(',')) {
       components,
       latentDim: DEFAULT_GMVAE.latentDim
     },
-    epochs,
+    epochs: n,
     batchSize: DEFAULT_GMVAE.batchSize,
     learningRate: DEFAULT_GMVAE.learningRate,
-    patience: epochs + 1, // no early stop: every epoch is timed
+    patience: n + 1, // no early stop: every epoch is timed
     maxSamples: 0,
     seed: 0,
     engine: backend === 'kernel' ? 'kernel' : 'tfjs'
