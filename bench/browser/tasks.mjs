@@ -22,6 +22,7 @@ export const USAGE = `usage: node bench/browser/run.mjs TASK [options]
   gmvae    [--samples 5000] [--input-dim 20] [--epochs 20] [--hidden ${DEFAULT_GMVAE.hidden}]
            [--components 5] [--latent-dim ${DEFAULT_GMVAE.latentDim}] [--batch-size ${DEFAULT_GMVAE.batchSize}]
            [--learning-rate ${DEFAULT_GMVAE.learningRate}] [--backends kernel,wasm,cpu] [--seed 0]
+           [--repeats 1]
 common:    [--timeout SECONDS (1800)] [--sample-ms 50]`;
 
 // ---------------------------------------------------------------- options
@@ -199,6 +200,8 @@ export const TASKS = {
         'backends'
       ),
       seed: num(values, 'seed', 0, { min: 0 }),
+      // trainings per backend but cpu: the fastest counts
+      repeats: num(values, 'repeats', 1),
       // the tfjs wasm binaries: the production worker's, beside it
       wasmFolder: '/worker/'
     }),
