@@ -100,7 +100,7 @@ describe('parameter options', () => {
     ['energy-shift', '30', /"auto", "off" or a shift in −20…20 eV/],
     ['i0', 'roi:5,1,0,4', /a region of whole pixels with y0 < y1/],
     ['method', 'rm -rf', /must be one of gmvae/],
-    ['backend', 'gpu', /one of wasm, cpu/]
+    ['backend', 'gpu', /one of kernel, wasm, cpu/]
   ])('refuses --%s %s before any work', async (option, text, message) => {
     await expect(parametersFromOptions('map', { [option]: text })).rejects.toThrow(UsageError);
     await expect(parametersFromOptions('map', { [option]: text })).rejects.toThrow(message);
