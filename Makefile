@@ -98,6 +98,7 @@ test-py: venv
 lint: $(NODE_STAMP) venv ui-deps
 	$(NPM) run lint
 	$(VBIN)/ruff check python bench/reference
+	$(VBIN)/ruff format --check python bench/reference
 
 # Galata suite against the installed extension (run `make install` first; `make test` does).
 test-ui: ui-deps venv
