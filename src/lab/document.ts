@@ -14,6 +14,7 @@ import {
 } from '@jupyterlab/docregistry';
 import type { ServerConnection } from '@jupyterlab/services';
 
+import { RESOLUTION_METHOD_INFO } from '../core/analysis/methods/index.js';
 import type { DeepPartial, PhaseMapResult, PipelineParams } from '../core/model/result.js';
 import type { Stack } from '../core/model/stack.js';
 import type { ColormapName } from '../views/colormap.js';
@@ -158,7 +159,10 @@ export class StxmWidgetFactory extends ABCWidgetFactory<StxmDocument> {
     // eslint-disable-next-line prefer-const
     let widget: StxmDocument;
     const actions = new WorkbenchActions(() => widget, o.services);
-    const content = new Workbench(workbench, actions, { colormap: o.colormap() });
+    const content = new Workbench(workbench, actions, {
+      colormap: o.colormap(),
+      methods: RESOLUTION_METHOD_INFO
+    });
     widget = new StxmDocument({ context, content }, workbench, o.worker, actions);
     widget.title.caption = context.path;
     const load = (): void => {

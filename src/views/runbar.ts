@@ -9,14 +9,13 @@
  */
 import { Widget } from '@lumino/widgets';
 
+import type { ResolutionMethodInfo } from '../core/analysis/methods/types.js';
 import {
-  RESOLUTION_METHODS,
   STAGES,
   type PhaseMapResult,
   type ResolutionMethod,
   type Stage
 } from '../core/model/result.js';
-import { METHOD_LABELS, methodSettings } from '../core/analysis/methods.js';
 import { button, el, fmt, labelled, select, setText } from './dom.js';
 import { renderWarnings, warningList } from './warnings.js';
 import type { ExportableViewId, IWorkbenchActions, IWorkbenchSource } from './source.js';
@@ -37,7 +36,8 @@ export class RunBar extends Widget {
   constructor(
     private readonly _source: IWorkbenchSource,
     private readonly _actions: IWorkbenchActions,
-    private readonly _currentView: () => { id: ExportableViewId; label: string }
+    private readonly _currentView: () => { id: ExportableViewId; label: string },
+    private readonly _methods: readonly ResolutionMethodInfo[]
   ) {
     super();
     this.addClass('jp-STXMRunBar');
@@ -55,7 +55,7 @@ export class RunBar extends Widget {
       'Cancel the run'
     );
     this._method = select<ResolutionMethod>(
-      RESOLUTION_METHODS.map(m => ({ value: m, label: METHOD_LABELS[m] })),
+      _methods.map(m => ({ value: m.id, label: m.label })),
       _source.params.method,
       m => this._source.setParams({ method: m }),
       'jp-STXMRunBar-method'
@@ -240,9 +240,11 @@ export class RunBar extends Widget {
         for (const s of STAGES) {
           this._setStage(s, 0, 'pending');
         }
-        if (!methodSettings(params.method).latent) {
+        const method = this._methods.find(m => m.id === params.method);
+        if (method && !method.trainsModel) {
           this._setStage('train', 0, 'skipped');
-          if (params.method === 'pcc') {
+          if (!method.relabelsAll) {
+            // Pearson only: ambiguous pixels keep their argmax phase
             this._setStage('resolve', 0, 'skipped');
           }
         }

@@ -9,7 +9,7 @@
 import { MessageLoop } from '@lumino/messaging';
 import { Panel, SplitPanel, TabPanel, Widget } from '@lumino/widgets';
 
-import { methodSettings } from '../core/analysis/methods.js';
+import type { ResolutionMethodInfo } from '../core/analysis/methods/types.js';
 import type { ColormapName } from './colormap.js';
 import { el, setText } from './dom.js';
 import type { IExportable } from './figure.js';
@@ -46,10 +46,15 @@ export class Workbench extends Panel {
   constructor(
     readonly source: IWorkbenchSource,
     actions: IWorkbenchActions,
-    options: { colormap?: ColormapName } = {}
+    options: {
+      colormap?: ColormapName;
+      /** The resolution methods the run bar offers (the analysis registry's). */
+      methods: readonly ResolutionMethodInfo[];
+    }
   ) {
     super();
     this.addClass('jp-STXMView');
+    this._methods = options.methods;
     this.cursor = new LinkedCursor();
     this.selection = new PixelSelection();
 
@@ -81,10 +86,15 @@ export class Workbench extends Panel {
     this.training = new TrainingView(source);
     this.image.energyChanged.connect((_, e) => this.spectrum.setEnergyIndex(e));
 
-    this.runBar = new RunBar(source, actions, () => {
-      const id = this.currentViewId;
-      return { id, label: VIEW_LABELS[id] };
-    });
+    this.runBar = new RunBar(
+      source,
+      actions,
+      () => {
+        const id = this.currentViewId;
+        return { id, label: VIEW_LABELS[id] };
+      },
+      this._methods
+    );
 
     const tab = (w: Widget, label: string, id: ExportableViewId): Widget => {
       w.title.label = label;
@@ -272,7 +282,7 @@ export class Workbench extends Panel {
     if (
       runState === 'running' &&
       this._lastRunState !== 'running' &&
-      methodSettings(this.source.params.method).latent
+      this._methods.find(m => m.id === this.source.params.method)?.trainsModel
     ) {
       // a model is trained: show its loss curve while it learns
       this._right.currentWidget = this.training;
@@ -306,6 +316,7 @@ export class Workbench extends Panel {
     this._body.setHidden(stack === null);
   }
 
+  private readonly _methods: readonly ResolutionMethodInfo[];
   private _current: ExportableViewId = 'image';
   private _lastRunState = '';
   private _lastResultRun: unknown = null;
