@@ -16,7 +16,7 @@ import { oneLine } from '../core/io/errors.js';
 import { ALL_STACK_EXTENSIONS } from '../core/io/index.js';
 import { DEMO_SAMPLE } from '../core/simulate/demo-sample.js';
 import type { SampleConfig } from '../core/simulate/sample.js';
-import type { ExportableViewId } from '../views/source.js';
+import type { ExportableViewId } from '../views/shared/source.js';
 import type { AnalysisWorkerClient } from '../worker/client.js';
 import type { ComparisonManager } from './comparison.js';
 import { saveText } from './export.js';

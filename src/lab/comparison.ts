@@ -8,8 +8,8 @@ import { MainAreaWidget, Notification, WidgetTracker } from '@jupyterlab/apputil
 import { PathExt } from '@jupyterlab/coreutils';
 
 import { oneLine } from '../core/io/errors.js';
-import { ComparisonView, type ComparisonEntry } from '../views/comparison.js';
-import { serializeSvg, svgToPng } from '../views/figure.js';
+import { ComparisonView, type ComparisonEntry } from '../views/comparison/comparison-view.js';
+import { serializeSvg, svgToPng } from '../views/shared/figure.js';
 import { comparisonCsv } from './csv.js';
 import { freePath, saveBytes, saveText } from './export.js';
 import type { IStxmTracker } from './tokens.js';

@@ -27,7 +27,7 @@ import {
   type ProgressEvent
 } from '../core/model/result.js';
 import type { Stack } from '../core/model/stack.js';
-import type { SampleRect } from '../views/grid.js';
+import type { SampleRect } from '../views/shared/grid.js';
 import type { ReferencesOrigin } from './commandline.js';
 import { recoloured, renamed, without } from './refedit.js';
 import type {
@@ -37,9 +37,9 @@ import type {
   PrepareState,
   Roi,
   RunState
-} from '../views/source.js';
+} from '../views/shared/source.js';
 
-export type { RunState } from '../views/source.js';
+export type { RunState } from '../views/shared/source.js';
 
 /** What pre-processes a stack for the OD view (the worker client in the browser). */
 export type PrepareRunner = (

@@ -17,7 +17,7 @@ import { IStateDB } from '@jupyterlab/statedb';
 
 import { STACK_EXTENSIONS } from '../core/io/index.js';
 import type { DeepPartial, PipelineParams } from '../core/model/result.js';
-import { isColormapName, type ColormapName } from '../views/colormap.js';
+import { isColormapName, type ColormapName } from '../views/shared/colormap.js';
 import { AnalysisWorkerClient } from '../worker/client.js';
 import { addCommands } from './commands.js';
 import { ComparisonManager } from './comparison.js';
