@@ -100,7 +100,7 @@ export class CommMethods {
         return this.setReferences(params, req.arrays);
       case 'get_references': {
         const doc = await this.settled(optionalPath(params));
-        const refs = doc.workbench.references;
+        const refs = doc.model.references;
         if (!refs) {
           throw new ProtocolError('not-found', `${doc.context.path}: no reference spectra are set`);
         }
@@ -111,7 +111,7 @@ export class CommMethods {
         return this.run(params, ctx);
       case 'get_result': {
         const doc = await this.settled(optionalPath(params));
-        const result = doc.workbench.result;
+        const result = doc.model.result;
         if (!result) {
           throw new ProtocolError(
             'not-found',
@@ -130,7 +130,7 @@ export class CommMethods {
     const out: JSONObject[] = [];
     const current = this.options.tracker.currentWidget;
     this.options.tracker.forEach(doc => {
-      const wb = doc.workbench;
+      const wb = doc.model;
       out.push({
         path: doc.context.path,
         current: doc === current,
@@ -169,12 +169,9 @@ export class CommMethods {
   }
 
   private stackOf(doc: StxmDocument): Stack {
-    const stack = doc.workbench.stack;
+    const stack = doc.model.stack;
     if (!stack) {
-      throw new ProtocolError(
-        'failed',
-        doc.workbench.error ?? `${doc.context.path}: no stack loaded`
-      );
+      throw new ProtocolError('failed', doc.model.error ?? `${doc.context.path}: no stack loaded`);
     }
     return stack;
   }
@@ -218,8 +215,8 @@ export class CommMethods {
     if (doc.isDisposed) {
       throw new ProtocolError('failed', `${path}: the workbench was closed before it had loaded`);
     }
-    if (doc.workbench.status === 'error') {
-      throw new ProtocolError('failed', doc.workbench.error ?? `${path}: could not be read`);
+    if (doc.model.status === 'error') {
+      throw new ProtocolError('failed', doc.model.error ?? `${path}: could not be read`);
     }
     const stack = this.stackOf(doc);
     return { json: { path, info: jsonSafe(describeStack(stack)) } };
@@ -265,7 +262,7 @@ export class CommMethods {
     const doc = this.options.tracker.find(d => d.context.path === p.path);
     if (doc) {
       // Already open (overwrite): read the new file into the same workbench.
-      await doc.workbench.load(async () =>
+      await doc.model.load(async () =>
         worker.readStack(p.path, await fetchFileBytes(p.path, this.options.serverSettings))
       );
     }
@@ -317,7 +314,7 @@ export class CommMethods {
     } catch (err) {
       throw new ProtocolError('failed', oneLine(err));
     }
-    doc.workbench.setReferences(set);
+    doc.model.setReferences(set);
     return {
       json: { path: doc.context.path, names: set.spectra.map(r => r.name), source: set.source }
     };
@@ -327,10 +324,10 @@ export class CommMethods {
     const pipelineParams = parsePipelineParams(params.params);
     const doc = await this.settled(optionalPath(params));
     this.stackOf(doc);
-    doc.workbench.setParams(pipelineParams);
+    doc.model.setParams(pipelineParams);
     const onProgress = (_: unknown, event: ProgressEvent): void => ctx.progress(event);
-    const onAbort = (): void => doc.workbench.cancel();
-    doc.workbench.progressChanged.connect(onProgress);
+    const onAbort = (): void => doc.model.cancel();
+    doc.model.progressChanged.connect(onProgress);
     ctx.signal.addEventListener('abort', onAbort);
     try {
       const result = await doc.run();
@@ -342,7 +339,7 @@ export class CommMethods {
       }
       throw new ProtocolError('failed', oneLine(err));
     } finally {
-      doc.workbench.progressChanged.disconnect(onProgress);
+      doc.model.progressChanged.disconnect(onProgress);
       ctx.signal.removeEventListener('abort', onAbort);
     }
   }
@@ -386,19 +383,19 @@ export class CommMethods {
 
 /** Wait while the workbench is still loading its stack (and is still open). */
 export function waitUntilSettled(doc: StxmDocument): Promise<void> {
-  const model = doc.workbench;
+  const model = doc.model;
   if (model.status !== 'loading' || doc.isDisposed) {
     return Promise.resolve();
   }
   return new Promise(resolve => {
     const done = (): void => {
       if (model.status !== 'loading' || doc.isDisposed) {
-        model.changed.disconnect(done);
+        model.stackChanged.disconnect(done);
         doc.disposed.disconnect(done);
         resolve();
       }
     };
-    model.changed.connect(done);
+    model.stackChanged.connect(done);
     doc.disposed.connect(done);
   });
 }

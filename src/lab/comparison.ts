@@ -86,11 +86,13 @@ export class ComparisonManager {
       if (shown.length === 0) {
         throw new Error('no stack with a result to compare yet');
       }
+      // the complete results (a τ move in its first step is finished), by stack
       const text = comparisonCsv(
         shown.map(e => ({
           file: e.id,
           stateOfCharge: e.source.stateOfCharge,
-          result: e.source.result!
+          result:
+            this._stacks.find(d => d.context.path === e.id)?.model.result ?? e.source.shownResult!
         }))
       );
       const path = await freePath(
@@ -124,7 +126,7 @@ export class ComparisonManager {
         entries.push({
           id: doc.context.path,
           label: PathExt.basename(doc.context.path),
-          source: doc.workbench
+          source: doc.model
         });
         if (!this._watched.has(doc)) {
           this._watched.add(doc);

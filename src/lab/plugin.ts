@@ -21,7 +21,12 @@ import { isColormapName, type ColormapName } from '../views/shared/colormap.js';
 import { AnalysisWorkerClient } from '../worker/client.js';
 import { addCommands } from './commands.js';
 import { ComparisonManager } from './comparison.js';
-import { NoContentModelFactory, StxmWidgetFactory, type StxmDocument } from './document.js';
+import {
+  MODEL_NAME,
+  NoContentModelFactory,
+  StxmWidgetFactory,
+  type StxmDocument
+} from './document.js';
 import { settingsToParams } from './settings.js';
 import { attachState } from './state.js';
 import {
@@ -30,7 +35,6 @@ import {
   AXIS2000_FILE_TYPE,
   FILE_TYPE,
   IStxmTracker,
-  MODEL_NAME,
   PLUGIN_ID
 } from './tokens.js';
 

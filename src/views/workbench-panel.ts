@@ -1,15 +1,16 @@
 /**
- * The workbench of one stack: a header (file, shape, pixel size, status), the
- * run bar, and the sub-views in a Lumino layout — on the left the image
- * viewer, the reference manager and the pre-processing tabs above the
- * spectrum view; on the right the maps, the latent space and the run's story.
- * It owns what the sub-views share: the linked cursor and the brushed
- * selection.
+ * The workbench panel of one stack (the document's content): a header
+ * (file, shape, pixel size, status), the run bar, and the sub-views in a
+ * Lumino layout — on the left the image viewer, the reference manager and
+ * the pre-processing tabs above the spectrum view; on the right the maps,
+ * the latent space and the run's story. It owns what the sub-views share:
+ * the linked cursor and the brushed selection.
  */
 import { MessageLoop } from '@lumino/messaging';
 import { Panel, SplitPanel, TabPanel, Widget } from '@lumino/widgets';
 
 import type { ResolutionMethodInfo } from '../core/analysis/methods/types.js';
+import type { IWorkbenchModel } from '../lab/model-types.js';
 import type { ColormapName } from './shared/colormap.js';
 import { el, setText } from './shared/dom.js';
 import type { IExportable } from './shared/figure.js';
@@ -19,12 +20,12 @@ import { MapsView } from './maps/maps-view.js';
 import { PreprocessView } from './preprocess/preprocess-view.js';
 import { ReferencesView } from './references/references-view.js';
 import { RunBar } from './run/run-bar.js';
-import type { ExportableViewId, IWorkbenchActions, IWorkbenchSource } from './shared/source.js';
+import type { ExportableViewId, IWorkbenchActions } from './shared/actions.js';
 import { SpectrumView } from './spectrum/spectrum-view.js';
 import { formatLength, StackView } from './stack/stack-view.js';
 import { TrainingView } from './run/training-view.js';
 
-/** What the layout restorer keeps of a workbench's layout. */
+/** What the layout restorer keeps of a workbench panel's layout. */
 export interface WorkbenchLayoutState {
   leftTab: number;
   rightTab: number;
@@ -42,9 +43,13 @@ const VIEW_LABELS: Record<ExportableViewId, string> = {
   training: 'the training'
 };
 
-export class Workbench extends Panel {
+/**
+ * The panel renders the model (it hands each view the part it draws) and
+ * owns what the views share: the linked cursor and the brushed selection.
+ */
+export class WorkbenchPanel extends Panel {
   constructor(
-    readonly source: IWorkbenchSource,
+    readonly model: IWorkbenchModel,
     actions: IWorkbenchActions,
     options: {
       colormap?: ColormapName;
@@ -70,24 +75,24 @@ export class Workbench extends Panel {
     this._message.setAttribute('role', 'status');
     header.node.append(this._title, this._details, this._message);
 
-    this.image = new StackView(source, this.cursor, { colormap: options.colormap });
-    this.spectrum = new SpectrumView(source, this.cursor);
-    this.references = new ReferencesView(source, actions);
+    this.image = new StackView(model, this.cursor, { colormap: options.colormap });
+    this.spectrum = new SpectrumView(model, this.cursor);
+    this.references = new ReferencesView(model, actions);
     this.preprocess = new PreprocessView(
-      source,
+      model,
       () => {
         this._left.currentWidget = this.image;
         this.image.setTool('i0');
       },
       actions
     );
-    this.maps = new MapsView(source, this.cursor, this.selection, { colormap: options.colormap });
-    this.latent = new LatentView(source, this.cursor, this.selection);
-    this.training = new TrainingView(source);
+    this.maps = new MapsView(model, this.cursor, this.selection, { colormap: options.colormap });
+    this.latent = new LatentView(model, this.cursor, this.selection);
+    this.training = new TrainingView(model);
     this.image.energyChanged.connect((_, e) => this.spectrum.setEnergyIndex(e));
 
     this.runBar = new RunBar(
-      source,
+      model,
       actions,
       () => {
         const id = this.currentViewId;
@@ -162,8 +167,9 @@ export class Workbench extends Panel {
     });
     this._resize.observe(this._body.node);
 
-    source.changed.connect(this._render, this);
-    source.resultChanged.connect(this._onResult, this);
+    model.stackChanged.connect(this._render, this);
+    model.runStateChanged.connect(this._render, this);
+    model.resultChanged.connect(this._onResult, this);
     this._render();
   }
 
@@ -265,31 +271,31 @@ export class Workbench extends Panel {
   }
 
   private _onResult(): void {
-    if (this.source.shownResult && this.source.runState === 'running') {
+    if (this.model.shownResult && this.model.runState === 'running') {
       return;
     }
-    if (this.source.shownResult && this._lastResultRun !== this.source.shownResult.provenance) {
+    if (this.model.shownResult && this._lastResultRun !== this.model.shownResult.provenance) {
       // a new run (not a τ move): show its maps
-      this._lastResultRun = this.source.shownResult.provenance;
+      this._lastResultRun = this.model.shownResult.provenance;
       this.selection.clear();
       this._right.currentWidget = this.maps;
     }
   }
 
   private _render(): void {
-    const { status, info, error, stack, path } = this.source;
-    const runState = this.source.runState;
+    const { status, info, error, stack, path } = this.model;
+    const runState = this.model.runState;
     if (
       runState === 'running' &&
       this._lastRunState !== 'running' &&
-      this._methods.find(m => m.id === this.source.params.method)?.trainsModel
+      this._methods.find(m => m.id === this.model.params.method)?.trainsModel
     ) {
       // a model is trained: show its loss curve while it learns
       this._right.currentWidget = this.training;
     }
     this._lastRunState = runState;
     this.node.dataset.status = status;
-    this.node.dataset.runState = this.source.runState;
+    this.node.dataset.runState = this.model.runState;
     this._message.className = 'jp-STXMView-message';
     this._message.textContent = '';
     if (status === 'loading') {

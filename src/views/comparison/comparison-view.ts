@@ -8,6 +8,7 @@
 import { Widget } from '@lumino/widgets';
 
 import { hexToRgb, phaseColor } from '../../core/model/palette.js';
+import type { IWorkbenchModel } from '../../lab/model-types.js';
 import { button, clear, el, fmt, numberInput } from '../shared/dom.js';
 import { currentTheme, FigureBuilder, type IExportable } from '../shared/figure.js';
 import { resultGrid } from '../shared/grid.js';
@@ -17,13 +18,26 @@ import { paintPhaseMap } from '../shared/map-image.js';
 import { MapTile } from '../shared/map-tile.js';
 import type { PhaseStyle } from '../shared/phase-style.js';
 import { isHexColor } from '../shared/phase-style.js';
-import type { IWorkbenchSource } from '../shared/source.js';
+
+/** What the comparison draws of each stack, and the state of charge typed in for it. */
+export type ComparisonInput = Pick<
+  IWorkbenchModel,
+  | 'shownResult'
+  | 'stack'
+  | 'references'
+  | 'stateOfCharge'
+  | 'resultChanged'
+  | 'stackChanged'
+  | 'referencesChanged'
+  | 'stateOfChargeChanged'
+  | 'setStateOfCharge'
+>;
 
 export interface ComparisonEntry {
   /** Stable id (the stack's path). */
   id: string;
   label: string;
-  source: IWorkbenchSource;
+  source: ComparisonInput;
 }
 
 export interface IComparisonActions {
@@ -70,12 +84,16 @@ export class ComparisonView extends Widget implements IExportable {
   setEntries(entries: readonly ComparisonEntry[]): void {
     for (const e of this._entries) {
       e.source.resultChanged.disconnect(this._schedule, this);
-      e.source.changed.disconnect(this._schedule, this);
+      e.source.stackChanged.disconnect(this._schedule, this);
+      e.source.referencesChanged.disconnect(this._schedule, this);
+      e.source.stateOfChargeChanged.disconnect(this._schedule, this);
     }
     this._entries = [...entries];
     for (const e of this._entries) {
       e.source.resultChanged.connect(this._schedule, this);
-      e.source.changed.connect(this._schedule, this);
+      e.source.stackChanged.connect(this._schedule, this);
+      e.source.referencesChanged.connect(this._schedule, this);
+      e.source.stateOfChargeChanged.connect(this._schedule, this);
     }
     this._schedule();
   }

@@ -11,6 +11,7 @@ import { scaleLinear, select, type BrushBehavior } from 'd3';
 import { Widget } from '@lumino/widgets';
 
 import type { PhaseMapResult } from '../../core/model/result.js';
+import type { IWorkbenchModel } from '../../lab/model-types.js';
 import { el, fmt, svgEl } from '../shared/dom.js';
 import { currentTheme, FigureBuilder, type IExportable } from '../shared/figure.js';
 import { pixelAt, resultGrid, type PixelGrid } from '../shared/grid.js';
@@ -21,7 +22,12 @@ import { drawLatentAxes, LATENT_MARGIN } from './latent-axes.js';
 import { renderLegend } from '../shared/legend.js';
 import { latentProjection, project, projectGaussian, type Projection } from './projection.js';
 import { drawScatter, rgbaWord } from './scatter.js';
-import type { IWorkbenchSource } from '../shared/source.js';
+
+/** What the latent view draws: the result's latent space, in the references' colours. */
+export type LatentInput = Pick<
+  IWorkbenchModel,
+  'shownResult' | 'stack' | 'prepared' | 'references' | 'info' | 'path' | 'resultChanged'
+>;
 
 const M = LATENT_MARGIN;
 
@@ -38,7 +44,7 @@ interface Panel {
 
 export class LatentView extends Widget implements IExportable {
   constructor(
-    private readonly _source: IWorkbenchSource,
+    private readonly _source: LatentInput,
     private readonly _cursor: LinkedCursor,
     private readonly _selection: PixelSelection
   ) {

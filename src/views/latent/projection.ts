@@ -4,7 +4,7 @@
  * projected onto the same plane as ellipses.
  */
 import type { LatentGaussian } from '../../core/model/result.js';
-import { symmetricEigen } from '../../core/analysis/baselines/linalg.js';
+import { symmetricEigen } from '../../core/math/linalg.js';
 
 export interface Projection {
   /** Latent dimension L. */

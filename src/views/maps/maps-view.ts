@@ -9,6 +9,7 @@
 import { Widget } from '@lumino/widgets';
 
 import type { PhaseMapResult } from '../../core/model/result.js';
+import type { IWorkbenchModel } from '../../lab/model-types.js';
 import type { ColormapName } from '../shared/colormap.js';
 import { basename, button, clear, el, fmt } from '../shared/dom.js';
 import { currentTheme, type IExportable } from '../shared/figure.js';
@@ -25,11 +26,23 @@ import { mapsFigure, mapsSubtitle } from './maps-figure.js';
 import { pixelReadout, renderFractions } from './maps-text.js';
 import { MapTile } from '../shared/map-tile.js';
 import { AMBIGUOUS_RGB, phaseStyles, type PhaseStyle } from '../shared/phase-style.js';
-import type { IWorkbenchSource } from '../shared/source.js';
+
+/** What the maps draw: the result on the stack's grid, in the references' colours. */
+export type MapsInput = Pick<
+  IWorkbenchModel,
+  | 'shownResult'
+  | 'stack'
+  | 'prepared'
+  | 'references'
+  | 'info'
+  | 'path'
+  | 'resultChanged'
+  | 'preparedChanged'
+>;
 
 export class MapsView extends Widget implements IExportable {
   constructor(
-    private readonly _source: IWorkbenchSource,
+    private readonly _source: MapsInput,
     private readonly _cursor: LinkedCursor,
     private readonly _selection: PixelSelection,
     options: { colormap?: ColormapName } = {}

@@ -11,6 +11,7 @@ import { Widget } from '@lumino/widgets';
 
 import type { PreparedStack } from '../../core/model/prepared.js';
 import type { PreprocessParams } from '../../core/model/result.js';
+import type { IWorkbenchModel } from '../../lab/model-types.js';
 import {
   basename,
   button,
@@ -26,17 +27,31 @@ import {
 import { currentTheme, FigureBuilder, type IExportable } from '../shared/figure.js';
 import { ImageFrame } from '../shared/image-frame.js';
 import { LineChart } from '../shared/line-chart.js';
-import {
-  effectiveShiftEv,
-  type IWorkbenchActions,
-  type IWorkbenchSource
-} from '../shared/source.js';
+import type { IWorkbenchActions } from '../shared/actions.js';
 import { renderWarnings, warningList } from '../shared/warnings.js';
 import { renderDecisions } from './decisions-list.js';
 
+/** What the pre-processing tab draws (its controls, the prepared stack) and the parameters it sets. */
+export type PreprocessInput = Pick<
+  IWorkbenchModel,
+  | 'params'
+  | 'stack'
+  | 'references'
+  | 'prepared'
+  | 'prepareState'
+  | 'prepareError'
+  | 'effectiveShiftEv'
+  | 'paramsChanged'
+  | 'stackChanged'
+  | 'referencesChanged'
+  | 'prepareStateChanged'
+  | 'preparedChanged'
+  | 'setParams'
+>;
+
 export class PreprocessView extends Widget implements IExportable {
   constructor(
-    private readonly _source: IWorkbenchSource,
+    private readonly _source: PreprocessInput,
     private readonly _drawI0: () => void,
     private readonly _actions: IWorkbenchActions
   ) {
@@ -84,7 +99,7 @@ export class PreprocessView extends Widget implements IExportable {
       'auto',
       v =>
         this._set({
-          energyShift: v === 'auto' ? 'auto' : v === 'off' ? 0 : effectiveShiftEv(this._source)
+          energyShift: v === 'auto' ? 'auto' : v === 'off' ? 0 : this._source.effectiveShiftEv
         }),
       'jp-STXMPreprocessView-autoShift'
     );
@@ -191,7 +206,10 @@ export class PreprocessView extends Widget implements IExportable {
       el('h3', 'jp-STXMSubhead', 'Steps'),
       this._provenance
     );
-    _source.changed.connect(this._renderControls, this);
+    _source.paramsChanged.connect(this._renderControls, this);
+    _source.stackChanged.connect(this._renderControls, this);
+    _source.referencesChanged.connect(this._renderControls, this);
+    _source.prepareStateChanged.connect(this._renderControls, this);
     _source.preparedChanged.connect(this._renderResults, this);
     this._renderControls();
     this._renderResults();

@@ -7,22 +7,37 @@
  */
 import { Widget } from '@lumino/widgets';
 
-import { oneLine } from '../../core/io/errors.js';
-import { REFERENCE_EXTENSIONS } from '../../core/io/references-read.js';
+import { oneLine } from '../../core/model/text.js';
 import { resampleReferences } from '../../core/model/references.js';
+import type { IWorkbenchModel } from '../../lab/model-types.js';
 import { button, clear, el, fmt, labelled, numberInput, setText } from '../shared/dom.js';
 import type { IExportable } from '../shared/figure.js';
 import { LineChart, type ChartSeries } from '../shared/line-chart.js';
 import { referenceColor } from '../shared/phase-style.js';
-import {
-  effectiveShiftEv,
-  type IWorkbenchActions,
-  type IWorkbenchSource
-} from '../shared/source.js';
+import type { IWorkbenchActions } from '../shared/actions.js';
+
+/** What the reference manager draws (the set, its coverage of the stack) and the edits it makes. */
+export type ReferencesInput = Pick<
+  IWorkbenchModel,
+  | 'references'
+  | 'referencesError'
+  | 'stack'
+  | 'params'
+  | 'effectiveShiftEv'
+  | 'referencesChanged'
+  | 'paramsChanged'
+  | 'stackChanged'
+  | 'preparedChanged'
+  | 'setParams'
+  | 'setReferenceColor'
+  | 'renameReference'
+  | 'setReferencesError'
+  | 'removeReference'
+>;
 
 export class ReferencesView extends Widget implements IExportable {
   constructor(
-    private readonly _source: IWorkbenchSource,
+    private readonly _source: ReferencesInput,
     actions: IWorkbenchActions
   ) {
     super();
@@ -31,7 +46,7 @@ export class ReferencesView extends Widget implements IExportable {
     const bar = el('div', 'jp-STXMToolbar');
     const fileInput = el('input', 'jp-STXMReferencesView-file');
     fileInput.type = 'file';
-    fileInput.accept = REFERENCE_EXTENSIONS.join(',');
+    fileInput.accept = actions.referenceFileTypes.join(',');
     fileInput.multiple = true;
     fileInput.hidden = true;
     fileInput.addEventListener('change', () => {
@@ -92,7 +107,10 @@ export class ReferencesView extends Widget implements IExportable {
         'combined into one set.'
     );
     this.node.append(bar, this._message, this._table, this._chart.node, this._help);
-    _source.changed.connect(this._render, this);
+    _source.referencesChanged.connect(this._render, this);
+    _source.stackChanged.connect(this._render, this);
+    // the energy shift in effect: a parameter, or found on the prepared stack
+    _source.paramsChanged.connect(this._render, this);
     _source.preparedChanged.connect(this._render, this);
     this._render();
   }
@@ -108,7 +126,7 @@ export class ReferencesView extends Widget implements IExportable {
 
   private _render(): void {
     const refs = this._source.references;
-    const shift = effectiveShiftEv(this._source);
+    const shift = this._source.effectiveShiftEv;
     const auto = this._source.params.preprocess.energyShift === 'auto';
     if (document.activeElement !== this._shift) {
       this._shift.value = String(Number(shift.toFixed(4)));

@@ -16,9 +16,10 @@ import {
   type ResolutionMethod,
   type Stage
 } from '../../core/model/result.js';
+import type { IWorkbenchModel } from '../../lab/model-types.js';
 import { button, el, fmt, labelled, select, setText } from '../shared/dom.js';
 import { renderWarnings, warningList } from '../shared/warnings.js';
-import type { ExportableViewId, IWorkbenchActions, IWorkbenchSource } from '../shared/source.js';
+import type { ExportableViewId, IWorkbenchActions } from '../shared/actions.js';
 
 export const TAU_MAX = 0.05;
 export const TAU_STEP = 0.0005;
@@ -30,11 +31,34 @@ const STAGE_LABELS: Record<Stage, string> = {
   resolve: 'Resolve'
 };
 
+/** What the run bar draws (run state, progress, τ, the result's warnings) and the intents it emits. */
+export type RunInput = Pick<
+  IWorkbenchModel,
+  | 'runState'
+  | 'runError'
+  | 'progress'
+  | 'stack'
+  | 'references'
+  | 'params'
+  | 'shownResult'
+  | 'runStateChanged'
+  | 'progressChanged'
+  | 'stackChanged'
+  | 'referencesChanged'
+  | 'paramsChanged'
+  | 'thresholdChanged'
+  | 'resultChanged'
+  | 'setParams'
+  | 'setThreshold'
+  | 'previewThreshold'
+  | 'settleThreshold'
+>;
+
 type ExportChoice = 'png' | 'svg' | 'nexus' | 'fractions' | 'spectra' | 'command' | 'params' | '';
 
 export class RunBar extends Widget {
   constructor(
-    private readonly _source: IWorkbenchSource,
+    private readonly _source: RunInput,
     private readonly _actions: IWorkbenchActions,
     private readonly _currentView: () => { id: ExportableViewId; label: string },
     private readonly _methods: readonly ResolutionMethodInfo[]
@@ -107,8 +131,12 @@ export class RunBar extends Widget {
     stages.append(this._status);
     this._warnings = warningList('jp-STXMRunBar-warnings', 'How far the map can be trusted');
     this.node.append(row, stages, this._warnings);
-    _source.changed.connect(this._render, this);
+    _source.runStateChanged.connect(this._render, this);
+    _source.stackChanged.connect(this._render, this);
+    _source.referencesChanged.connect(this._render, this);
+    _source.paramsChanged.connect(this._render, this);
     _source.progressChanged.connect(this._renderProgress, this);
+    _source.thresholdChanged.connect(this._syncTau, this);
     _source.resultChanged.connect(this._syncTau, this);
     _source.resultChanged.connect(this._renderWarnings, this);
     this._render();

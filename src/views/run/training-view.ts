@@ -6,13 +6,25 @@
 import { Widget } from '@lumino/widgets';
 
 import { STAGES, type PhaseMapResult } from '../../core/model/result.js';
+import type { IWorkbenchModel } from '../../lab/model-types.js';
 import { clear, el, fmt } from '../shared/dom.js';
 import type { IExportable } from '../shared/figure.js';
 import { LineChart, type ChartSeries } from '../shared/line-chart.js';
-import type { IWorkbenchSource } from '../shared/source.js';
+
+/** What the run's story draws: the loss curve as it comes, and the result's record. */
+export type TrainingInput = Pick<
+  IWorkbenchModel,
+  | 'runState'
+  | 'params'
+  | 'lossHistory'
+  | 'shownResult'
+  | 'runStateChanged'
+  | 'progressChanged'
+  | 'resultChanged'
+>;
 
 export class TrainingView extends Widget implements IExportable {
-  constructor(private readonly _source: IWorkbenchSource) {
+  constructor(private readonly _source: TrainingInput) {
     super();
     this.addClass('jp-STXMTrainingView');
     this.addClass('jp-STXMScroll');
@@ -41,7 +53,7 @@ export class TrainingView extends Widget implements IExportable {
     );
     _source.progressChanged.connect(this._onProgress, this);
     _source.resultChanged.connect(this._onResultChanged, this);
-    _source.changed.connect(this._onState, this);
+    _source.runStateChanged.connect(this._onState, this);
     this._onResult();
     this._onState();
   }

@@ -4,6 +4,7 @@
  * alignment or binned) and the phase maps point at the same place on the
  * sample even when their pixel grids differ.
  */
+import type { SampleRect } from '../../lab/model-types.js';
 export interface PixelGrid {
   /** Column positions in µm (ascending or descending). */
   x: ArrayLike<number>;
@@ -20,14 +21,6 @@ export interface PixelIndex {
 export interface SamplePoint {
   xUm: number;
   yUm: number;
-}
-
-/** A rectangle on the sample in µm (inclusive of the pixel centres inside it). */
-export interface SampleRect {
-  x0: number;
-  x1: number;
-  y0: number;
-  y1: number;
 }
 
 /** A grid from a pixel size, starting at `x0`, `y0`; NaN sizes become 1 µm. */

@@ -8,23 +8,40 @@
  */
 import { Widget } from '@lumino/widgets';
 
-import { oneLine } from '../../core/io/errors.js';
+import { oneLine } from '../../core/model/text.js';
 import { resampleReferences } from '../../core/model/references.js';
 import type { Stack } from '../../core/model/stack.js';
+import type { IWorkbenchModel } from '../../lab/model-types.js';
 import { el, fmt } from '../shared/dom.js';
 import type { IExportable } from '../shared/figure.js';
 import { gridForShape, pixelAt, pixelRange } from '../shared/grid.js';
 import type { LinkedCursor } from '../shared/linked.js';
 import { LineChart, type ChartSeries } from '../shared/line-chart.js';
 import { referenceColor } from '../shared/phase-style.js';
-import { effectiveShiftEv, type IWorkbenchSource } from '../shared/source.js';
 import { fitScale, maskedSpectrum, pixelSpectrum, rectSpectrum } from './spectrum-fit.js';
 
 const FG = 'currentColor';
 
+/** What the spectrum view draws: spectra of the stack, its ROIs, the references, ρ at the cursor. */
+export type SpectrumInput = Pick<
+  IWorkbenchModel,
+  | 'stack'
+  | 'prepared'
+  | 'shownResult'
+  | 'references'
+  | 'effectiveShiftEv'
+  | 'rois'
+  | 'stackChanged'
+  | 'preparedChanged'
+  | 'resultChanged'
+  | 'referencesChanged'
+  | 'paramsChanged'
+  | 'roisChanged'
+>;
+
 export class SpectrumView extends Widget implements IExportable {
   constructor(
-    private readonly _source: IWorkbenchSource,
+    private readonly _source: SpectrumInput,
     private readonly _cursor: LinkedCursor
   ) {
     super();
@@ -40,7 +57,10 @@ export class SpectrumView extends Widget implements IExportable {
       title: 'Spectrum under the cursor with the references'
     });
     this.node.append(this._header, this._chart.node);
-    _source.changed.connect(this._schedule, this);
+    _source.stackChanged.connect(this._schedule, this);
+    _source.referencesChanged.connect(this._schedule, this);
+    _source.paramsChanged.connect(this._schedule, this); // the energy shift of the references
+    _source.roisChanged.connect(this._schedule, this);
     _source.preparedChanged.connect(this._invalidate, this);
     // a new result changes only the ρ in the legend, and only with a cursor
     _source.resultChanged.connect(() => {
@@ -150,7 +170,7 @@ export class SpectrumView extends Widget implements IExportable {
     let note = '';
     if (refs && od) {
       try {
-        const shift = effectiveShiftEv(this._source);
+        const shift = this._source.effectiveShiftEv;
         const res = resampleReferences(refs, energies, shift);
         refs.spectra.forEach((r, n) => {
           const sampled = res.values.subarray(n * ne, (n + 1) * ne);

@@ -3,20 +3,29 @@
  * whatever grid is on screen (converted through µm), and as a list of chips
  * with a remove button. Names are text only.
  */
+import type { IWorkbenchModel } from '../../lab/model-types.js';
 import { clear, el } from '../shared/dom.js';
 import { pixelRange, rectOfPixels, type PixelGrid } from '../shared/grid.js';
 import type { FrameRect } from '../shared/image-frame.js';
-import type { IWorkbenchSource } from '../shared/source.js';
 
 /** The I0 region's outline colour (Okabe–Ito yellow, dashed). */
 const I0_COLOR = '#F0E442';
+
+/** What the regions are drawn from, and the intents of their chips. */
+export type RegionsInput = Pick<
+  IWorkbenchModel,
+  'stack' | 'rois' | 'params' | 'removeRoi' | 'setParams'
+>;
 
 function clampInt(v: number, n: number): number {
   return Math.max(0, Math.min(n, Math.round(v)));
 }
 
 /** Outlines of the ROIs and the I0 region on `grid`. */
-export function regionRects(source: IWorkbenchSource, grid: PixelGrid): FrameRect[] {
+export function regionRects(
+  source: Pick<RegionsInput, 'stack' | 'rois' | 'params'>,
+  grid: PixelGrid
+): FrameRect[] {
   const raw = source.stack;
   const rects: FrameRect[] = [];
   for (const roi of source.rois) {
@@ -62,7 +71,7 @@ function chip(
 }
 
 /** The list of ROIs and the I0 region, each removable. */
-export function renderRegionList(list: HTMLElement, source: IWorkbenchSource): void {
+export function renderRegionList(list: HTMLElement, source: RegionsInput): void {
   clear(list);
   for (const roi of source.rois) {
     list.append(

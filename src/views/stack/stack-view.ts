@@ -9,6 +9,7 @@ import { Signal, type ISignal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
 
 import { frame, type Stack } from '../../core/model/stack.js';
+import type { IWorkbenchModel } from '../../lab/model-types.js';
 import { isColormapName, type ColormapName } from '../shared/colormap.js';
 import { percentileLimits } from '../shared/contrast.js';
 import { basename, el, fmt } from '../shared/dom.js';
@@ -20,10 +21,7 @@ import { ImageToolbar, type ImageTool, type Quantity } from './image-toolbar.js'
 import { paintColorbar } from '../shared/map-image.js';
 import { handleCursorKey } from '../shared/keyboard.js';
 import type { LinkedCursor } from '../shared/linked.js';
-import { regionRects, renderRegionList } from './regions.js';
-import type { IWorkbenchSource } from '../shared/source.js';
-
-export type { IStackSource, LoadStatus } from '../shared/source.js';
+import { regionRects, renderRegionList, type RegionsInput } from './regions.js';
 
 export function formatEnergy(eV: number): string {
   return `${eV.toFixed(2)} eV`;
@@ -38,12 +36,23 @@ export function formatLength(um: number | null): string {
 
 export type { ImageTool, Quantity } from './image-toolbar.js';
 
+/** What the image viewer draws (the stack, its OD, the regions) and the intents it emits. */
+export type StackInput = RegionsInput &
+  Pick<
+    IWorkbenchModel,
+    | 'status'
+    | 'prepared'
+    | 'prepareState'
+    | 'addRoi'
+    | 'stackChanged'
+    | 'preparedChanged'
+    | 'prepareStateChanged'
+    | 'roisChanged'
+    | 'paramsChanged'
+  >;
+
 export class StackView extends Widget implements IExportable {
-  constructor(
-    source: IWorkbenchSource,
-    cursor: LinkedCursor,
-    options: { colormap?: ColormapName } = {}
-  ) {
+  constructor(source: StackInput, cursor: LinkedCursor, options: { colormap?: ColormapName } = {}) {
     super();
     this.addClass('jp-STXMImageView');
     this._source = source;
@@ -101,7 +110,11 @@ export class StackView extends Widget implements IExportable {
       handleCursorKey(ev, this._grid(), this._cursor)
     );
 
-    source.changed.connect(this._render, this);
+    source.stackChanged.connect(this._render, this);
+    source.prepareStateChanged.connect(this._render, this);
+    // the ROIs and the I0 region (a parameter) are drawn on the image
+    source.roisChanged.connect(this._render, this);
+    source.paramsChanged.connect(this._render, this);
     source.preparedChanged.connect(this._onPrepared, this);
     cursor.changed.connect(this._showCursor, this);
     this._render();
@@ -400,7 +413,7 @@ export class StackView extends Widget implements IExportable {
     }
   }
 
-  private readonly _source: IWorkbenchSource;
+  private readonly _source: StackInput;
   private readonly _cursor: LinkedCursor;
   private _colormap: ColormapName;
   private _colormapOverride: ColormapName | null = null;

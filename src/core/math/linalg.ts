@@ -1,4 +1,7 @@
-/** Small dense linear algebra for the baselines (matrices of a few dozen rows). */
+/**
+ * Small dense linear algebra (matrices of a few dozen rows): the baselines'
+ * fits and PCA, and the latent view's projection onto principal axes.
+ */
 
 /** Cholesky solve of the SPD system A x = b (A n × n row-major); null if A is not SPD. */
 export function choleskySolve(a: Float64Array, b: Float64Array, n: number): Float64Array | null {
