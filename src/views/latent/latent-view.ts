@@ -20,8 +20,10 @@ import { NO_LATENT_MESSAGE } from '../shared/messages.js';
 import { AMBIGUOUS_RGB, phaseStyles, type PhaseStyle } from '../shared/phase-style.js';
 import { drawLatentAxes, LATENT_MARGIN } from './latent-axes.js';
 import { renderLegend } from '../shared/legend.js';
-import { latentProjection, project, projectGaussian, type Projection } from './projection.js';
-import { drawScatter, rgbaWord } from './scatter.js';
+import { latentLayout } from './layout.js';
+import { latentProjection, project, type Projection } from './projection.js';
+import { rgbaWord } from '../shared/paint.js';
+import { drawScatter } from './scatter.js';
 
 /** What the latent view draws: the result's latent space, in the references' colours. */
 export type LatentInput = Pick<
@@ -169,45 +171,10 @@ export class LatentView extends Widget implements IExportable {
     this._result = result;
     if (!same || !this._proj) {
       this._proj = latentProjection(result.latent, L, result.mask);
-      const idx: number[] = [];
-      for (let p = 0; p < result.mask.length; p++) {
-        if (result.mask[p] && Number.isFinite(result.latent[p * L])) {
-          idx.push(p);
-        }
-      }
-      this._pixels = Int32Array.from(idx);
-      this._xy = new Float32Array(2 * idx.length);
-      let x0 = Infinity;
-      let x1 = -Infinity;
-      let y0 = Infinity;
-      let y1 = -Infinity;
-      idx.forEach((p, i) => {
-        const [x, y] = project(this._proj!, result.latent, p * L);
-        this._xy[2 * i] = x;
-        this._xy[2 * i + 1] = y;
-        x0 = Math.min(x0, x);
-        x1 = Math.max(x1, x);
-        y0 = Math.min(y0, y);
-        y1 = Math.max(y1, y);
-      });
-      // the 2σ ellipses too, within reason (a very broad phase must not squash the points)
-      const spanX = x1 - x0 || 1;
-      const spanY = y1 - y0 || 1;
-      for (const g of result.phaseGaussians) {
-        if (!g || g.count === 0) {
-          continue;
-        }
-        const pg = projectGaussian(this._proj, g);
-        const ex = 2 * Math.sqrt(Math.max(0, pg.cov[0]));
-        const ey = 2 * Math.sqrt(Math.max(0, pg.cov[2]));
-        x0 = Math.min(x0, Math.max(pg.mean[0] - ex, x0 - spanX));
-        x1 = Math.max(x1, Math.min(pg.mean[0] + ex, x1 + spanX));
-        y0 = Math.min(y0, Math.max(pg.mean[1] - ey, y0 - spanY));
-        y1 = Math.max(y1, Math.min(pg.mean[1] + ey, y1 + spanY));
-      }
-      const padX = 0.05 * (x1 - x0 || 1);
-      const padY = 0.05 * (y1 - y0 || 1);
-      this._domain = idx.length ? [x0 - padX, x1 + padX, y0 - padY, y1 + padY] : [-1, 1, -1, 1];
+      const layout = latentLayout(result.latent, L, result.mask, result.phaseGaussians, this._proj);
+      this._pixels = layout.pixels;
+      this._xy = layout.xy;
+      this._domain = layout.domain;
     }
     this._styles = phaseStyles(result.phaseNames, this._source.references);
     const raw = this._source.stack;
@@ -379,8 +346,8 @@ export class LatentView extends Widget implements IExportable {
 
   private _result: PhaseMapResult | null = null;
   private _proj: Projection | null = null;
-  private _pixels = new Int32Array(0);
-  private _xy = new Float32Array(0);
+  private _pixels: Int32Array = new Int32Array(0);
+  private _xy: Float32Array = new Float32Array(0);
   private _domain: [number, number, number, number] = [-1, 1, -1, 1];
   private _styles: PhaseStyle[] = [];
   private _grid: PixelGrid | null = null;

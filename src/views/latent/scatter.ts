@@ -3,7 +3,7 @@
  * milliseconds): one 32-bit word per pixel, square points of 1–3 px by
  * density, two passes so that the points that matter are drawn on top.
  */
-import { rgbaWord } from '../shared/map-image.js';
+import { paintWords } from '../shared/canvas.js';
 
 export interface ScatterPoints {
   /** (x, y) per point, data units. */
@@ -16,27 +16,22 @@ export interface ScatterPoints {
   onTop(i: number): boolean;
 }
 
-export function drawScatter(
-  canvas: HTMLCanvasElement,
-  cssWidth: number,
-  cssHeight: number,
+/** The canvas size (device pixels) for a plot of `css` size at this device pixel ratio. */
+export function deviceSize(cssWidth: number, cssHeight: number, dpr: number): [number, number] {
+  const d = Math.min(2, dpr || 1);
+  return [Math.max(1, Math.round(cssWidth * d)), Math.max(1, Math.round(cssHeight * d))];
+}
+
+/**
+ * The points into `words` (cw × ch RGBA words, y up): square points of 1–3
+ * px by density, in two passes so that `onTop` points are drawn last.
+ */
+export function rasterScatter(
+  words: Uint32Array,
+  cw: number,
+  ch: number,
   points: ScatterPoints
 ): void {
-  const dpr = Math.min(2, window.devicePixelRatio || 1);
-  const cw = Math.max(1, Math.round(cssWidth * dpr));
-  const ch = Math.max(1, Math.round(cssHeight * dpr));
-  if (canvas.width !== cw || canvas.height !== ch) {
-    canvas.width = cw;
-    canvas.height = ch;
-  }
-  canvas.style.width = `${cssWidth}px`;
-  canvas.style.height = `${cssHeight}px`;
-  const ctx = canvas.getContext('2d');
-  if (!ctx) {
-    return;
-  }
-  const img = ctx.createImageData(cw, ch);
-  const words = new Uint32Array(img.data.buffer);
   const [x0, x1, y0, y1] = points.domain;
   const sx = (cw - 1) / (x1 - x0);
   const sy = (ch - 1) / (y1 - y0);
@@ -65,7 +60,17 @@ export function drawScatter(
       }
     }
   }
-  ctx.putImageData(img, 0, 0);
 }
 
-export { rgbaWord };
+/** The points drawn into `canvas`, sized `css` pixels on screen (sharp on high-DPI screens). */
+export function drawScatter(
+  canvas: HTMLCanvasElement,
+  cssWidth: number,
+  cssHeight: number,
+  points: ScatterPoints
+): void {
+  const [cw, ch] = deviceSize(cssWidth, cssHeight, window.devicePixelRatio);
+  canvas.style.width = `${cssWidth}px`;
+  canvas.style.height = `${cssHeight}px`;
+  paintWords(canvas, cw, ch, words => rasterScatter(words, cw, ch, points));
+}
