@@ -22,7 +22,8 @@ import { ReferencesView } from './references/references-view.js';
 import { RunBar } from './run/run-bar.js';
 import type { ExportableViewId, IWorkbenchActions } from './shared/actions.js';
 import { SpectrumView } from './spectrum/spectrum-view.js';
-import { formatLength, StackView } from './stack/stack-view.js';
+import { formatLength } from './stack/stack-text.js';
+import { StackView } from './stack/stack-view.js';
 import { TrainingView } from './run/training-view.js';
 
 /** What the layout restorer keeps of a workbench panel's layout. */

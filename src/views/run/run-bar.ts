@@ -10,26 +10,16 @@
 import { Widget } from '@lumino/widgets';
 
 import type { ResolutionMethodInfo } from '../../core/analysis/methods/types.js';
-import {
-  STAGES,
-  type PhaseMapResult,
-  type ResolutionMethod,
-  type Stage
-} from '../../core/model/result.js';
+import type { PhaseMapResult, ResolutionMethod } from '../../core/model/result.js';
 import type { IWorkbenchModel } from '../../lab/model-types.js';
+import type { ExportableViewId, IWorkbenchActions } from '../shared/actions.js';
 import { button, el, fmt, labelled, select, setText } from '../shared/dom.js';
 import { renderWarnings, warningList } from '../shared/warnings.js';
-import type { ExportableViewId, IWorkbenchActions } from '../shared/actions.js';
+import { progressStatus, runStatus } from './run-text.js';
+import { StageBars } from './stage-bars.js';
 
 export const TAU_MAX = 0.05;
 export const TAU_STEP = 0.0005;
-
-const STAGE_LABELS: Record<Stage, string> = {
-  prepare: 'Prepare',
-  pcc: 'Correlate',
-  train: 'Train GMVAE',
-  resolve: 'Resolve'
-};
 
 /** What the run bar draws (run state, progress, τ, the result's warnings) and the intents it emits. */
 export type RunInput = Pick<
@@ -111,21 +101,7 @@ export class RunBar extends Widget {
       this._export
     );
     const stages = el('div', 'jp-STXMRunBar-stages');
-    this._bars = {} as Record<Stage, { node: HTMLDivElement; fill: HTMLDivElement }>;
-    for (const s of STAGES) {
-      const node = el('div', 'jp-STXMStage');
-      node.dataset.stage = s;
-      node.setAttribute('role', 'progressbar');
-      node.setAttribute('aria-label', STAGE_LABELS[s]);
-      node.setAttribute('aria-valuemin', '0');
-      node.setAttribute('aria-valuemax', '100');
-      const track = el('div', 'jp-STXMStage-track');
-      const fill = el('div', 'jp-STXMStage-fill');
-      track.append(fill);
-      node.append(el('span', 'jp-STXMStage-label', STAGE_LABELS[s]), track);
-      stages.append(node);
-      this._bars[s] = { node, fill };
-    }
+    this._stages = new StageBars(stages);
     this._status = el('div', 'jp-STXMRunBar-status');
     this._status.setAttribute('role', 'status');
     stages.append(this._status);
@@ -238,60 +214,24 @@ export class RunBar extends Widget {
     this._method.value = params.method;
     this._syncTau();
     this._status.className = 'jp-STXMRunBar-status';
-    let text = '';
-    switch (runState) {
-      case 'idle':
-        text = !stack
-          ? ''
-          : !references
-            ? 'Load reference spectra (References tab), then Run.'
-            : 'Ready to run.';
-        break;
-      case 'running':
-        text = 'Running in a Web Worker…';
-        break;
-      case 'done':
-        text = this._source.shownResult ? `Done. ${this._summary()}` : 'Done.';
-        break;
-      case 'cancelled':
-        text = this._source.shownResult ? 'Cancelled; the previous result is kept.' : 'Cancelled.';
-        break;
-      case 'failed':
-        this._status.classList.add('jp-mod-error');
-        text = `Run failed: ${runError ?? 'unknown error'}${this._source.shownResult ? ' — the previous result is kept.' : ''}`;
-        break;
-    }
+    const status = runStatus({
+      runState,
+      runError,
+      hasStack: stack !== null,
+      hasReferences: references !== null,
+      shown: this._source.shownResult
+    });
+    this._status.classList.toggle('jp-mod-error', status.error);
+    const text = status.text;
     setText(this._status, text);
     this._renderWarnings();
     if (runState !== this._lastState) {
       if (runState === 'running') {
-        for (const s of STAGES) {
-          this._setStage(s, 0, 'pending');
-        }
-        const method = this._methods.find(m => m.id === params.method);
-        if (method && !method.trainsModel) {
-          this._setStage('train', 0, 'skipped');
-          if (!method.relabelsAll) {
-            // Pearson only: ambiguous pixels keep their argmax phase
-            this._setStage('resolve', 0, 'skipped');
-          }
-        }
+        this._stages.start(this._methods.find(m => m.id === params.method));
       } else if (runState === 'done') {
-        for (const s of STAGES) {
-          const skipped = this._bars[s].node.dataset.state === 'skipped';
-          this._setStage(s, skipped ? 0 : 1, skipped ? 'skipped' : 'done');
-        }
+        this._stages.done();
       } else if (runState === 'failed' || runState === 'cancelled') {
-        for (const s of STAGES) {
-          const st = this._bars[s].node.dataset.state;
-          if (st === 'active') {
-            this._setStage(
-              s,
-              Number(this._bars[s].node.getAttribute('aria-valuenow')) / 100,
-              'stopped'
-            );
-          }
-        }
+        this._stages.stop();
       }
       this._lastState = runState;
     }
@@ -303,39 +243,16 @@ export class RunBar extends Widget {
     renderWarnings(this._warnings, r && this._source.runState !== 'running' ? r.warnings : []);
   }
 
-  private _summary(): string {
-    const r = this._source.shownResult!;
-    const f = r.phaseNames.map((n, i) => `${n} ${fmt(100 * r.fractions[i], 3)} %`).join(', ');
-    return `${r.counts.particle} particle pixels: ${f}`;
-  }
-
   private _renderProgress(): void {
     const p = this._source.progress;
     if (!p) {
       return;
     }
-    const idx = STAGES.indexOf(p.stage);
-    STAGES.forEach((s, i) => {
-      const st = this._bars[s].node.dataset.state;
-      if (i < idx && st !== 'skipped') {
-        this._setStage(s, 1, 'done');
-      }
-    });
-    this._setStage(p.stage, p.fraction, p.fraction >= 1 ? 'done' : 'active');
-    if (p.message) {
-      setText(this._status, p.message);
-    } else if (p.epoch !== undefined) {
-      this._status.textContent = `Training: epoch ${p.epoch}, loss ${fmt(p.loss ?? Number.NaN)}`;
+    this._stages.progress(p);
+    const text = progressStatus(p);
+    if (text !== null) {
+      setText(this._status, text);
     }
-  }
-
-  private _setStage(s: Stage, fraction: number, state: string): void {
-    const bar = this._bars[s];
-    const pct = Math.round(Math.max(0, Math.min(1, fraction)) * 100);
-    bar.fill.style.width = `${pct}%`;
-    bar.node.dataset.state = state;
-    bar.node.setAttribute('aria-valuenow', String(pct));
-    bar.node.title = `${STAGE_LABELS[s]}: ${state}${state === 'active' ? ` ${pct} %` : ''}`;
   }
 
   private _refreshExportOptions(): void {
@@ -394,7 +311,7 @@ export class RunBar extends Widget {
   private readonly _tauValue: HTMLOutputElement;
   private readonly _tauBox: HTMLSpanElement;
   private readonly _export: HTMLSelectElement;
-  private readonly _bars: Record<Stage, { node: HTMLDivElement; fill: HTMLDivElement }>;
+  private readonly _stages: StageBars;
   private readonly _status: HTMLDivElement;
   private readonly _warnings: HTMLUListElement;
   private _lastState = '';

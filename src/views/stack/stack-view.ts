@@ -13,26 +13,16 @@ import type { IWorkbenchModel } from '../../lab/model-types.js';
 import { isColormapName, type ColormapName } from '../shared/colormap.js';
 import { percentileLimits } from '../shared/contrast.js';
 import { basename, el, fmt } from '../shared/dom.js';
-import { currentTheme, FigureBuilder, type IExportable } from '../shared/figure.js';
+import { currentTheme, type IExportable } from '../shared/figure.js';
 import { pixelAt, pixelRange, positionOf, rectOfPixels, type PixelGrid } from '../shared/grid.js';
 import { paintImage } from '../shared/image-canvas.js';
 import { ImageFrame, type PixelRect } from '../shared/image-frame.js';
 import { ImageToolbar, type ImageTool, type Quantity } from './image-toolbar.js';
-import { paintColorbar } from '../shared/map-image.js';
 import { handleCursorKey } from '../shared/keyboard.js';
 import type { LinkedCursor } from '../shared/linked.js';
 import { regionRects, renderRegionList, type RegionsInput } from './regions.js';
-
-export function formatEnergy(eV: number): string {
-  return `${eV.toFixed(2)} eV`;
-}
-
-export function formatLength(um: number | null): string {
-  if (um === null) {
-    return 'n/a';
-  }
-  return um >= 0.1 ? `${Number(um.toPrecision(4))} µm` : `${Number((um * 1000).toPrecision(4))} nm`;
-}
+import { stackFigure } from './stack-figure.js';
+import { formatEnergy, pixelReadoutText, shownFrameIndex } from './stack-text.js';
 
 export type { ImageTool, Quantity } from './image-toolbar.js';
 
@@ -196,33 +186,14 @@ export class StackView extends Widget implements IExportable {
     if (!stack) {
       return null;
     }
-    const theme = currentTheme(this.node);
-    const w = 480;
-    const h = Math.round(w / this._frame.ratio);
-    const fig = new FigureBuilder(w + 40, h + 70, theme);
-    fig.text(20, 24, `${basename(stack.source.file)} — ${this._quantityLabel()}`, {
-      size: 13,
-      weight: 'bold'
-    });
     const raw = this._source.stack ?? stack;
-    fig.text(
-      20,
-      42,
-      `${formatEnergy(raw.energies[Math.min(this._energyIndex, raw.energies.length - 1)])}`,
-      {
-        color: theme.muted
-      }
-    );
-    this._frame.drawInto(fig, 20, 52, w, h);
-    const [lo, hi] = this._limits;
-    const bar = document.createElement('canvas');
-    paintColorbar(bar, this._colormapName());
-    fig.canvas(bar, 70, h + 58, w - 120, 8);
-    fig.text(64, h + 66, fmt(lo), { size: 10, anchor: 'end' });
-    fig.text(w - 44, h + 66, `${fmt(hi)} ${this._quantity === 'od' ? 'OD' : 'counts'}`, {
-      size: 10
+    return stackFigure(currentTheme(this.node), this._frame, {
+      title: `${basename(stack.source.file)} — ${this._quantityLabel()}`,
+      energy: formatEnergy(raw.energies[Math.min(this._energyIndex, raw.energies.length - 1)]),
+      colormap: this._colormapName(),
+      limits: this._limits,
+      unit: this._quantity === 'od' ? 'OD' : 'counts'
     });
-    return fig.svg;
   }
 
   protected onAfterAttach(): void {
@@ -295,28 +266,11 @@ export class StackView extends Widget implements IExportable {
     }
   }
 
-  /**
-   * The frame of the shown stack at the slider's energy. The slider walks the
-   * file's energies; pre-processing may have dropped frames (empty or NaN),
-   * so the optical density is matched by energy: -1 when that frame was dropped.
-   */
+  /** The frame of the shown stack at the slider's energy (-1: dropped by the pre-processing). */
   private _shownIndex(): number {
     const shown = this._shownStack();
     const raw = this._source.stack;
-    if (!shown || !raw) {
-      return -1;
-    }
-    const i = Math.min(this._energyIndex, raw.energies.length - 1);
-    if (shown === raw || shown.energies.length === raw.energies.length) {
-      return Math.min(i, shown.energies.length - 1);
-    }
-    const target = raw.energies[i];
-    for (let k = 0; k < shown.energies.length; k++) {
-      if (Math.abs(shown.energies[k] - target) < 1e-6) {
-        return k;
-      }
-    }
-    return -1;
+    return shown && raw ? shownFrameIndex(shown, raw, this._energyIndex) : -1;
   }
 
   private _paint(): void {
@@ -385,14 +339,13 @@ export class StackView extends Widget implements IExportable {
         : '';
       return;
     }
-    const nx = stack.x.length;
-    const ny = stack.y.length;
-    const e = this._shownIndex();
-    const v = e < 0 ? Number.NaN : stack.data[(e * ny + p.iy) * nx + p.ix];
-    const unit = this._quantity === 'od' ? 'OD' : 'counts';
-    this._readout.textContent =
-      `x ${fmt(stack.x[p.ix])} µm, y ${fmt(stack.y[p.iy])} µm · pixel (${p.ix}, ${p.iy})` +
-      ` · ${fmt(v)} ${unit}${this._cursor.pinned ? ' · pinned' : ''}`;
+    this._readout.textContent = pixelReadoutText(
+      stack,
+      p,
+      this._shownIndex(),
+      this._quantity === 'od' ? 'OD' : 'counts',
+      this._cursor.pinned
+    );
   }
 
   private _onRect(r: PixelRect): void {
