@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ._params import build_params
 from ._pending import Pending
@@ -13,7 +13,34 @@ from ._references import References, references_from_reply, references_request
 from ._result import Result, Stack, stack_from_reply
 
 if TYPE_CHECKING:
-    from ._api import Lab
+    import numpy as np
+
+    from ._protocol import Hello, Reply
+
+
+class LabConnection(Protocol):
+    """What a workbench asks of the lab it was opened from (``Lab`` in _api.py, which imports
+    this module: the workbench names the lab's shape, not its class, so the two do not import
+    each other)."""
+
+    hello: Hello | None
+
+    def local_path(self, server_path: str) -> str | None: ...
+
+    async def ensure_open(self, timeout: float | None = None) -> Hello: ...
+
+    async def request(
+        self,
+        method: str,
+        params: dict[str, Any] | None = None,
+        arrays: dict[str, np.ndarray] | None = None,
+        *,
+        timeout: float | None = 120.0,
+        on_progress: Callable[[dict[str, Any]], None] | None = None,
+        request_id: str | None = None,
+    ) -> Reply: ...
+
+    def cancel(self, request_id: str) -> None: ...
 
 
 class _ProgressLine:
@@ -56,7 +83,7 @@ class Workbench:
 
     def __init__(
         self,
-        lab: Lab,
+        lab: LabConnection,
         what: str,
         opening: Any,
         local_path: str | None = None,
@@ -80,7 +107,7 @@ class Workbench:
         self._tail: Pending[Any] = self._opening
 
     @classmethod
-    def _existing(cls, lab: Lab, path: str, info: Any) -> Workbench:
+    def _existing(cls, lab: LabConnection, path: str, info: Any) -> Workbench:
         async def known() -> dict[str, Any]:
             return {"path": path, "info": info}
 
