@@ -45,6 +45,7 @@ export const LAYERS = {
     ],
     packages: ['@tensorflow/']
   },
+  'core/contract': { may: ['core/model', 'core/contract'], packages: CORE_PACKAGES_NONE },
   'core/simulate': {
     may: ['core/model', 'core/math', 'core/io', 'core/analysis/planner.ts', 'core/simulate'],
     packages: CORE_PACKAGES_NONE
@@ -57,7 +58,7 @@ export const LAYERS = {
     packages: ['@jupyterlab/', '@lumino/']
   },
   mime: {
-    may: ['core/model', 'mime'],
+    may: ['core/model', 'core/contract', 'mime'],
     packages: [{ to: '@jupyterlab/rendermime-interfaces', types: true }, '@lumino/']
   },
   'views/shared': {

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from ._contract import ERROR_KINDS, ContractError
+
 
 class StxmPhaseMapError(RuntimeError):
     """The extension answered with an error, or could not be reached.
 
-    ``kind`` is the protocol's error kind (``invalid-request``, ``not-found``,
-    ``failed``, ``cancelled``) or ``protocol``/``timeout``/``closed``/``reloaded``/``pending``
-    for problems on the way; ``message`` is the text the extension sent.
+    ``kind`` is one of the contract's error kinds (``ERROR_KINDS`` of ``_contract.py``: the
+    extension's ``invalid-request``, ``not-found``, ``failed``, ``cancelled``, or
+    ``protocol``/``timeout``/``closed``/``reloaded``/``pending`` for problems on the way);
+    ``message`` is the text the extension sent.
     """
 
     def __init__(self, kind: str, message: str):
@@ -46,19 +49,16 @@ class NotReadyError(StxmPhaseMapError):
     """A pending answer was read before it arrived."""
 
 
-class ProtocolError(ValueError):
-    """A message from the extension does not follow the protocol."""
+class ProtocolError(ContractError):
+    """A message from the extension does not follow the protocol (``path``: the field, if known)."""
+
+    def __init__(self, message: str, path: str = ""):
+        super().__init__(path, message)
 
 
+#: Each error kind's exception, as the contract names it (ERROR_KINDS[kind]["python"]).
 _KINDS: dict[str, type[StxmPhaseMapError]] = {
-    "not-found": WorkbenchNotFoundError,
-    "invalid-request": InvalidRequestError,
-    "cancelled": RunCancelledError,
-    "timeout": ExtensionUnavailableError,
-    "closed": ExtensionUnavailableError,
-    "reloaded": WorkbenchReloadedError,
-    "protocol": ExtensionUnavailableError,
-    "pending": NotReadyError,
+    kind: globals()[spec["python"]] for kind, spec in ERROR_KINDS.items()
 }
 
 

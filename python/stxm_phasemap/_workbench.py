@@ -3,44 +3,38 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, Protocol
+from collections.abc import Sequence
+from typing import Any, Protocol
 
 from ._params import build_params
 from ._pending import Pending
-from ._protocol import new_request_id
+from ._protocol import Hello, Reply, new_request_id
 from ._references import References, references_from_reply, references_request
 from ._result import Result, Stack, stack_from_reply
 
-if TYPE_CHECKING:
-    import numpy as np
 
-    from ._protocol import Hello, Reply
-
-
-class LabConnection(Protocol):
-    """What a workbench asks of the lab it was opened from (``Lab`` in _api.py, which imports
-    this module: the workbench names the lab's shape, not its class, so the two do not import
-    each other)."""
+class LabLike(Protocol):
+    """What a workbench needs of its ``Lab`` (_api.py), without importing it: ``Lab``
+    creates workbenches, so ``_workbench`` importing ``_api`` would be a cycle."""
 
     hello: Hello | None
-
-    def local_path(self, server_path: str) -> str | None: ...
-
-    async def ensure_open(self, timeout: float | None = None) -> Hello: ...
 
     async def request(
         self,
         method: str,
         params: dict[str, Any] | None = None,
-        arrays: dict[str, np.ndarray] | None = None,
+        arrays: dict[str, Any] | None = None,
         *,
         timeout: float | None = 120.0,
-        on_progress: Callable[[dict[str, Any]], None] | None = None,
+        on_progress: Any = None,
         request_id: str | None = None,
     ) -> Reply: ...
 
+    async def ensure_open(self, timeout: float | None = None) -> Hello: ...
+
     def cancel(self, request_id: str) -> None: ...
+
+    def local_path(self, server_path: str) -> str | None: ...
 
 
 class _ProgressLine:
@@ -83,7 +77,7 @@ class Workbench:
 
     def __init__(
         self,
-        lab: LabConnection,
+        lab: LabLike,
         what: str,
         opening: Any,
         local_path: str | None = None,
@@ -107,7 +101,7 @@ class Workbench:
         self._tail: Pending[Any] = self._opening
 
     @classmethod
-    def _existing(cls, lab: LabConnection, path: str, info: Any) -> Workbench:
+    def _existing(cls, lab: LabLike, path: str, info: Any) -> Workbench:
         async def known() -> dict[str, Any]:
             return {"path": path, "info": info}
 

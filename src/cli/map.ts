@@ -25,7 +25,7 @@ import {
 } from '../core/index.js';
 import { resolutionMethod } from '../core/analysis/methods/index.js';
 import { writeResult } from '../core/io/result-write.js';
-import { UsageError, type CommandIO } from './io.js';
+import { UsageError, joinNegativeValues, type CommandIO } from './io.js';
 import { PARAMETER_OPTIONS, normaliseFlags, parametersFromOptions } from './params.js';
 import { nodeH5Runtime } from './runtime.js';
 import { configureNodeWasm } from './tf-node.js';
@@ -43,7 +43,11 @@ export async function mapCommand(args: string[], io: CommandIO): Promise<number>
     typeof parseArgs<{ args: string[]; options: typeof OPTIONS; allowPositionals: true }>
   >;
   try {
-    parsed = parseArgs({ args: normaliseFlags(args), options: OPTIONS, allowPositionals: true });
+    parsed = parseArgs({
+      args: joinNegativeValues(normaliseFlags(args), OPTIONS),
+      options: OPTIONS,
+      allowPositionals: true
+    });
   } catch (err) {
     throw new UsageError(`map: ${(err as Error).message}`);
   }

@@ -199,7 +199,7 @@ export async function runPipeline(
     provenance,
     versions: {
       'stxm-phasemap': EXTENSION_VERSION,
-      ...(latent ? { tfjs: TFJS_VERSION, 'tfjs-backend': latent.training.backend } : {})
+      ...(latent ? trainingVersions(latent.training.backend) : {})
     },
     ...(latent ? { training: latent.training } : {}),
     ...(prepared.crop &&
@@ -209,4 +209,11 @@ export async function runPipeline(
       : {}),
     ...(prepared.binning && prepared.binning > 1 ? { binning: prepared.binning } : {})
   };
+}
+
+/** What trained the latent model: the project's wasm kernel, or tfjs and its backend. */
+function trainingVersions(backend: string): Record<string, string> {
+  return backend === 'kernel'
+    ? { 'gmvae-backend': 'kernel' }
+    : { 'gmvae-backend': backend, tfjs: TFJS_VERSION, 'tfjs-backend': backend };
 }
