@@ -6,6 +6,8 @@
 //   pipelineSetup(options)     fetch a stack file's bytes and its references
 //                              CSV, parse the references as the workbench does
 //                              (referencesFromTexts), start the read worker
+//   workbenchRun(params)       the workbench's path (workbench.mjs): the
+//                              model and client as a stack document uses them
 //   pipelineRun(params)        the product path, timed: bytes → production
 //                              worker 'read' → Stack → 'run' (a worker of its
 //                              own) → PhaseMapResult, through the product's
@@ -16,6 +18,7 @@
 // sit inside a timed span's critical path).
 import { referencesFromTexts } from '../../lib/core/io/references-read.js';
 import { AnalysisWorkerClient } from '../../lib/worker/client.js';
+import { openAndRun } from './workbench.mjs';
 
 const PRODUCTION_WORKER = '/worker/stxm-worker.js';
 const BENCH_WORKER = '/bench/bench-worker.js';
@@ -155,4 +158,18 @@ async function pipelineRun(params) {
   };
 }
 
-window.stxmBench = { ready: true, worker, pipelineSetup, pipelineRun };
+/** The workbench's path (workbench.mjs): model + client, open, pre-process, run. */
+async function workbenchRun(params) {
+  if (!prepared) {
+    throw new Error('workbenchRun before pipelineSetup');
+  }
+  const { client, bytes, stackName, references } = prepared;
+  prepared = null;
+  try {
+    return await openAndRun({ client, bytes, stackName, references, params, mark, log });
+  } finally {
+    client.dispose();
+  }
+}
+
+window.stxmBench = { ready: true, worker, pipelineSetup, pipelineRun, workbenchRun };

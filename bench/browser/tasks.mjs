@@ -19,6 +19,8 @@ export const USAGE = `usage: node bench/browser/run.mjs TASK [options]
            [--kernel auto|wasm|js[,…]] [--threshold 0.005] [--seed 1]
   pipeline --stack FILE.h5 --refs REFS.csv [--method gmvae] [--seed 0] [--threshold T]
            [--epochs N] [--backend kernel|wasm|cpu] [--max-train-pixels N]
+  workbench --stack FILE.h5 --refs REFS.csv [pipeline's options]
+           (the workbench's model and worker client: open, pre-process, run)
   gmvae    [--samples 5000] [--input-dim 20] [--epochs 20] [--hidden ${DEFAULT_GMVAE.hidden}]
            [--components 5] [--latent-dim ${DEFAULT_GMVAE.latentDim}] [--batch-size ${DEFAULT_GMVAE.batchSize}]
            [--learning-rate ${DEFAULT_GMVAE.learningRate}] [--backends kernel,wasm,cpu] [--seed 0]
@@ -176,6 +178,70 @@ export const TASKS = {
           },
           samples,
           chromiumProcesses: processTypes
+        }
+      };
+    }
+  },
+
+  workbench: {
+    options: values => TASKS.pipeline.options(values),
+    async run(ctx, { stack, refs, params }) {
+      const { sampler, page } = ctx;
+      ctx.files['/data/stack'] = stack;
+      ctx.files['/data/references'] = refs;
+      await sleep(500);
+      const baselinePage = sampler.recent(400);
+      log(`workbench: fetching ${basename(stack)} (${mib(statSync(stack).size)} MiB) into the page`);
+      const setup = await inPage(page, o => window.stxmBench.pipelineSetup(o), {
+        stackUrl: '/data/stack',
+        stackName: basename(stack),
+        refsUrl: '/data/references',
+        refsName: basename(refs)
+      });
+      await sleep(800);
+      const baseline = sampler.recent(500);
+      log(`workbench: baseline renderer RSS ${baseline.rendererRssMiB} MiB; open, prepare, run`);
+      const run = await inPage(page, p => window.stxmBench.workbenchRun(p), params);
+      await sleep(600);
+      const after = sampler.recent(400);
+      sampler.stop();
+      const { phases, samples } = sampler.report();
+      const rawBytes = run.stack.ny * run.stack.nx * run.stack.energies * 4;
+      const rawMiB = rawBytes / 2 ** 20;
+      const key = 'rendererRssMiB';
+      const above = (v, base = baseline) => Math.round((v - base[key]) * 10) / 10;
+      const peakOpen = phases.open?.[key] ?? NaN;
+      const peakRun = phases.run?.[key] ?? NaN;
+      const peak = Math.max(peakOpen, peakRun);
+      const ratio = v => Math.round((v / rawMiB) * 100) / 100;
+      const figures = {
+        stackRawMiB: mib(rawBytes),
+        fileMiB: mib(setup.fileBytes),
+        baselinePageOnlyMiB: baselinePage[key],
+        baselineFileFetchedMiB: baseline[key],
+        peakOpenAboveMiB: above(peakOpen),
+        peakRunAboveMiB: above(peakRun),
+        peakAboveMiB: above(peak),
+        peakAboveRaw: ratio(above(peak)),
+        peakAbovePageOnlyMiB: above(peak, baselinePage),
+        peakAbovePageOnlyRaw: ratio(above(peak, baselinePage)),
+        afterRunAboveMiB: above(after[key])
+      };
+      log(`workbench: ${JSON.stringify(figures)}`);
+      return {
+        file: stack,
+        params,
+        setup,
+        ...run,
+        memory: {
+          how:
+            'renderer (page + workers) VmRSS from /proc, sampled every ' +
+            `${sampler.intervalMs} ms; baseline = page loaded, read worker started, the file's bytes fetched ` +
+            'into the page (as the workbench holds them before the read); peaks over open (read, prepare, ' +
+            'the views\' reads) and run',
+          ...figures,
+          phases,
+          samples
         }
       };
     }

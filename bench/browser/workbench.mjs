@@ -1,0 +1,80 @@
+// The workbench's data flow for the memory benchmark (`run.mjs workbench`):
+// what a stack document does with its WorkbenchModel and the worker client
+// (src/lab/document.ts), without JupyterLab and its views. Open = read the
+// file in the worker, keep the stack in the model, pre-process it for
+// display (the OD view), and read what the views put on screen (a frame, the
+// spectrum under the cursor, the mean spectrum); run = the pipeline through
+// the model, as the Run button does.
+import { WorkbenchModel } from '../../lib/lab/model.js';
+
+const round = (x, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+/** What the views read once the stack is open: one frame, a pixel's spectrum, the mean spectrum. */
+async function readOnScreen(model) {
+  const stack = model.prepared?.stack ?? model.stack;
+  const [ne, ny, nx] = [stack.energies.length, stack.y.length, stack.x.length];
+  const times = [];
+  let sum = 0;
+  for (let i = 0; i < 20; i++) {
+    const t0 = performance.now();
+    const ix = (i * 37) % nx;
+    const iy = (i * 53) % ny;
+    for (let e = 0; e < ne; e++) {
+      sum += stack.data[(e * ny + iy) * nx + ix];
+    }
+    times.push(performance.now() - t0);
+  }
+  const frame = stack.data.subarray(0, ny * nx);
+  return { spectrumMs: times.sort((a, b) => a - b)[times.length >> 1], frameLength: frame.length, sum };
+}
+
+export async function openAndRun({ client, bytes, stackName, references, params, mark, log }) {
+  const model = new WorkbenchModel(stackName, params);
+  model.setReferences(references);
+  mark('open');
+  const t0 = performance.now();
+  await model.load(() => client.readStack(stackName, bytes));
+  if (!model.stack) {
+    throw new Error(model.error ?? 'no stack');
+  }
+  const prepared = new Promise(resolve => model.preparedChanged.connect((_, p) => p && resolve(p)));
+  model.prepareAutomatically((stack, p, refs) => client.prepare(stack, p, refs));
+  await prepared;
+  const t1 = performance.now();
+  const onScreen = await readOnScreen(model);
+  log(`open + prepare in ${(t1 - t0).toFixed(0)} ms`);
+  mark('run');
+  await model.run((stack, refs, p, options) => client.run(stack, refs, p, options));
+  const t2 = performance.now();
+  mark('done');
+  const s = model.stack;
+  return {
+    stack: { energies: s.energies.length, ny: s.y.length, nx: s.x.length },
+    timingsMs: { openAndPrepare: round(t1 - t0, 0), run: round(t2 - t1, 0) },
+    hoverSpectrumMs: round(onScreen.spectrumMs, 3),
+    result: { counts: model.result.counts, method: model.result.params.method },
+    pageHolds: pageHolds(model)
+  };
+}
+
+/** The bytes of typed arrays the model holds (stack, prepared stack), as the page sees them. */
+function pageHolds(model) {
+  let bytes = 0;
+  const seen = new Set();
+  const visit = (v, depth) => {
+    if (!v || typeof v !== 'object' || depth > 4 || seen.has(v)) {
+      return;
+    }
+    seen.add(v);
+    if (ArrayBuffer.isView(v)) {
+      bytes += v.byteLength;
+      return;
+    }
+    for (const x of Object.values(v)) {
+      visit(x, depth + 1);
+    }
+  };
+  visit(model.stack, 0);
+  visit(model.prepared, 0);
+  return { typedArrayMiB: round(bytes / 2 ** 20, 1) };
+}
