@@ -22,6 +22,7 @@ import {
   type Stage
 } from '../model/result.js';
 import { pixelSize, stackShape, type Stack } from '../model/stack.js';
+import type { PreparedStack } from '../model/prepared.js';
 import { prepareStack } from '../preprocess/prepare.js';
 import { ambiguityMap } from './ambiguity.js';
 import { throwIfAborted } from './cancel.js';
@@ -42,6 +43,13 @@ export interface PipelineHooks {
    * less in memory). Its counts are gone afterwards.
    */
   consumeInput?: boolean;
+  /**
+   * The pre-processing of the stack with these parameters and references,
+   * made before (the workbench's stack worker keeps the one it shows):
+   * used instead of pre-processing again, which gives the same result
+   * (pre-processing is deterministic). `input` is then its `stack`.
+   */
+  prepared?: PreparedStack;
 }
 
 /** tfjs version string, for the result's provenance. */
@@ -76,8 +84,11 @@ export async function runPipeline(
   validateReferenceSet(references);
   // (pre-processing leaves out energies the references do not cover, and
   // estimates the energy calibration against them)
-  const prepared = await timed('prepare', () =>
-    prepareStack(input, params.preprocess, references, { inPlace: hooks.consumeInput === true })
+  const prepared = await timed(
+    'prepare',
+    () =>
+      hooks.prepared ??
+      prepareStack(input, params.preprocess, references, { inPlace: hooks.consumeInput === true })
   );
   const stack = prepared.stack;
   const [ne, ny, nx] = stackShape(stack);
