@@ -38,6 +38,12 @@ module.exports = {
         test: /stxm-worker\.js$/,
         type: 'asset/resource',
         generator: { filename: 'stxm-worker.[contenthash].js' }
+      },
+      {
+        // the compute worker (runs, the workbenches' stack workers): the same, without h5wasm
+        test: /stxm-compute-worker\.js$/,
+        type: 'asset/resource',
+        generator: { filename: 'stxm-compute-worker.[contenthash].js' }
       }
     ]
   },

@@ -16,15 +16,15 @@ import type {
 import type { Stack } from '../core/model/stack.js';
 import type { DemoOptions, DemoTruth } from '../core/simulate/demo.js';
 import type { SampleConfig } from '../core/simulate/sample.js';
-import type { WorkerRequest, WorkerResponse } from './protocol.js';
+import { WorkerCubeStore } from './store.js';
+import {
+  stackTransferables,
+  type WorkerLike,
+  type WorkerRequest,
+  type WorkerResponse
+} from './protocol.js';
 
-/** The part of the DOM `Worker` the client uses. */
-export interface WorkerLike {
-  postMessage(message: unknown, transfer: Transferable[]): void;
-  addEventListener(type: 'message', listener: (ev: MessageEvent<WorkerResponse>) => void): void;
-  addEventListener(type: 'error', listener: (ev: ErrorEvent) => void): void;
-  terminate(): void;
-}
+export type { WorkerLike } from './protocol.js';
 
 type Pending = { resolve: (r: WorkerResponse) => void; reject: (e: Error) => void };
 
@@ -45,7 +45,16 @@ type RequestBody = WorkerRequest extends infer R
 export const RECYCLE_AFTER_BYTES = 32 * 2 ** 20;
 
 export class AnalysisWorkerClient {
-  constructor(private readonly createWorker: () => WorkerLike) {}
+  /**
+   * `createWorker` starts the analysis worker (worker.ts: reads, writes,
+   * simulations); `createComputeWorker` a worker for a run or a workbench's
+   * cube (compute-worker.ts, without h5wasm; the analysis worker does those
+   * too, and is the default).
+   */
+  constructor(
+    private readonly createWorker: () => WorkerLike,
+    private readonly createComputeWorker: () => WorkerLike = createWorker
+  ) {}
 
   /**
    * Read a stack file's bytes in the worker, with the files it needs beside it
@@ -136,21 +145,33 @@ export class AnalysisWorkerClient {
   }
 
   /**
-   * Run the pipeline on a copy of `stack` in a worker of its own, so that a
-   * cancel (through `signal`) terminates it at once, mid-computation, and
-   * reads in other workbenches never wait behind a run.
+   * Run the pipeline on `stack` in a worker of its own, so that a cancel
+   * (through `signal`) terminates it at once, mid-computation, and reads in
+   * other workbenches never wait behind a run.
+   *
+   * With `transfer`, the stack's buffers move to the worker (they are emptied
+   * here): no copy of the cube is made, and the worker computes the optical
+   * density in them (the workbench passes a copy its stack worker made).
+   * Without it the worker gets a structured clone. `prepared`: the
+   * pre-processing already made with these parameters, `stack` being its OD
+   * stack (transferred with it).
    */
   run(
     stack: Stack,
     references: ReferenceSet,
     params: DeepPartial<PipelineParams>,
-    options: { onProgress?: (p: ProgressEvent) => void; signal?: AbortSignal } = {}
+    options: {
+      onProgress?: (p: ProgressEvent) => void;
+      signal?: AbortSignal;
+      transfer?: boolean;
+      prepared?: PreparedStack;
+    } = {}
   ): Promise<PhaseMapResult> {
     const { onProgress, signal } = options;
     if (signal?.aborted) {
       return Promise.reject(new CancelledError());
     }
-    const worker = this.createWorker();
+    const worker = this.createComputeWorker();
     this._runs.add(worker);
     return new Promise<PhaseMapResult>((resolve, reject) => {
       const finish = (): void => {
@@ -180,8 +201,30 @@ export class AnalysisWorkerClient {
         finish();
         reject(new Error(`analysis worker failed: ${ev.message || 'could not start'}`));
       });
-      worker.postMessage({ id: ++this._nextId, kind: 'run', stack, references, params }, []);
+      const prepared = options.prepared;
+      const buffers = options.transfer
+        ? [
+            ...stackTransferables(stack),
+            ...(prepared
+              ? [prepared.mask, prepared.i0, prepared.shifts.dx, prepared.shifts.dy].map(
+                  a => a.buffer as ArrayBuffer
+                )
+              : [])
+          ]
+        : [];
+      worker.postMessage({ id: ++this._nextId, kind: 'run', stack, references, params, prepared }, [
+        ...new Set(buffers)
+      ]);
     });
+  }
+
+  /**
+   * A stack worker for one workbench (store.ts): it will own the workbench's
+   * cube and optical density and answer frames and spectra. Its worker
+   * starts with the first stack put into it; `dispose()` of the store ends it.
+   */
+  createStore(): WorkerCubeStore {
+    return new WorkerCubeStore(this.createComputeWorker);
   }
 
   dispose(): void {

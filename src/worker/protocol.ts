@@ -13,6 +13,7 @@ import type {
   ReferenceSet,
   Stack
 } from '../core/index.js';
+import type { CubeKind, PixelBox, PreparedMeta, RunInput } from '../core/model/cube.js';
 import type { DemoOptions, DemoTruth } from '../core/simulate/demo.js';
 import type { SampleConfig } from '../core/simulate/sample.js';
 
@@ -74,11 +75,44 @@ export type WorkerRequest =
   | {
       id: number;
       kind: 'run';
-      /** A copy of the page's stack (structured clone). */
+      /** The page's stack: a structured clone, or its buffers transferred (`run(…, { transfer })`). */
       stack: Stack;
       references: ReferenceSet;
       params: DeepPartial<PipelineParams>;
+      /** The pre-processing already made with these parameters (then `stack` is its OD stack). */
+      prepared?: PreparedStack;
     };
+
+/**
+ * Requests to a stack worker (one per open workbench: src/worker/store.ts),
+ * which owns the workbench's cube and its optical density.
+ */
+export type StoreRequest =
+  | { id: number; kind: 'store-put'; stack: Stack }
+  | {
+      id: number;
+      kind: 'store-prepare';
+      params: PreprocessParams;
+      references?: ReferenceSet;
+    }
+  | { id: number; kind: 'store-frame'; cube: CubeKind; index: number }
+  | { id: number; kind: 'store-spectrum'; cube: CubeKind; ix: number; iy: number }
+  | { id: number; kind: 'store-mean'; cube: CubeKind; region: PixelBox | 'mask' }
+  | { id: number; kind: 'store-copy' }
+  | {
+      id: number;
+      kind: 'store-run-input';
+      params: PreprocessParams;
+      references: ReferenceSet;
+    };
+
+export type StoreResponse =
+  | { id: number; ok: true; kind: 'stored' }
+  | { id: number; ok: true; kind: 'prepared-meta'; prepared: PreparedMeta }
+  | { id: number; ok: true; kind: 'values'; values: Float32Array | Float64Array }
+  | { id: number; ok: true; kind: 'stack'; stack: Stack }
+  | { id: number; ok: true; kind: 'run-input'; input: RunInput }
+  | { id: number; ok: false; message: string };
 
 export type WorkerResponse =
   | { id: number; ok: true; kind: 'stack'; stack: Stack }
@@ -89,6 +123,14 @@ export type WorkerResponse =
   | { id: number; ok: true; kind: 'sample'; bytes: ArrayBuffer; referencesCsv: string }
   | { id: number; ok: true; kind: 'simulation'; stack: Stack; truth: DemoTruth }
   | { id: number; ok: false; message: string };
+
+/** The part of the DOM `Worker` the client uses. */
+export interface WorkerLike {
+  postMessage(message: unknown, transfer: Transferable[]): void;
+  addEventListener(type: 'message', listener: (ev: MessageEvent<WorkerResponse>) => void): void;
+  addEventListener(type: 'error', listener: (ev: ErrorEvent) => void): void;
+  terminate(): void;
+}
 
 /** The buffers of a stack, for `postMessage(..., transfer)`. */
 export function stackTransferables(stack: Stack): ArrayBuffer[] {

@@ -1,11 +1,10 @@
 /**
- * The analysis Web Worker: reads stack files with h5wasm (browser build, wasm
- * inlined) and runs the pipeline (tfjs, wasm backend). Heavy work never runs
- * on the page.
+ * The analysis Web Worker: reads and writes stack files with h5wasm (browser
+ * build, wasm inlined), simulates, pre-processes; and, like the compute
+ * worker (compute-worker.ts, without h5wasm), runs the pipeline and holds a
+ * workbench's cube (compute.ts). Heavy work never runs on the page.
  */
 import h5wasm from 'h5wasm';
-
-import { configureWasm } from '../core/analysis/gmvae/backend.js';
 
 import {
   createH5Runtime,
@@ -13,34 +12,31 @@ import {
   oneLine,
   readStack,
   prepareStack,
-  resultTransferables,
-  runPipeline,
   type H5Runtime
 } from '../core/index.js';
 import { writeNxstxm } from '../core/io/nxstxm-write.js';
 import { writeResult } from '../core/io/result-write.js';
 import { simulateDemo, simulateDemoFile } from '../core/simulate/demo.js';
 import { simulateSample } from '../core/simulate/sample.js';
-import { stackTransferables, type WorkerRequest, type WorkerResponse } from './protocol.js';
+import { configureTfjsWasm, handleRun, handleStore, isStoreRequest } from './compute.js';
+import {
+  stackTransferables,
+  type StoreRequest,
+  type StoreResponse,
+  type WorkerRequest,
+  type WorkerResponse
+} from './protocol.js';
 
 interface WorkerScope {
-  postMessage(message: WorkerResponse, transfer?: Transferable[]): void;
-  addEventListener(type: 'message', listener: (ev: MessageEvent<WorkerRequest>) => void): void;
+  postMessage(message: WorkerResponse | StoreResponse, transfer?: Transferable[]): void;
+  addEventListener(
+    type: 'message',
+    listener: (ev: MessageEvent<WorkerRequest | StoreRequest>) => void
+  ): void;
 }
 
 const scope = self as unknown as WorkerScope;
 
-/**
- * tfjs-backend-wasm's binaries sit beside this script (copied by the
- * build:worker script into lib/worker/, emitted beside the worker asset by
- * webpack.config.cjs): the folder of this script's own URL.
- */
-function configureTfjsWasm(): void {
-  const here = (self as unknown as { location?: { href: string } }).location?.href;
-  if (here) {
-    configureWasm(new URL('./', here).href);
-  }
-}
 configureTfjsWasm();
 
 let runtimePromise: Promise<H5Runtime> | undefined;
@@ -52,17 +48,7 @@ function runtime(): Promise<H5Runtime> {
 
 async function handle(req: WorkerRequest): Promise<void> {
   if (req.kind === 'run') {
-    // req.stack is this message's own structured clone: the pipeline may consume it
-    const result = await runPipeline(req.stack, req.references, req.params, {
-      consumeInput: true,
-      onProgress: progress =>
-        scope.postMessage({ id: req.id, ok: true, kind: 'progress', progress })
-    });
-    scope.postMessage(
-      { id: req.id, ok: true, kind: 'result', result },
-      resultTransferables(result)
-    );
-    return;
+    return handleRun(req, post);
   }
   if (req.kind === 'simulate-arrays') {
     const { stack, truth } = simulateDemo(req.options);
@@ -88,7 +74,7 @@ async function handle(req: WorkerRequest): Promise<void> {
   }
   const rt = await runtime();
   const fs = rt.FS as unknown as {
-    writeFile(path: string, data: Uint8Array): void;
+    writeFile(path: string, data: Uint8Array, opts?: { canOwn?: boolean }): void;
     readFile(path: string): Uint8Array;
     unlink(path: string): void;
     mkdir(path: string): void;
@@ -104,7 +90,7 @@ async function handle(req: WorkerRequest): Promise<void> {
     try {
       for (const f of [{ name: req.name, bytes: req.bytes }, ...req.companions]) {
         const p = `${dir}/${base(f.name)}`;
-        fs.writeFile(p, new Uint8Array(f.bytes));
+        fs.writeFile(p, new Uint8Array(f.bytes), { canOwn: true });
         written.push(p);
       }
       const stack = readStack(rt, written[0], req.name);
@@ -134,7 +120,8 @@ async function handle(req: WorkerRequest): Promise<void> {
       const bytes = fs.readFile(fsPath).slice().buffer;
       scope.postMessage({ id: req.id, ok: true, kind: 'sample', bytes, referencesCsv }, [bytes]);
     } else if (req.kind === 'read') {
-      fs.writeFile(fsPath, new Uint8Array(req.bytes));
+      // the file system keeps the transferred bytes themselves (no second copy of the file)
+      fs.writeFile(fsPath, new Uint8Array(req.bytes), { canOwn: true });
       const stack = readStack(rt, fsPath, req.name);
       scope.postMessage({ id: req.id, ok: true, kind: 'stack', stack }, stackTransferables(stack));
     } else {
@@ -155,9 +142,12 @@ async function handle(req: WorkerRequest): Promise<void> {
   }
 }
 
+const post = (message: WorkerResponse | StoreResponse, transfer: Transferable[] = []): void =>
+  scope.postMessage(message, transfer);
+
 scope.addEventListener('message', ev => {
   const req = ev.data;
-  handle(req).catch((err: unknown) => {
+  (isStoreRequest(req) ? handleStore(req, post) : handle(req)).catch((err: unknown) => {
     scope.postMessage({ id: req.id, ok: false, message: oneLine(err) });
   });
 });

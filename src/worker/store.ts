@@ -1,0 +1,153 @@
+/**
+ * The page side of a stack worker: one per open workbench. The worker owns
+ * the workbench's cube and its optical density; the page holds their
+ * description only and asks for what it draws (a frame, a spectrum, a mean
+ * spectrum), a few kilobytes per answer. Requests are answered in order.
+ *
+ * Why a worker of its own, not the shared read worker: the read worker is
+ * replaced after large HDF5 work (h5wasm's heap never shrinks), and it
+ * would make hover requests wait behind other workbenches' reads. Why not
+ * the run worker: a run is cancelled by terminating its worker, and the
+ * hover read-out must answer while the GMVAE trains.
+ *
+ * A stack worker that crashes (out of memory) fails every request waiting
+ * and every later one with one clear message; the workbench keeps what it
+ * shows and says so.
+ */
+import type { CubeKind, CubeStore, PixelBox, PreparedMeta, RunInput } from '../core/model/cube.js';
+import type { ReferenceSet } from '../core/model/references.js';
+import type { PreprocessParams } from '../core/model/result.js';
+import type { Stack } from '../core/model/stack.js';
+import {
+  stackTransferables,
+  type StoreRequest,
+  type StoreResponse,
+  type WorkerLike
+} from './protocol.js';
+
+type StoreBody = StoreRequest extends infer R
+  ? R extends StoreRequest
+    ? Omit<R, 'id'>
+    : never
+  : never;
+
+type Pending = { resolve: (r: StoreResponse) => void; reject: (e: Error) => void };
+
+export class WorkerCubeStore implements CubeStore {
+  constructor(private readonly createWorker: () => WorkerLike) {}
+
+  /** The stack's buffers are transferred to the worker (emptied here). */
+  async put(stack: Stack): Promise<void> {
+    await this._request({ kind: 'store-put', stack }, stackTransferables(stack), 'stored');
+  }
+
+  async prepare(params: PreprocessParams, references?: ReferenceSet): Promise<PreparedMeta> {
+    const res = await this._request(
+      { kind: 'store-prepare', params, references },
+      [],
+      'prepared-meta'
+    );
+    return res.prepared;
+  }
+
+  async frame(cube: CubeKind, index: number): Promise<Float32Array> {
+    const res = await this._request({ kind: 'store-frame', cube, index }, [], 'values');
+    return res.values as Float32Array;
+  }
+
+  async spectrum(cube: CubeKind, ix: number, iy: number): Promise<Float64Array> {
+    const res = await this._request({ kind: 'store-spectrum', cube, ix, iy }, [], 'values');
+    return res.values as Float64Array;
+  }
+
+  async meanSpectrum(cube: CubeKind, region: PixelBox | 'mask'): Promise<Float64Array> {
+    const res = await this._request({ kind: 'store-mean', cube, region }, [], 'values');
+    return res.values as Float64Array;
+  }
+
+  /** A copy of the raw stack made in the worker and transferred here (for a run, for Python). */
+  async copy(): Promise<Stack> {
+    return (await this._request({ kind: 'store-copy' }, [], 'stack')).stack;
+  }
+
+  /** The run's input, copied in the worker and transferred here (see CubeStore.runInput). */
+  async runInput(params: PreprocessParams, references: ReferenceSet): Promise<RunInput> {
+    const res = await this._request(
+      { kind: 'store-run-input', params, references },
+      [],
+      'run-input'
+    );
+    return res.input;
+  }
+
+  /** Requests sent and not answered yet. */
+  get pending(): number {
+    return this._pending.size;
+  }
+
+  dispose(): void {
+    this._fail('the stack worker was stopped');
+    this._worker?.terminate();
+    this._worker = undefined;
+  }
+
+  private _request<K extends (StoreResponse & { ok: true })['kind']>(
+    body: StoreBody,
+    transfer: Transferable[],
+    kind: K
+  ): Promise<Extract<StoreResponse, { kind: K }>> {
+    if (this._failed) {
+      return Promise.reject(new Error(this._failed));
+    }
+    const worker = this._ensure();
+    const id = ++this._nextId;
+    return new Promise<StoreResponse>((resolve, reject) => {
+      this._pending.set(id, { resolve, reject });
+      worker.postMessage({ ...body, id }, transfer);
+    }).then(res => {
+      if (!res.ok) {
+        throw new Error(res.message);
+      }
+      if (res.kind !== kind) {
+        throw new Error(`stack worker answered ${res.kind}, not ${kind}`);
+      }
+      return res as Extract<StoreResponse, { kind: K }>;
+    });
+  }
+
+  private _ensure(): WorkerLike {
+    if (!this._worker) {
+      const worker = this.createWorker();
+      worker.addEventListener('message', (ev: MessageEvent) => {
+        const res = ev.data as StoreResponse;
+        const p = this._pending.get(res.id);
+        if (p) {
+          this._pending.delete(res.id);
+          p.resolve(res);
+        }
+      });
+      worker.addEventListener('error', (ev: ErrorEvent) => {
+        // the cube went with it: every request fails from now on, with this reason
+        this._fail(
+          `the stack worker failed (${ev.message || 'out of memory?'}); close and reopen the file`
+        );
+        worker.terminate();
+      });
+      this._worker = worker;
+    }
+    return this._worker;
+  }
+
+  private _fail(message: string): void {
+    this._failed ??= message;
+    for (const p of this._pending.values()) {
+      p.reject(new Error(message));
+    }
+    this._pending.clear();
+  }
+
+  private _worker: WorkerLike | undefined;
+  private _failed: string | null = null;
+  private _nextId = 0;
+  private readonly _pending = new Map<number, Pending>();
+}
