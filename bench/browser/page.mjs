@@ -21,6 +21,8 @@ import { AnalysisWorkerClient } from '../../lib/worker/client.js';
 import { openAndRun } from './workbench.mjs';
 
 const PRODUCTION_WORKER = '/worker/stxm-worker.js';
+// runs and the workbenches' stack workers (no h5wasm), as the product starts them
+const COMPUTE_WORKER = '/worker/stxm-compute-worker.js';
 const BENCH_WORKER = '/bench/bench-worker.js';
 
 const log = message => window.benchLog?.(String(message));
@@ -72,7 +74,10 @@ async function pipelineSetup({ stackUrl, stackName, refsUrl, refsName }) {
   const refsText = await (await fetchOk(refsUrl)).text();
   const references = referencesFromTexts([{ name: refsName, text: refsText }]);
   const t2 = performance.now();
-  const client = new AnalysisWorkerClient(() => new Worker(PRODUCTION_WORKER));
+  const client = new AnalysisWorkerClient(
+    () => new Worker(PRODUCTION_WORKER),
+    () => new Worker(COMPUTE_WORKER)
+  );
   // Start the read worker and its h5wasm runtime, as a workbench that has
   // already opened a file has them: a read of an empty file fails after both
   // are up. The run worker, one per run in the product, starts inside the

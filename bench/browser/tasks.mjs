@@ -210,7 +210,7 @@ export const TASKS = {
       const rawMiB = rawBytes / 2 ** 20;
       const key = 'rendererRssMiB';
       const above = (v, base = baseline) => Math.round((v - base[key]) * 10) / 10;
-      const peakOpen = phases.open?.[key] ?? NaN;
+      const peakOpen = Math.max(phases.open?.[key] ?? NaN, phases.prepare?.[key] ?? NaN);
       const peakRun = phases.run?.[key] ?? NaN;
       const peak = Math.max(peakOpen, peakRun);
       const ratio = v => Math.round((v / rawMiB) * 100) / 100;
@@ -220,6 +220,8 @@ export const TASKS = {
         baselinePageOnlyMiB: baselinePage[key],
         baselineFileFetchedMiB: baseline[key],
         peakOpenAboveMiB: above(peakOpen),
+        peakReadAboveMiB: above(phases.open?.[key] ?? NaN),
+        peakPrepareAboveMiB: above(phases.prepare?.[key] ?? NaN),
         peakRunAboveMiB: above(peakRun),
         peakAboveMiB: above(peak),
         peakAboveRaw: ratio(above(peak)),

@@ -9,27 +9,30 @@ import { WorkbenchModel } from '../../lib/lab/model.js';
 
 const round = (x, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
 
-/** What the views read once the stack is open: one frame, a pixel's spectrum, the mean spectrum. */
+/**
+ * What the views read once the stack is open: one frame, the mean spectrum,
+ * and 20 pixels' spectra one after the other as the cursor moves (the
+ * median time of one is the hover figure). They are asked of the stack
+ * worker (model.cube).
+ */
 async function readOnScreen(model) {
   const stack = model.prepared?.stack ?? model.stack;
-  const [ne, ny, nx] = [stack.energies.length, stack.y.length, stack.x.length];
+  const [ny, nx] = [stack.y.length, stack.x.length];
+  const kind = model.prepared ? 'od' : 'raw';
+  const frame = await model.cube.frame(kind, 0);
+  await model.cube.meanSpectrum(kind, 'mask');
   const times = [];
-  let sum = 0;
   for (let i = 0; i < 20; i++) {
     const t0 = performance.now();
-    const ix = (i * 37) % nx;
-    const iy = (i * 53) % ny;
-    for (let e = 0; e < ne; e++) {
-      sum += stack.data[(e * ny + iy) * nx + ix];
-    }
+    await model.cube.spectrum(kind, (i * 37) % nx, (i * 53) % ny);
     times.push(performance.now() - t0);
   }
-  const frame = stack.data.subarray(0, ny * nx);
-  return { spectrumMs: times.sort((a, b) => a - b)[times.length >> 1], frameLength: frame.length, sum };
+  return { spectrumMs: times.sort((a, b) => a - b)[times.length >> 1], frameLength: frame.length };
 }
 
 export async function openAndRun({ client, bytes, stackName, references, params, mark, log }) {
-  const model = new WorkbenchModel(stackName, params);
+  // as src/lab/document.ts: the cube lives in the workbench's stack worker
+  const model = new WorkbenchModel(stackName, params, client.createStore());
   model.setReferences(references);
   mark('open');
   const t0 = performance.now();
@@ -37,23 +40,29 @@ export async function openAndRun({ client, bytes, stackName, references, params,
   if (!model.stack) {
     throw new Error(model.error ?? 'no stack');
   }
+  mark('prepare');
   const prepared = new Promise(resolve => model.preparedChanged.connect((_, p) => p && resolve(p)));
-  model.prepareAutomatically((stack, p, refs) => client.prepare(stack, p, refs));
+  model.prepareAutomatically();
   await prepared;
   const t1 = performance.now();
   const onScreen = await readOnScreen(model);
   log(`open + prepare in ${(t1 - t0).toFixed(0)} ms`);
   mark('run');
-  await model.run((stack, refs, p, options) => client.run(stack, refs, p, options));
+  await model.run((stack, refs, p, options) =>
+    client.run(stack, refs, p, { ...options, transfer: true })
+  );
   const t2 = performance.now();
   mark('done');
   const s = model.stack;
+  const holds = pageHolds(model);
+  const result = { counts: model.result.counts, method: model.result.params.method };
+  model.dispose();
   return {
     stack: { energies: s.energies.length, ny: s.y.length, nx: s.x.length },
     timingsMs: { openAndPrepare: round(t1 - t0, 0), run: round(t2 - t1, 0) },
     hoverSpectrumMs: round(onScreen.spectrumMs, 3),
-    result: { counts: model.result.counts, method: model.result.params.method },
-    pageHolds: pageHolds(model)
+    result,
+    pageHolds: holds
   };
 }
 

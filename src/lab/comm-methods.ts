@@ -13,7 +13,7 @@ import { CancelledError } from '../core/analysis/cancel.js';
 import { oneLine } from '../core/io/errors.js';
 import { ALL_STACK_EXTENSIONS } from '../core/io/read.js';
 import { parseReferenceCsv } from '../core/io/references-csv.js';
-import { describeStack } from '../core/model/info.js';
+import { describeStack, type StackInfo } from '../core/model/info.js';
 import { validateReferenceSet, type ReferenceSet } from '../core/model/references.js';
 import type { ProgressEvent } from '../core/model/result.js';
 import type { Stack } from '../core/model/stack.js';
@@ -108,9 +108,9 @@ function entry<M extends Method, I, O>(e: MethodEntry<M, I, O>): AnyEntry {
   };
 }
 
-const info = (stack: Stack): JsonObject => jsonSafe(describeStack(stack)) as JsonObject;
-const encodeStack = ({ path, stack }: { path: string; stack: Stack }) => ({
-  json: { path, info: info(stack) }
+const info = (stack: StackInfo): JsonObject => jsonSafe(stack) as JsonObject;
+const encodeStack = ({ path, info: i }: { path: string; info: StackInfo }) => ({
+  json: { path, info: info(i) }
 });
 const encodeRun = ({ path, result }: { path: string; result: PhaseMapResult }) =>
   encodeResult(result, path);
@@ -124,15 +124,21 @@ const METHOD_TABLE: { [M in Method]: AnyEntry } = {
       json: { workbenches } as unknown as MethodResults['list_workbenches']
     })
   }),
-  get_stack: entry<'get_stack', string | undefined, { path: string; stack: Stack }>({
+  get_stack: entry<
+    'get_stack',
+    string | undefined,
+    { path: string; info: StackInfo; stack: Stack }
+  >({
     validate: p => optionalPath(p),
     handle: async (m, path) => {
       const doc = await m.settled(path);
-      return { path: doc.context.path, stack: m.stackOf(doc) };
+      // a copy from the workbench's stack worker, dropped once encoded
+      const stack = await doc.model.stackCopy();
+      return { path: doc.context.path, info: m.infoOf(doc), stack };
     },
     encode: out => ({ ...encodeStack(out), arrays: stackArrays(out.stack) })
   }),
-  open: entry<'open', string, { path: string; stack: Stack }>({
+  open: entry<'open', string, { path: string; info: StackInfo }>({
     validate: p => serverPath(p.path),
     handle: (m, path) => m.open(path),
     encode: encodeStack
@@ -142,14 +148,14 @@ const METHOD_TABLE: { [M in Method]: AnyEntry } = {
     handle: (m, p: ReturnType<typeof parseOpenArrays>) => m.openArrays(p),
     encode: ({
       path,
-      stack,
+      info: i,
       timings
     }: {
       path: string;
-      stack: Stack;
+      info: StackInfo;
       timings: { write: number; upload: number; open: number };
     }) => ({
-      json: { path, info: info(stack), timings }
+      json: { path, info: info(i), timings }
     })
   }),
   set_references: entry({
@@ -258,12 +264,13 @@ export class CommMethods {
     return doc;
   }
 
-  stackOf(doc: StxmDocument): Stack {
-    const stack = doc.model.stack;
-    if (!stack) {
+  /** The description of the workbench's stack (the cube stays in its stack worker). */
+  infoOf(doc: StxmDocument): StackInfo {
+    const info = doc.model.info;
+    if (!doc.model.stack || !info) {
       throw new ProtocolError('failed', doc.model.error ?? `${doc.context.path}: no stack loaded`);
     }
-    return stack;
+    return info;
   }
 
   private async exists(path: string): Promise<boolean> {
@@ -291,7 +298,7 @@ export class CommMethods {
     }
   }
 
-  async open(path: string): Promise<{ path: string; stack: Stack }> {
+  async open(path: string): Promise<{ path: string; info: StackInfo }> {
     if (!this.options.tracker.find(d => d.context.path === path)) {
       await this.checkOpenable(path);
     }
@@ -308,7 +315,7 @@ export class CommMethods {
     if (doc.model.status === 'error') {
       throw new ProtocolError('failed', doc.model.error ?? `${path}: could not be read`);
     }
-    return { path, stack: this.stackOf(doc) };
+    return { path, info: this.infoOf(doc) };
   }
 
   private async waitForDocument(path: string): Promise<StxmDocument> {
@@ -324,7 +331,7 @@ export class CommMethods {
 
   async openArrays(p: ReturnType<typeof parseOpenArrays>): Promise<{
     path: string;
-    stack: Stack;
+    info: StackInfo;
     timings: { write: number; upload: number; open: number };
   }> {
     if (!p.overwrite && (await this.exists(p.path))) {
@@ -409,7 +416,7 @@ export class CommMethods {
     ctx: MethodContext
   ): Promise<{ path: string; result: PhaseMapResult }> {
     const doc = await this.settled(path);
-    this.stackOf(doc);
+    this.infoOf(doc);
     doc.model.setParams(pipelineParams);
     const onProgress = (_: unknown, event: ProgressEvent): void => ctx.progress(event);
     const onAbort = (): void => doc.model.cancel();

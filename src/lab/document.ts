@@ -65,9 +65,8 @@ export class StxmDocument extends DocumentWidget<WorkbenchPanel> {
   ) {
     super(options);
     this.addClass('jp-STXMDocument');
-    model.prepareAutomatically((stack, params, references) =>
-      this._worker.prepare(stack, params, references)
-    );
+    // pre-processed in the workbench's stack worker, which keeps the optical density
+    model.prepareAutomatically();
   }
 
   /**
@@ -75,8 +74,9 @@ export class StxmDocument extends DocumentWidget<WorkbenchPanel> {
    * with its parameters. The previous result stays if the run fails.
    */
   run(): Promise<PhaseMapResult> {
+    // the stack is the run's own copy (the stack worker made it): moved, not cloned
     return this.model.run((stack, references, params, options) =>
-      this._worker.run(stack, references, params, options)
+      this._worker.run(stack, references, params, { ...options, transfer: true })
     );
   }
 
@@ -124,7 +124,8 @@ export class StxmWidgetFactory extends ABCWidgetFactory<StxmDocument> {
     // is loaded, after this widget is made.
     Object.defineProperty(context, 'canSave', { get: () => false, configurable: true });
     const o = this._options;
-    const model = new WorkbenchModel(context.path, o.defaults());
+    // the workbench's cube lives in a stack worker of its own; the model keeps its description
+    const model = new WorkbenchModel(context.path, o.defaults(), o.worker.createStore());
     // eslint-disable-next-line prefer-const
     let widget: StxmDocument;
     const actions = new WorkbenchActions(() => widget, o.services);

@@ -6,6 +6,7 @@
  */
 import type { ISignal } from '@lumino/signaling';
 
+import type { CubeReader, PreparedMeta, StackMeta } from '../core/model/cube.js';
 import type { StackInfo } from '../core/model/info.js';
 import type { PreparedStack } from '../core/model/prepared.js';
 import type { ReferenceSet } from '../core/model/references.js';
@@ -52,12 +53,21 @@ export type PrepareRunner = (
   references?: ReferenceSet
 ) => Promise<PreparedStack>;
 
-/** What runs the pipeline (the worker client in the browser). */
+/**
+ * What runs the pipeline (the worker client in the browser). `stack` is the
+ * run's own (made for it by the cube store: it may be consumed); with
+ * `prepared`, the pre-processing already made with these parameters and
+ * references, `stack` is its optical density.
+ */
 export type PipelineRunner = (
   stack: Stack,
   references: ReferenceSet,
   params: PipelineParams,
-  options: { onProgress: (p: ProgressEvent) => void; signal: AbortSignal }
+  options: {
+    onProgress: (p: ProgressEvent) => void;
+    signal: AbortSignal;
+    prepared?: PreparedStack;
+  }
 ) => Promise<PhaseMapResult>;
 
 /**
@@ -71,8 +81,18 @@ export interface IWorkbenchModel {
 
   // the stack: `stackChanged`
   readonly status: LoadStatus;
-  readonly stack: Stack | null;
+  /**
+   * The stack's description (axes, source, metadata, shape), never its cube:
+   * frames and spectra are asked of `cube`.
+   */
+  readonly stack: StackMeta | null;
   readonly info: StackInfo | null;
+  /**
+   * Frames and spectra of the stack and of its optical density, from whoever
+   * owns the cube (the workbench's stack worker in the browser). An answer
+   * belongs to the stack (and OD) current when it was asked for.
+   */
+  readonly cube: CubeReader;
   readonly error: string | null;
   readonly stackChanged: ISignal<IWorkbenchModel, void>;
 
@@ -95,11 +115,14 @@ export interface IWorkbenchModel {
   readonly thresholdChanged: ISignal<IWorkbenchModel, number>;
 
   // the pre-processed stack for display: `preparedChanged`, `prepareStateChanged`
-  /** The pre-processed stack (optical density, mask, I0, shifts) for the current parameters. */
-  readonly prepared: PreparedStack | null;
+  /**
+   * The pre-processed stack for the current parameters: mask, I0, shifts,
+   * provenance and the OD's description (its cube: `cube`, kind 'od').
+   */
+  readonly prepared: PreparedMeta | null;
   readonly prepareState: PrepareState;
   readonly prepareError: string | null;
-  readonly preparedChanged: ISignal<IWorkbenchModel, PreparedStack | null>;
+  readonly preparedChanged: ISignal<IWorkbenchModel, PreparedMeta | null>;
   readonly prepareStateChanged: ISignal<IWorkbenchModel, PrepareState>;
 
   // the run: `runStateChanged`, and every progress event on `progressChanged`

@@ -19,12 +19,15 @@ describe('WorkbenchModel', () => {
     const model = new WorkbenchModel('a.h5');
     const { stack } = simulateDemo({ ny: 8, nx: 10 });
     await model.load(async () => stack);
+    const loaded = model.stack;
     await model.load(async () => {
       throw new Error('a.h5: not an HDF5 file');
     });
     expect(model.status).toBe('error');
     expect(model.error).toBe('a.h5: not an HDF5 file');
-    expect(model.stack).toBe(stack);
+    // the model keeps the stack's description, its store the stack itself
+    expect(model.stack).toBe(loaded);
+    expect(await model.stackCopy()).toBe(stack);
   });
 });
 

@@ -11,8 +11,15 @@ import { Signal } from '@lumino/signaling';
 import { applyThreshold } from '../core/analysis/threshold.js';
 import { oneLine } from '../core/io/errors.js';
 import { validateParams } from '../core/model/param-specs.js';
+import {
+  stackMeta,
+  type CubeReader,
+  type CubeStore,
+  type PreparedMeta,
+  type StackMeta
+} from '../core/model/cube.js';
 import { describeStack, type StackInfo } from '../core/model/info.js';
-import type { PreparedStack } from '../core/model/prepared.js';
+import { LocalCubeStore } from '../core/preprocess/cube-store.js';
 import type { ReferenceSet } from '../core/model/references.js';
 import {
   withDefaults,
@@ -42,18 +49,27 @@ import { ThresholdMove } from './threshold-move.js';
 export type { PipelineRunner, PrepareRunner, RunState } from './model-types.js';
 
 export class WorkbenchModel implements IWorkbenchModel {
+  /**
+   * `store` owns the cube (the workbench's stack worker in the browser); by
+   * default the stack is held in this thread (Node).
+   */
   constructor(
     readonly path: string,
-    params: DeepPartial<PipelineParams> = {}
+    params: DeepPartial<PipelineParams> = {},
+    store: CubeStore = new LocalCubeStore()
   ) {
     this._params = withDefaults(params);
+    this._store = store;
   }
 
   get status(): LoadStatus {
     return this._status;
   }
-  get stack(): Stack | null {
+  get stack(): StackMeta | null {
     return this._stack;
+  }
+  get cube(): CubeReader {
+    return this._store;
   }
   get info(): StackInfo | null {
     return this._info;
@@ -101,7 +117,7 @@ export class WorkbenchModel implements IWorkbenchModel {
   get lossHistory(): readonly LossPoint[] {
     return this._runs.lossHistory;
   }
-  get prepared(): PreparedStack | null {
+  get prepared(): PreparedMeta | null {
     return this._prepares.prepared;
   }
   get prepareState(): PrepareState {
@@ -121,7 +137,7 @@ export class WorkbenchModel implements IWorkbenchModel {
   readonly referencesChanged = new Signal<this, void>(this);
   readonly paramsChanged = new Signal<this, void>(this);
   readonly thresholdChanged = new Signal<this, number>(this);
-  readonly preparedChanged = new Signal<this, PreparedStack | null>(this);
+  readonly preparedChanged = new Signal<this, PreparedMeta | null>(this);
   readonly prepareStateChanged = new Signal<this, PrepareState>(this);
   readonly runStateChanged = new Signal<this, RunState>(this);
   /** Every progress event of the current run (the training loss curve listens here). */
@@ -148,10 +164,23 @@ export class WorkbenchModel implements IWorkbenchModel {
     }
   }
 
-  /** Replace the stack (a load, or arrays pushed from Python). The old result no longer applies. */
+  /**
+   * Replace the stack (a load, or arrays pushed from Python). The old result
+   * no longer applies. The stack goes to the store (in the browser its
+   * buffers are transferred to the stack worker); the model keeps its
+   * description.
+   */
   setStack(stack: Stack): void {
-    this._stack = stack;
     this._info = describeStack(stack);
+    const meta = stackMeta(stack);
+    this._stack = meta;
+    this._store.put(stack).catch((err: unknown) => {
+      if (this._stack === meta) {
+        this._error = oneLine(err);
+        this._status = 'error';
+        this.stackChanged.emit();
+      }
+    });
     this._status = 'ready';
     this._error = null;
     if (this._result) {
@@ -161,6 +190,18 @@ export class WorkbenchModel implements IWorkbenchModel {
     // nor does the prepared stack, nor a pre-processing under way
     this._prepares.reset();
     this.stackChanged.emit();
+  }
+
+  /**
+   * The raw stack whole, in buffers of its own (made by the store: a
+   * transferred copy in the browser), for Python or an export. Nothing of
+   * it is kept here.
+   */
+  stackCopy(): Promise<Stack> {
+    if (!this._stack) {
+      return Promise.reject(new Error(`${this.path}: no stack is loaded`));
+    }
+    return this._store.copy();
   }
 
   /**
@@ -248,14 +289,21 @@ export class WorkbenchModel implements IWorkbenchModel {
    * with the current parameters. A newer call supersedes an older one; a
    * failure keeps the previous prepared stack and reports the error.
    */
-  async prepare(runner: PrepareRunner): Promise<PreparedStack | null> {
-    const stack = this._stack;
-    if (!stack) {
+  async prepare(runner?: PrepareRunner): Promise<PreparedMeta | null> {
+    if (!this._stack) {
       return null;
     }
     const params = this._params.preprocess;
     const references = this._references.set ?? undefined;
-    return this._prepares.prepare(() => runner(stack, params, references));
+    const store = this._store;
+    if (runner && !(store instanceof LocalCubeStore)) {
+      throw new Error('a prepare runner needs the stack in this thread (LocalCubeStore)');
+    }
+    return this._prepares.prepare(() =>
+      runner && store instanceof LocalCubeStore
+        ? store.prepareWith(runner, params, references)
+        : store.prepare(params, references)
+    );
   }
 
   /**
@@ -265,7 +313,7 @@ export class WorkbenchModel implements IWorkbenchModel {
    * optical density; the references matter only to the automatic energy
    * calibration.
    */
-  prepareAutomatically(runner: PrepareRunner): void {
+  prepareAutomatically(runner?: PrepareRunner): void {
     const maybe = (): void => {
       if (!this._stack) {
         return;
@@ -353,8 +401,19 @@ export class WorkbenchModel implements IWorkbenchModel {
     if (!references) {
       throw new Error(`${this.path}: no reference spectra are set (load a references CSV first)`);
     }
+    const params = this.runParams();
     return this._runs.run(
-      options => runner(stack, references, this.runParams(), options),
+      // the run's own input, made by the store: the prepared stack on screen when the
+      // run's pre-processing would be the same (it is deterministic), else the raw one
+      async options => {
+        const store = this._store;
+        if (store instanceof LocalCubeStore && store.stack) {
+          // held in this thread (Node): the stack itself, which a run does not consume
+          return runner(store.stack, references, params, options);
+        }
+        const input = await store.runInput(params.preprocess, references);
+        return runner(input.stack, references, params, { ...options, prepared: input.prepared });
+      },
       result => {
         this._result = result;
         this.resultChanged.emit(result);
@@ -383,10 +442,12 @@ export class WorkbenchModel implements IWorkbenchModel {
     Signal.clearData(this);
     this._stack = null;
     this._result = null;
+    this._store.dispose();
   }
 
   private _status: LoadStatus = 'loading';
-  private _stack: Stack | null = null;
+  private _stack: StackMeta | null = null;
+  private readonly _store: CubeStore;
   private _info: StackInfo | null = null;
   private _error: string | null = null;
   private readonly _references = new ReferencesInUse();

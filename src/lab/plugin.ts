@@ -50,6 +50,13 @@ function createWorker(): Worker {
   return new Worker(WORKER_URL);
 }
 
+/** Runs and the workbenches' stack workers: the same, without h5wasm (compute-worker.ts). */
+const COMPUTE_WORKER_URL = new URL('../worker/stxm-compute-worker.js', import.meta.url);
+
+function createComputeWorker(): Worker {
+  return new Worker(COMPUTE_WORKER_URL);
+}
+
 const workbenchPlugin: JupyterFrontEndPlugin<IStxmTracker> = {
   id: PLUGIN_ID,
   description:
@@ -75,7 +82,7 @@ const workbenchPlugin: JupyterFrontEndPlugin<IStxmTracker> = {
     browser: IDefaultFileBrowser | null,
     state: IStateDB | null
   ): IStxmTracker => {
-    const worker = new AnalysisWorkerClient(createWorker);
+    const worker = new AnalysisWorkerClient(createWorker, createComputeWorker);
     let colormap: ColormapName = 'viridis';
     let defaults: DeepPartial<PipelineParams> = {};
     const services = { contents: app.serviceManager.contents, docManager };

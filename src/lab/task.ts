@@ -10,7 +10,7 @@
  */
 import { CancelledError } from '../core/analysis/cancel.js';
 import { oneLine } from '../core/io/errors.js';
-import type { PreparedStack } from '../core/model/prepared.js';
+import type { PreparedMeta } from '../core/model/cube.js';
 import type { PhaseMapResult, ProgressEvent } from '../core/model/result.js';
 import type { LossPoint, PrepareState, RunState } from './model-types.js';
 
@@ -221,10 +221,10 @@ export const PREPARE_DELAY_MS = 150;
 export class PrepareTask {
   constructor(
     private readonly _stateChanged: (state: PrepareState) => void,
-    private readonly _preparedChanged: (prepared: PreparedStack | null) => void
+    private readonly _preparedChanged: (prepared: PreparedMeta | null) => void
   ) {}
 
-  get prepared(): PreparedStack | null {
+  get prepared(): PreparedMeta | null {
     return this._prepared;
   }
   get state(): PrepareState {
@@ -235,7 +235,7 @@ export class PrepareTask {
   }
 
   /** Run `work` as the current pre-processing; its answer, or null (failed, superseded). */
-  async prepare(work: () => Promise<PreparedStack>): Promise<PreparedStack | null> {
+  async prepare(work: () => Promise<PreparedMeta>): Promise<PreparedMeta | null> {
     this._finish('running', null);
     const outcome = await this._task.run(work);
     if (outcome.status === 'failed') {
@@ -279,8 +279,8 @@ export class PrepareTask {
     this._stateChanged(state);
   }
 
-  private _prepared: PreparedStack | null = null;
+  private _prepared: PreparedMeta | null = null;
   private _state: PrepareState = 'idle';
   private _error: string | null = null;
-  private readonly _task = new Task<PreparedStack>();
+  private readonly _task = new Task<PreparedMeta>();
 }

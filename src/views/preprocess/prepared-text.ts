@@ -10,7 +10,9 @@ import { fmt } from '../shared/dom.js';
 
 /** "12 energies × 40 × 56 px of optical density · cropped to … · binned 2 × 2 · dropped frames at …". */
 export function preparedSummary(
-  prepared: Pick<PreparedStack, 'stack' | 'crop' | 'binning' | 'droppedFrames'>,
+  prepared: Pick<PreparedStack, 'crop' | 'binning' | 'droppedFrames'> & {
+    stack: Pick<Stack, 'x' | 'y' | 'energies'>;
+  },
   raw: Pick<Stack, 'x' | 'y' | 'energies'> | null
 ): string {
   const s = prepared.stack;
@@ -35,7 +37,9 @@ export function preparedSummary(
 }
 
 /** One row per energy: energy, dx, dy, I0. */
-export function shiftRows(prepared: Pick<PreparedStack, 'stack' | 'shifts' | 'i0'>): string[][] {
+export function shiftRows(
+  prepared: Pick<PreparedStack, 'shifts' | 'i0'> & { stack: Pick<Stack, 'energies'> }
+): string[][] {
   const e = prepared.stack.energies;
   return Array.from(e, (ev, i) => [
     fmt(ev, 6),

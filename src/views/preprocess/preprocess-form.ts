@@ -169,7 +169,7 @@ export class PreprocessForm {
     const p = this._source.params.preprocess;
     this._i0Mode.value = p.i0.mode;
     this._ring.checked = p.ringCurrent;
-    this._ring.disabled = !this._source.stack?.control;
+    this._ring.disabled = !this._source.stack?.hasControl;
     this._ring.title = this._ring.disabled ? 'The file has no ring current (control) record' : '';
     this._align.value = p.align === 'auto' ? 'auto' : p.align ? 'on' : 'off';
     this._align.title =

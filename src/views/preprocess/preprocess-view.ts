@@ -9,7 +9,7 @@
  */
 import { Widget } from '@lumino/widgets';
 
-import type { PreparedStack } from '../../core/model/prepared.js';
+import type { PreparedMeta } from '../../core/model/cube.js';
 import type { IWorkbenchModel } from '../../lab/model-types.js';
 import { basename, clear, el, fmt } from '../shared/dom.js';
 import { currentTheme, FigureBuilder, type IExportable } from '../shared/figure.js';
@@ -175,7 +175,7 @@ export class PreprocessView extends Widget implements IExportable {
     }
   }
 
-  private _renderShiftTable(prepared: PreparedStack): void {
+  private _renderShiftTable(prepared: PreparedMeta): void {
     const t = this._shiftTable;
     clear(t);
     const head = el('tr');
@@ -195,7 +195,7 @@ export class PreprocessView extends Widget implements IExportable {
     t.append(body);
   }
 
-  private _renderMask(prepared: PreparedStack): void {
+  private _renderMask(prepared: PreparedMeta): void {
     const s = prepared.stack;
     const nx = s.x.length;
     const ny = s.y.length;

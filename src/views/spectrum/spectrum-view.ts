@@ -10,7 +10,7 @@ import { Widget } from '@lumino/widgets';
 
 import { oneLine } from '../../core/model/text.js';
 import { resampleReferences } from '../../core/model/references.js';
-import type { Stack } from '../../core/model/stack.js';
+import type { CubeKind, PixelBox, PreparedMeta, StackMeta } from '../../core/model/cube.js';
 import type { IWorkbenchModel } from '../../lab/model-types.js';
 import { el, fmt } from '../shared/dom.js';
 import type { IExportable } from '../shared/figure.js';
@@ -18,14 +18,18 @@ import { gridForShape, pixelAt, pixelRange } from '../shared/grid.js';
 import type { LinkedCursor } from '../shared/linked.js';
 import { LineChart, type ChartSeries } from '../shared/line-chart.js';
 import { referenceColor } from '../shared/phase-style.js';
-import { fitScale, maskedSpectrum, pixelSpectrum, rectSpectrum } from './spectrum-fit.js';
+import { fitScale } from './spectrum-fit.js';
 
 const FG = 'currentColor';
+
+/** Spectra the page keeps (of the cube on screen): the ones the cursor passed over last. */
+const SPECTRUM_CACHE = 256;
 
 /** What the spectrum view draws: spectra of the stack, its ROIs, the references, ρ at the cursor. */
 export type SpectrumInput = Pick<
   IWorkbenchModel,
   | 'stack'
+  | 'cube'
   | 'prepared'
   | 'shownResult'
   | 'references'
@@ -93,8 +97,56 @@ export class SpectrumView extends Widget implements IExportable {
   }
 
   private _invalidate(): void {
-    this._meanCache = null;
     this._schedule();
+  }
+
+  /**
+   * A spectrum of the cube on screen, from the page's small cache; null
+   * while it is asked of the stack worker (the view updates when it comes).
+   * The cache holds the spectra of one cube (stack and OD) and at most
+   * `SPECTRUM_CACHE` of them.
+   */
+  private _spectrum(
+    cube: { stack: StackMeta; prepared: PreparedMeta | null },
+    kind: CubeKind,
+    what: { pixel: [number, number] } | { region: PixelBox | 'mask' }
+  ): Float64Array | null {
+    if (this._cache.stack !== cube.stack || this._cache.prepared !== cube.prepared) {
+      this._cache = { stack: cube.stack, prepared: cube.prepared, spectra: new Map() };
+    }
+    const cache = this._cache;
+    const key = `${kind}:${JSON.stringify(what)}`;
+    const hit = cache.spectra.get(key);
+    if (hit) {
+      // most recent last, so the oldest goes first
+      cache.spectra.delete(key);
+      cache.spectra.set(key, hit);
+      return hit.values;
+    }
+    const request =
+      'pixel' in what
+        ? this._source.cube.spectrum(kind, what.pixel[0], what.pixel[1])
+        : this._source.cube.meanSpectrum(kind, what.region);
+    cache.spectra.set(key, { values: null });
+    request.then(
+      values => {
+        cache.spectra.set(key, { values });
+        while (cache.spectra.size > SPECTRUM_CACHE) {
+          cache.spectra.delete(cache.spectra.keys().next().value as string);
+        }
+        if (this._cache === cache) {
+          this._schedule();
+        }
+      },
+      (err: unknown) => {
+        cache.spectra.delete(key);
+        if (this._cache === cache) {
+          this._error = oneLine(err);
+          this._schedule();
+        }
+      }
+    );
+    return null;
   }
 
   private _schedule(): void {
@@ -110,8 +162,8 @@ export class SpectrumView extends Widget implements IExportable {
   private _update(): void {
     const raw = this._source.stack;
     const prepared = this._source.prepared;
-    const stack: Stack | null = prepared?.stack ?? raw;
-    if (!stack) {
+    const stack: StackMeta | null = prepared?.stack ?? raw;
+    if (!stack || !raw) {
       this._chart.setSeries([]);
       this._chart.setMessage('No stack loaded.');
       return;
@@ -127,21 +179,34 @@ export class SpectrumView extends Widget implements IExportable {
     const point = this._cursor.point;
     const p = point ? pixelAt(grid, point) : null;
 
-    let main: Float64Array;
+    const cube = { stack: raw, prepared };
+    const kind: CubeKind = prepared ? 'od' : 'raw';
+    let found: Float64Array | null;
     let mainName: string;
     if (p) {
-      main = pixelSpectrum(stack.data, ne, ny, nx, p.ix, p.iy);
+      found = this._spectrum(cube, kind, { pixel: [p.ix, p.iy] });
       mainName = `pixel (${p.ix}, ${p.iy})`;
     } else if (prepared) {
-      if (!this._meanCache || this._meanCache.prepared !== prepared) {
-        this._meanCache = { prepared, spectrum: maskedSpectrum(stack.data, ne, prepared.mask) };
-      }
-      main = this._meanCache.spectrum;
+      found = this._spectrum(cube, kind, { region: 'mask' });
       mainName = 'particle mean';
     } else {
-      main = rectSpectrum(stack.data, ne, ny, nx, { x0: 0, x1: nx, y0: 0, y1: ny });
+      found = this._spectrum(cube, kind, { region: { x0: 0, x1: nx, y0: 0, y1: ny } });
       mainName = 'image mean';
     }
+    const roiSpectra = this._source.rois.map(roi => {
+      const r = pixelRange(grid, roi.rect);
+      return r.x1 > r.x0 && r.y1 > r.y0 ? this._spectrum(cube, kind, { region: r }) : undefined;
+    });
+    if (this._error) {
+      const message = this._error;
+      this._error = null;
+      this._chart.setMessage(`The spectrum could not be read: ${message}`);
+      return;
+    }
+    if (!found || roiSpectra.some(v => v === null)) {
+      return; // asked of the stack worker: the chart on screen stays until the answer
+    }
+    const main = found;
 
     // the result's correlations at the cursor, for the legend
     const rho = new Map<string, number>();
@@ -214,20 +279,20 @@ export class SpectrumView extends Widget implements IExportable {
       note = 'references are compared with optical density (computing…)';
     }
 
-    for (const roi of this._source.rois) {
-      const r = pixelRange(grid, roi.rect);
-      if (r.x1 > r.x0 && r.y1 > r.y0) {
+    this._source.rois.forEach((roi, i) => {
+      const y = roiSpectra[i];
+      if (y) {
         series.push({
           name: roi.name,
           color: roi.color,
           x: energies,
-          y: rectSpectrum(stack.data, ne, ny, nx, r),
+          y,
           markers: true,
           dashed: true,
           width: 1.5
         });
       }
-    }
+    });
     series.push({ name: mainName, color: FG, x: energies, y: main, markers: true, width: 2 });
 
     this._series = series;
@@ -248,5 +313,10 @@ export class SpectrumView extends Widget implements IExportable {
   private _energyIndex = 0;
   private _pending = 0;
   private _series: ChartSeries[] = [];
-  private _meanCache: { prepared: object; spectrum: Float64Array } | null = null;
+  private _cache: {
+    stack: StackMeta | null;
+    prepared: PreparedMeta | null;
+    spectra: Map<string, { values: Float64Array | null }>;
+  } = { stack: null, prepared: null, spectra: new Map() };
+  private _error: string | null = null;
 }

@@ -51,7 +51,23 @@ export function pixelReadoutText(
 ): string {
   const nx = stack.x.length;
   const ny = stack.y.length;
-  const v = frameIndex < 0 ? Number.NaN : stack.data[(frameIndex * ny + p.iy) * nx + p.ix];
+  const values = frameIndex < 0 ? null : stack.data.subarray(frameIndex * ny * nx);
+  return frameReadoutText(stack, values, p, unit, pinned);
+}
+
+/**
+ * The cursor's read-out from the frame on screen (`values`, row-major; null:
+ * a dropped frame, or not there yet).
+ */
+export function frameReadoutText(
+  grid: Pick<Stack, 'x' | 'y'>,
+  values: Float32Array | null,
+  p: PixelIndex,
+  unit: 'OD' | 'counts',
+  pinned: boolean
+): string {
+  const stack = grid;
+  const v = values ? values[p.iy * grid.x.length + p.ix] : Number.NaN;
   return (
     `x ${fmt(stack.x[p.ix])} µm, y ${fmt(stack.y[p.iy])} µm · pixel (${p.ix}, ${p.iy})` +
     ` · ${fmt(v)} ${unit}${pinned ? ' · pinned' : ''}`

@@ -8,7 +8,8 @@
 import { Signal, type ISignal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
 
-import { frame, type Stack } from '../../core/model/stack.js';
+import type { CubeKind, StackMeta } from '../../core/model/cube.js';
+import { oneLine } from '../../core/model/text.js';
 import type { IWorkbenchModel } from '../../lab/model-types.js';
 import { isColormapName, type ColormapName } from '../shared/colormap.js';
 import { percentileLimits } from '../shared/contrast.js';
@@ -22,7 +23,7 @@ import { handleCursorKey } from '../shared/keyboard.js';
 import type { LinkedCursor } from '../shared/linked.js';
 import { regionRects, renderRegionList, type RegionsInput } from './regions.js';
 import { stackFigure } from './stack-figure.js';
-import { formatEnergy, pixelReadoutText, shownFrameIndex } from './stack-text.js';
+import { formatEnergy, frameReadoutText, shownFrameIndex } from './stack-text.js';
 
 export type { ImageTool, Quantity } from './image-toolbar.js';
 
@@ -31,6 +32,7 @@ export type StackInput = RegionsInput &
   Pick<
     IWorkbenchModel,
     | 'status'
+    | 'cube'
     | 'prepared'
     | 'prepareState'
     | 'addRoi'
@@ -221,7 +223,7 @@ export class StackView extends Widget implements IExportable {
   }
 
   /** The stack on screen: the raw one or the prepared optical density. */
-  private _shownStack(): Stack | null {
+  private _shownStack(): StackMeta | null {
     if (this._quantity === 'od' && this._source.prepared) {
       return this._source.prepared.stack;
     }
@@ -294,7 +296,39 @@ export class StackView extends Widget implements IExportable {
       this._paintOverlays();
       return;
     }
-    const values = frame(stack, e);
+    // the frame is the stack worker's: asked for once, kept while it is on screen
+    const kind: CubeKind = this._quantity === 'od' && this._source.prepared ? 'od' : 'raw';
+    const key = { stack, kind, e };
+    const cached = this._shown;
+    if (cached && cached.key.stack === stack && cached.key.kind === kind && cached.key.e === e) {
+      this._paintValues(cached.values, e, energy);
+      return;
+    }
+    this._wanted = key;
+    this._source.cube.frame(kind, e).then(
+      values => {
+        if (this._wanted === key && this._shownStack() === stack) {
+          this._shown = { key, values };
+          this._paintValues(values, e, energy);
+        }
+      },
+      (err: unknown) => {
+        if (this._wanted === key) {
+          this._shiftLabel.textContent = `this frame could not be read: ${oneLine(err)}`;
+          this.node.dataset.frameError = oneLine(err);
+        }
+      }
+    );
+  }
+
+  /** Paint frame `e` (its values from the stack worker) with the toolbar's settings. */
+  private _paintValues(values: Float32Array, e: number, energy: string): void {
+    const stack = this._shownStack();
+    if (!stack) {
+      return;
+    }
+    const ny = stack.y.length;
+    const nx = stack.x.length;
     const [lo, hi] = this._toolbar.percentiles;
     this._limits = percentileLimits(values, lo, hi);
     const mask = this._toolbar.mask.checked ? this._source.prepared?.mask : undefined;
@@ -339,10 +373,14 @@ export class StackView extends Widget implements IExportable {
         : '';
       return;
     }
-    this._readout.textContent = pixelReadoutText(
+    const shown = this._shown;
+    const e = this._shownIndex();
+    const values =
+      shown && shown.key.stack === stack && shown.key.e === e && e >= 0 ? shown.values : null;
+    this._readout.textContent = frameReadoutText(
       stack,
+      values,
       p,
-      this._shownIndex(),
       this._quantity === 'od' ? 'OD' : 'counts',
       this._cursor.pinned
     );
@@ -376,7 +414,13 @@ export class StackView extends Widget implements IExportable {
   private _tool: ImageTool = 'cursor';
   private _energyIndex = 0;
   private _painted = false;
-  private _lastStack: Stack | null = null;
+  private _lastStack: StackMeta | null = null;
+  /** The frame on screen (the page's only copy of any of the cube) and the one asked for. */
+  private _shown: {
+    key: { stack: StackMeta; kind: CubeKind; e: number };
+    values: Float32Array;
+  } | null = null;
+  private _wanted: { stack: StackMeta; kind: CubeKind; e: number } | null = null;
   private _limits: [number, number] = [0, 1];
   private readonly _energyChanged = new Signal<this, number>(this);
   private readonly _quantityChanged = new Signal<this, Quantity>(this);

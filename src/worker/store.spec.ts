@@ -1,0 +1,208 @@
+import { describe, expect, it } from 'vitest';
+
+import { runPipeline } from '../core/analysis/pipeline.js';
+import {
+  frameOf,
+  maskedSpectrum,
+  pixelSpectrum,
+  rectSpectrum,
+  type CubeStore
+} from '../core/model/cube.js';
+import { withDefaults } from '../core/model/result.js';
+import type { Stack } from '../core/model/stack.js';
+import { prepareStack } from '../core/preprocess/prepare.js';
+import { simulateDemo } from '../core/simulate/demo.js';
+import { WorkbenchModel } from '../lab/model.js';
+import { demoReferenceSet } from '../lab/references.js';
+import { AnalysisWorkerClient } from './client.js';
+import { handleRun, storeHandler, type Post } from './compute.js';
+import type { StoreRequest, WorkerLike, WorkerRequest, WorkerResponse } from './protocol.js';
+import { WorkerCubeStore } from './store.js';
+
+/**
+ * A worker reached through a real MessageChannel (Node's structured clone and
+ * transfer, as a browser's postMessage does them) that runs the compute
+ * worker's own handlers (compute.ts) on the other side.
+ */
+class ChannelComputeWorker implements WorkerLike {
+  readonly channel = new MessageChannel();
+  readonly received: (WorkerRequest | StoreRequest)[] = [];
+  terminated = false;
+  private readonly listeners = new Map<string, ((ev: never) => void)[]>();
+
+  constructor() {
+    const handle = storeHandler();
+    const post: Post = (message, transfer = []) =>
+      this.channel.port2.postMessage(message, transfer);
+    this.channel.port2.onmessage = (ev: MessageEvent<WorkerRequest | StoreRequest>) => {
+      const req = ev.data;
+      this.received.push(req);
+      const work = req.kind.startsWith('store-')
+        ? handle(req as StoreRequest, post)
+        : handleRun(req as Extract<WorkerRequest, { kind: 'run' }>, post);
+      work.catch((err: unknown) => post({ id: req.id, ok: false, message: String(err) }));
+    };
+    this.channel.port1.onmessage = (ev: MessageEvent<WorkerResponse>) => {
+      for (const l of this.listeners.get('message') ?? []) {
+        (l as (ev: MessageEvent<WorkerResponse>) => void)(ev);
+      }
+    };
+  }
+
+  postMessage(message: unknown, transfer: Transferable[]): void {
+    this.channel.port1.postMessage(message, transfer);
+  }
+
+  addEventListener(type: 'message' | 'error', listener: (ev: never) => void): void {
+    this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
+  }
+
+  /** What the browser does when a worker dies (out of memory). */
+  crash(message: string): void {
+    for (const l of this.listeners.get('error') ?? []) {
+      (l as (ev: ErrorEvent) => void)({ message } as ErrorEvent);
+    }
+  }
+
+  terminate(): void {
+    this.terminated = true;
+    this.channel.port1.close();
+    this.channel.port2.close();
+  }
+}
+
+const copy = (s: Stack): Stack => ({
+  ...s,
+  data: s.data.slice(),
+  energies: s.energies.slice(),
+  x: s.x.slice(),
+  y: s.y.slice(),
+  control: s.control?.slice()
+});
+
+describe('the stack worker: the cube lives there, the page asks for frames and spectra', () => {
+  const demo = simulateDemo({ seed: 2, ny: 12, nx: 16 }).stack;
+  const params = withDefaults({}).preprocess;
+
+  it('takes the stack by transfer and answers frames and spectra equal to those computed directly', async () => {
+    const workers: ChannelComputeWorker[] = [];
+    const store: CubeStore = new WorkerCubeStore(() => {
+      const w = new ChannelComputeWorker();
+      workers.push(w);
+      return w;
+    });
+    const page = copy(demo);
+    await store.put(page);
+    // moved, not copied: the page's buffers are empty now
+    expect(page.data.length).toBe(0);
+    expect(page.control?.length ?? 0).toBe(0);
+
+    const [ne, ny, nx] = [demo.energies.length, demo.y.length, demo.x.length];
+    expect(Array.from(await store.frame('raw', 3))).toEqual(
+      Array.from(frameOf(demo.data, ny, nx, 3))
+    );
+    expect(Array.from(await store.spectrum('raw', 5, 7))).toEqual(
+      Array.from(pixelSpectrum(demo.data, ne, ny, nx, 5, 7))
+    );
+    const box = { x0: 2, x1: 9, y0: 1, y1: 6 };
+    expect(Array.from(await store.meanSpectrum('raw', box))).toEqual(
+      Array.from(rectSpectrum(demo.data, ne, ny, nx, box))
+    );
+
+    const refs = demoReferenceSet();
+    const meta = await store.prepare(params, refs);
+    const direct = prepareStack(demo, params, refs);
+    expect(meta.stack.shape).toEqual([
+      direct.stack.energies.length,
+      direct.stack.y.length,
+      direct.stack.x.length
+    ]);
+    // the description comes without the OD cube
+    expect('data' in meta.stack).toBe(false);
+    expect(Array.from(meta.mask)).toEqual(Array.from(direct.mask));
+    const [pe, py, px] = meta.stack.shape;
+    expect(Array.from(await store.frame('od', 1))).toEqual(
+      Array.from(frameOf(direct.stack.data, py, px, 1))
+    );
+    expect(Array.from(await store.spectrum('od', 4, 4))).toEqual(
+      Array.from(pixelSpectrum(direct.stack.data, pe, py, px, 4, 4))
+    );
+    expect(Array.from(await store.meanSpectrum('od', 'mask'))).toEqual(
+      Array.from(maskedSpectrum(direct.stack.data, pe, direct.mask))
+    );
+
+    // a run with the same pre-processing starts from the prepared stack, a copy of its own
+    const same = await store.runInput(params, refs);
+    expect(same.prepared).toBeDefined();
+    expect(Array.from(same.stack.data)).toEqual(Array.from(direct.stack.data));
+    // other parameters: the raw stack, copied
+    const other = await store.runInput({ ...params, binning: 2 }, refs);
+    expect(other.prepared).toBeUndefined();
+    expect(Array.from(other.stack.data)).toEqual(Array.from(demo.data));
+    // …and the worker still holds its own
+    expect(Array.from(await store.frame('raw', 0))).toEqual(
+      Array.from(frameOf(demo.data, ny, nx, 0))
+    );
+    expect(workers.length).toBe(1);
+    store.dispose();
+    expect(workers[0].terminated).toBe(true);
+  });
+
+  it('a crashed stack worker fails what waits and every later request with one clear message', async () => {
+    let worker: ChannelComputeWorker | undefined;
+    const store = new WorkerCubeStore(() => (worker = new ChannelComputeWorker()));
+    await store.put(copy(demo));
+    worker!.crash('Out of memory');
+    await expect(store.frame('raw', 0)).rejects.toThrow(
+      'the stack worker failed (Out of memory); close and reopen the file'
+    );
+    await expect(store.spectrum('raw', 0, 0)).rejects.toThrow(/stack worker failed/);
+  });
+
+  it('the page model holds no array of the cube’s size; a run gets transferred buffers', async () => {
+    const workers: ChannelComputeWorker[] = [];
+    const factory = (): ChannelComputeWorker => {
+      const w = new ChannelComputeWorker();
+      workers.push(w);
+      return w;
+    };
+    const client = new AnalysisWorkerClient(factory, factory);
+    const model = new WorkbenchModel('a.h5', { method: 'pcc' }, client.createStore());
+    const refs = demoReferenceSet();
+    model.setReferences(refs);
+    await model.load(async () => copy(demo));
+    await model.prepare();
+    expect(model.prepared).not.toBeNull();
+
+    const cubeLength = demo.energies.length * demo.y.length * demo.x.length;
+    const arrays: ArrayBufferView[] = [];
+    const walk = (v: unknown, depth: number): void => {
+      if (ArrayBuffer.isView(v)) {
+        arrays.push(v);
+      } else if (v && typeof v === 'object' && depth < 5) {
+        Object.values(v).forEach(x => walk(x, depth + 1));
+      }
+    };
+    walk(model.stack, 0);
+    walk(model.prepared, 0);
+    expect(arrays.length).toBeGreaterThan(0);
+    // axes, I0, shifts, the mask (one frame's size) — never a cube
+    for (const a of arrays) {
+      expect((a as Float32Array).length).toBeLessThan(cubeLength / 2);
+    }
+
+    const sent: Stack[] = [];
+    const result = await model.run((stack, r, p, options) => {
+      sent.push(stack);
+      expect(options.prepared).toBeDefined(); // the prepared stack on screen is reused
+      return client.run(stack, r, p, { ...options, transfer: true });
+    });
+    // the run's buffers were transferred: emptied on the page
+    expect(sent[0].data.length).toBe(0);
+    // and the run answers what a run on the stack itself answers
+    const direct = await runPipeline(copy(demo), refs, { method: 'pcc' });
+    expect(Array.from(result.phase)).toEqual(Array.from(direct.phase));
+    expect(Array.from(result.pcc)).toEqual(Array.from(direct.pcc));
+    model.dispose();
+  });
+});
