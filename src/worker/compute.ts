@@ -86,6 +86,7 @@ async function handleStoreWith(
     case 'store-mean':
       return values(await store.meanSpectrum(req.cube, req.region));
     case 'store-run-input': {
+      // the prepared stack on screen when it fits the run, else the raw stack; copied
       const input = await store.runInput(req.params, req.references, true);
       const p = input.prepared;
       const buffers = [

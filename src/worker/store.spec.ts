@@ -12,6 +12,7 @@ import { withDefaults } from '../core/model/result.js';
 import type { Stack } from '../core/model/stack.js';
 import { prepareStack } from '../core/preprocess/prepare.js';
 import { simulateDemo } from '../core/simulate/demo.js';
+import { simulateSample } from '../core/simulate/sample.js';
 import { WorkbenchModel } from '../lab/model.js';
 import { demoReferenceSet } from '../lab/references.js';
 import { AnalysisWorkerClient } from './client.js';
@@ -146,6 +147,53 @@ describe('the stack worker: the cube lives there, the page asks for frames and s
     expect(workers.length).toBe(1);
     store.dispose();
     expect(workers[0].terminated).toBe(true);
+  });
+
+  it('a run from the reused OD of a drifting stack whose references came after it: the same result as from the raw stack', async () => {
+    const sample = simulateSample({
+      material: 'nvpf',
+      morphology: 'grains',
+      seed: 4,
+      driftPx: 0.3,
+      energyOffsetEv: 0.3
+    });
+    const factory = (): ChannelComputeWorker => new ChannelComputeWorker();
+    const client = new AnalysisWorkerClient(factory, factory);
+    const model = new WorkbenchModel('d.h5', {}, client.createStore());
+    await model.load(async () => copy(sample.stack));
+    await model.prepare(); // without references, as a workbench does before they load
+    model.setReferences(sample.references);
+    await model.prepare();
+    let reused = false;
+    const result = await model.run((stack, r, p, options) => {
+      reused = options.prepared !== undefined;
+      return client.run(stack, r, p, { ...options, transfer: true });
+    });
+    expect(reused).toBe(true);
+    const direct = await runPipeline(copy(sample.stack), sample.references, model.runParams());
+    // aligned, so cropped: the crop is said relative to the file's grid, as a run from the raw stack says it
+    expect(direct.crop).toBeDefined();
+    expect(result.crop).toEqual(direct.crop);
+    expect(result.shape).toEqual(direct.shape);
+    expect(Array.from(result.phase)).toEqual(Array.from(direct.phase));
+    expect(result.counts).toEqual(direct.counts);
+    model.dispose();
+  }, 60_000);
+
+  it('LocalCubeStore.runInput with reusePrepared: the prepared stack, in buffers of its own, only when it fits', async () => {
+    const { LocalCubeStore } = await import('../core/preprocess/cube-store.js');
+    const local = new LocalCubeStore();
+    const refs = demoReferenceSet();
+    await local.put(copy(demo));
+    await local.prepare(params, refs);
+    const same = await local.runInput(params, refs, true, true);
+    expect(same.prepared).toBeDefined();
+    expect(same.stack).toBe(same.prepared!.stack);
+    expect(same.stack.data).not.toBe(local.prepared!.stack.data);
+    expect(Array.from(same.stack.data)).toEqual(Array.from(local.prepared!.stack.data));
+    const other = await local.runInput({ ...params, binning: 2 }, refs, true, true);
+    expect(other.prepared).toBeUndefined();
+    expect(Array.from(other.stack.data)).toEqual(Array.from(demo.data));
   });
 
   it('a crashed stack worker fails what waits and every later request with one clear message', async () => {

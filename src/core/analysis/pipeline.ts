@@ -92,6 +92,10 @@ export async function runPipeline(
   );
   const stack = prepared.stack;
   const [ne, ny, nx] = stackShape(stack);
+  // the file's grid: the input's, or (a prepared stack given) the one pre-processing started from
+  const [rawNy, rawNx] = hooks.prepared
+    ? preparedFromShape(hooks.prepared)
+    : [input.y.length, input.x.length];
   const npx = ny * nx;
   const refs = resampleReferences(references, stack.energies, prepared.energyShiftEv);
   const nRefs = refs.names.length;
@@ -214,12 +218,20 @@ export async function runPipeline(
     },
     ...(latent ? { training: latent.training } : {}),
     ...(prepared.crop &&
-    (prepared.crop.y1 - prepared.crop.y0 !== input.y.length ||
-      prepared.crop.x1 - prepared.crop.x0 !== input.x.length)
+    (prepared.crop.y1 - prepared.crop.y0 !== rawNy || prepared.crop.x1 - prepared.crop.x0 !== rawNx)
       ? { crop: { ...prepared.crop } }
       : {}),
     ...(prepared.binning && prepared.binning > 1 ? { binning: prepared.binning } : {})
   };
+}
+
+/** The (ny, nx) of the stack a prepared stack was made from (its 'input' provenance step). */
+function preparedFromShape(prepared: PreparedStack): [number, number] {
+  const shape = prepared.provenance.find(p => p.step === 'input')?.details.shape;
+  if (!Array.isArray(shape) || shape.length !== 3) {
+    throw new Error('a prepared stack without the shape of its input (provenance step "input")');
+  }
+  return [Number(shape[1]), Number(shape[2])];
 }
 
 /** What trained the latent model: the project's wasm kernel, or tfjs and its backend. */

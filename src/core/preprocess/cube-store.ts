@@ -104,11 +104,20 @@ export class LocalCubeStore implements CubeStore {
   /**
    * In buffers of its own when `own` (the stack worker: the run consumes
    * them); in this thread the raw stack itself, which a run does not consume.
+   * `reusePrepared`: the prepared stack when it was made with these
+   * parameters and references (pre-processing is deterministic, so the run
+   * need not do it again).
    */
-  runInput(params: PreprocessParams, references: ReferenceSet, own = false): Promise<RunInput> {
+  runInput(
+    params: PreprocessParams,
+    references: ReferenceSet,
+    own = false,
+    reusePrepared = true
+  ): Promise<RunInput> {
     const raw = this._need();
     const prepared = this._prepared;
     const fits =
+      reusePrepared &&
       own &&
       prepared !== null &&
       this._preparedWith !== null &&
