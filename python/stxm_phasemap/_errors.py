@@ -65,3 +65,26 @@ _KINDS: dict[str, type[StxmPhaseMapError]] = {
 def error_for(kind: str, message: str) -> StxmPhaseMapError:
     """The exception class for an error kind, with the extension's message."""
     return _KINDS.get(kind, StxmPhaseMapError)(kind, message)
+
+
+# --- headless runs (map_file, map_files): the engine in a Node process, no JupyterLab page
+
+
+class StackFileError(StxmPhaseMapError, ValueError):
+    """The engine cannot use an input file: a stack, a references CSV, a manifest.
+
+    ``message`` names the file and the reason in one line (the command line's
+    exit-2 line); ``path`` is the file named (None when the message names none).
+    ``kind`` is ``"failed"``, as for a stack the workbench cannot read.
+    """
+
+    def __init__(self, message: str, path: str | None = None):
+        super().__init__("failed", message)
+        self.path = path
+
+
+class EngineUnavailableError(StxmPhaseMapError):
+    """The headless engine cannot run: its bundle or its Node.js is missing, or it crashed."""
+
+    def __init__(self, message: str):
+        super().__init__("unavailable", message)
