@@ -345,8 +345,10 @@ def _html(text: str) -> str:
 
 
 def _progress_bar(total: int, initial: int, enabled: bool) -> Any:
+    """A tqdm text bar on stderr: it redraws in place in a terminal and in a notebook's output
+    (and a notebook executed headless keeps its last state, where a widget would keep nothing)."""
     try:
-        from tqdm.auto import tqdm
+        from tqdm.std import tqdm
     except ImportError:  # tqdm is a dependency; a bare environment still works
         return None
     return tqdm(
