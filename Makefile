@@ -109,7 +109,7 @@ test-wheel: build
 
 lint: $(NODE_STAMP) venv ui-deps
 	$(NPM) run lint
-	$(VBIN)/ruff check python bench/reference
+	$(VBIN)/ruff check python bench/reference bench/scaling.py
 
 # Galata suite against the installed extension (run `make install` first; `make test` does).
 test-ui: ui-deps venv
@@ -162,6 +162,12 @@ bench: install ui-deps bench-venv
 bench-defaults: $(NODE_STAMP)
 	$(NPM) run build:lib
 	node bench/defaults.mjs
+
+# Stacks per minute of map_files / batch: one process, local processes, a Dask LocalCluster of
+# 1 and 2 workers, on realistic simulated stacks: the table into docs/scaling.md.
+.PHONY: bench-scaling
+bench-scaling: install
+	$(VBIN)/python bench/scaling.py $(BENCH_ARGS)
 
 # Accuracy of the phase maps on the simulator's stacks (PCC, PCC + GMVAE, baselines)
 # against ground truth: tables into docs/benchmarks.md, raw numbers into bench/results/.
