@@ -40,6 +40,8 @@ fi
 run stxm-phasemap --version
 run stxm-phasemap simulate --soc 0.45 --seed 7 --size 40x48 --out soc45.h5 --refs refs.csv >/dev/null
 run stxm-phasemap map soc45.h5 --refs refs.csv --seed 3 --backend wasm --out wheel.h5 --json --quiet > wheel.json
+# the default GMVAE backend, the wasm SIMD training kernel (inside the bundle)
+run stxm-phasemap map soc45.h5 --refs refs.csv --seed 3 --out kernel.h5 --json --quiet > kernel.json
 echo "not an HDF5 file" > broken.h5
 set +e
 run stxm-phasemap map broken.h5 --refs refs.csv 2> broken.err
@@ -54,6 +56,7 @@ import json, stxm_phasemap as spm
 r = spm.map_file("soc45.h5", "refs.csv", seed=3, backend="wasm", out="python.h5")
 summary = json.load(open("wheel.json"))
 assert summary["training"]["backend"] == "wasm", summary["training"]  # the wasm files were found
+assert json.load(open("kernel.json"))["training"]["backend"] == "kernel"  # the default backend
 assert r.params["gmvae"]["backend"] == "wasm" and r.phase_names == ["Na3", "Na1"], r
 assert r.counts == summary["counts"], (r.counts, summary["counts"])
 try:
@@ -67,6 +70,7 @@ print("test-wheel: map_file ok:", r.fraction("Na1"))
 
 # The checkout's CLI on the system Node: the same maps, bit for bit.
 node "$ROOT/bin/stxm-phasemap" map soc45.h5 --refs refs.csv --seed 3 --backend wasm --out checkout.h5 --quiet >/dev/null
+node "$ROOT/bin/stxm-phasemap" map soc45.h5 --refs refs.csv --seed 3 --out checkout-kernel.h5 --quiet >/dev/null
 "$ROOT/.venv/bin/python" - <<'PY'
 import h5py, numpy as np
 d = "entry/phasemap/data"
@@ -76,6 +80,11 @@ with h5py.File("wheel.h5") as a, h5py.File("python.h5") as b, h5py.File("checkou
         x, y, z = a[d][k][()], b[d][k][()], c[d][k][()]
         same = (lambda u, v: np.array_equal(u, v, equal_nan=True)) if x.dtype.kind in "fiu" else (lambda u, v: (u == v).all())
         assert same(x, y) and same(x, z), f"{k} differs between the wheel, map_file and the checkout"
-print(f"test-wheel: {len(names)} datasets identical in the wheel's CLI, map_file and the checkout's CLI")
+with h5py.File("kernel.h5") as a, h5py.File("checkout-kernel.h5") as c:
+    for k in sorted(a[d]):
+        x, z = a[d][k][()], c[d][k][()]
+        same = np.array_equal(x, z, equal_nan=True) if x.dtype.kind in "fiu" else (x == z).all()
+        assert same, f"{k} differs between the wheel and the checkout (default backend)"
+print(f"test-wheel: {len(names)} datasets identical in the wheel's CLI, map_file and the checkout's CLI (tfjs wasm), and with the default kernel backend")
 PY
 echo "test-wheel: passed in $(( $(date +%s) - t0 ))s"

@@ -98,18 +98,29 @@ export function buildTable(report) {
     (best, run) => (run.samples_per_s > (best?.samples_per_s ?? 0) ? run : best),
     null
   );
-  for (const [where, sps] of [
-    ['Node (tfjs wasm)', pick(r['gmvae.node'], 'wasm.samplesPerSecond')],
-    ['Chromium worker (tfjs wasm)', pick(r['gmvae.chromium'], 'backends.wasm.samplesPerSecond')]
+  const torchLabel = `PyTorch CPU (best of 1 and 2 threads: ${torchBest ? torchBest.threads : '–'})`;
+  for (const [where, sps, target] of [
+    ['Node (wasm training kernel)', pick(r['gmvae.node'], 'kernel.samplesPerSecond'), 1.5],
+    [
+      'Chromium worker (wasm training kernel)',
+      pick(r['gmvae.chromium'], 'backends.kernel.samplesPerSecond'),
+      1.5
+    ],
+    ['Node (tfjs wasm)', pick(r['gmvae.node'], 'wasm.samplesPerSecond'), null],
+    [
+      'Chromium worker (tfjs wasm)',
+      pick(r['gmvae.chromium'], 'backends.wasm.samplesPerSecond'),
+      null
+    ]
   ]) {
     const v = ratio(sps, torchBest?.samples_per_s);
     rows.push({
-      figure: `GMVAE training, samples/s, ${where} / PyTorch CPU (best of 1 and 2 threads: ${torchBest ? torchBest.threads : '–'})`,
+      figure: `GMVAE training, samples/s, ${where} / ${torchLabel}`,
       ours: fmt(sps),
       reference: `torch ${fmt(torchBest?.samples_per_s)}`,
       ratio: x(v),
-      target: '≥ 1.0×',
-      met: met(v, '>=', 1)
+      target: target ? `≥ ${target.toFixed(1)}×` : '',
+      met: target ? met(v, '>=', target) : ''
     });
   }
   const cpuSps = pick(r['gmvae.node'], 'cpu.samplesPerSecond');
@@ -125,7 +136,7 @@ export function buildTable(report) {
   }
 
   for (const [size, limitS] of [
-    ['256', 5],
+    ['256', 3],
     ['1024', 30]
   ]) {
     const node = r[`pipeline.node.${size}`];

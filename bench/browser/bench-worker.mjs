@@ -7,7 +7,8 @@
 //                                  (per kernel choice), and a plain memory pass
 //                                  over the same cube
 //   { task: 'gmvae', options }   → trainGmvae on random clustered features,
-//                                  per tfjs backend (wasm, cpu)
+//                                  per backend (the wasm training kernel,
+//                                  tfjs wasm, tfjs cpu)
 //
 // Replies: { kind: 'progress', message } … then { kind: 'result', result }
 // or { kind: 'error', message }.
@@ -122,6 +123,8 @@ async function pearsonTask({ pixels, energies, refs, repeats, warmup, threshold,
  * GMVAE training throughput per backend: the core's `trainGmvae` (the
  * function the pipeline's latent stage calls) with early stopping disabled
  * (patience = epochs), so every backend does the same number of epochs.
+ * 'kernel' is the project's wasm SIMD training kernel; 'wasm' and 'cpu' are
+ * tfjs's backends.
  */
 async function gmvaeTask(options) {
   const { samples, inputDim, epochs, hidden, components, latentDim, batchSize, learningRate } =
@@ -138,19 +141,26 @@ async function gmvaeTask(options) {
     const { backend, note } = await useBackend(wanted);
     const initMs = performance.now() - tInit;
     progress(`gmvae: ${wanted} backend ready (${backend}) in ${initMs.toFixed(0)} ms`);
-    const t0 = performance.now();
-    const trained = await trainGmvae(features, samples, {
-      shape,
-      epochs,
-      batchSize,
-      learningRate,
-      patience: epochs,
-      maxSamples: 0,
-      seed: options.seed,
-      onEpoch: (epoch, loss) =>
-        progress(`gmvae[${backend}]: epoch ${epoch + 1}/${epochs}, loss ${loss.toFixed(4)}`)
-    });
-    const wallMs = performance.now() - t0;
+    const tries = [];
+    for (let r = 0; r < (backend === 'cpu' ? 1 : options.repeats); r++) {
+      const t0 = performance.now();
+      const trained = await trainGmvae(features, samples, {
+        shape,
+        epochs,
+        batchSize,
+        learningRate,
+        patience: epochs,
+        maxSamples: 0,
+        seed: options.seed,
+        engine: backend === 'kernel' ? 'kernel' : 'tfjs',
+        onEpoch: (epoch, loss) =>
+          progress(`gmvae[${backend}]: epoch ${epoch + 1}/${epochs}, loss ${loss.toFixed(4)}`)
+      });
+      tries.push({ trained, wallMs: performance.now() - t0 });
+    }
+    const { trained, wallMs } = tries.reduce((a, b) =>
+      b.trained.samplesPerSecond > a.trained.samplesPerSecond ? b : a
+    );
     const epochsRun = trained.trainingLoss.length;
     backends[wanted] = {
       backend,
@@ -159,8 +169,10 @@ async function gmvaeTask(options) {
       epochs: epochsRun,
       trainSamples: trained.trainSamples,
       validationSamples: trained.validationSamples,
-      // the core's own figure: training batches only (forward + backward + Adam)
+      // the core's own figure: training batches only (forward + backward + Adam); the
+      // fastest of the repeats, all of them beside it
       samplesPerSecond: Math.round(trained.samplesPerSecond),
+      samplesPerSecondAll: tries.map(t => Math.round(t.trained.samplesPerSecond)),
       // whole call: batches, per-epoch validation loss, weight snapshots
       wallMs: round(wallMs),
       wallSamplesPerSecond: Math.round((trained.trainSamples * epochsRun) / (wallMs / 1e3)),

@@ -31,9 +31,9 @@
 //   memories). Baseline = page loaded, read worker started, file bytes fetched
 //   into the page; peak = the highest sample while reading and while running.
 // * gmvae: the core's trainGmvae (what the pipeline's latent stage calls) in
-//   a dedicated worker on random clustered features, once with the tfjs wasm
-//   backend and once with the cpu backend; early stopping is disabled so both
-//   do every epoch. samplesPerSecond is the core's figure (training batches
+//   a dedicated worker on random clustered features, once per backend: the
+//   project's wasm SIMD training kernel, tfjs's wasm backend and its cpu
+//   backend; early stopping is disabled so all do every epoch. samplesPerSecond is the core's figure (training batches
 //   only); wallSamplesPerSecond divides by the whole call (with the per-epoch
 //   validation loss).
 //

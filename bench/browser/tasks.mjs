@@ -5,7 +5,12 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 
-import { DEFAULT_GMVAE, DEFAULT_PARAMS, RESOLUTION_METHODS } from '../../lib/core/model/result.js';
+import {
+  DEFAULT_GMVAE,
+  DEFAULT_PARAMS,
+  GMVAE_BACKENDS,
+  RESOLUTION_METHODS
+} from '../../lib/core/model/result.js';
 import { log, sleep } from './log.mjs';
 import { mib } from './memory.mjs';
 
@@ -13,10 +18,11 @@ export const USAGE = `usage: node bench/browser/run.mjs TASK [options]
   pearson  [--pixels 1000000] [--energies 20] [--refs 5] [--repeats 5] [--warmup 1]
            [--kernel auto|wasm|js[,…]] [--threshold 0.005] [--seed 1]
   pipeline --stack FILE.h5 --refs REFS.csv [--method gmvae] [--seed 0] [--threshold T]
-           [--epochs N] [--backend wasm|cpu] [--max-train-pixels N]
+           [--epochs N] [--backend kernel|wasm|cpu] [--max-train-pixels N]
   gmvae    [--samples 5000] [--input-dim 20] [--epochs 20] [--hidden ${DEFAULT_GMVAE.hidden}]
            [--components 5] [--latent-dim ${DEFAULT_GMVAE.latentDim}] [--batch-size ${DEFAULT_GMVAE.batchSize}]
-           [--learning-rate ${DEFAULT_GMVAE.learningRate}] [--backends wasm,cpu] [--seed 0]
+           [--learning-rate ${DEFAULT_GMVAE.learningRate}] [--backends kernel,wasm,cpu] [--seed 0]
+           [--repeats 1]
 common:    [--timeout SECONDS (1800)] [--sample-ms 50]`;
 
 // ---------------------------------------------------------------- options
@@ -103,7 +109,7 @@ export const TASKS = {
         gmvae.epochs = num(values, 'epochs');
       }
       if (values.backend !== undefined) {
-        gmvae.backend = oneOf([values.backend], ['wasm', 'cpu'], 'backend')[0];
+        gmvae.backend = oneOf([values.backend], GMVAE_BACKENDS, 'backend')[0];
       }
       if (values['max-train-pixels'] !== undefined) {
         gmvae.maxTrainPixels = num(values, 'max-train-pixels', 0, { min: 0 });
@@ -188,8 +194,14 @@ export const TASKS = {
         integer: false,
         min: Number.MIN_VALUE
       }),
-      backends: oneOf((values.backends ?? 'wasm,cpu').split(','), ['wasm', 'cpu'], 'backends'),
+      backends: oneOf(
+        (values.backends ?? GMVAE_BACKENDS.join(',')).split(','),
+        GMVAE_BACKENDS,
+        'backends'
+      ),
       seed: num(values, 'seed', 0, { min: 0 }),
+      // trainings per backend but cpu: the fastest counts
+      repeats: num(values, 'repeats', 1),
       // the tfjs wasm binaries: the production worker's, beside it
       wasmFolder: '/worker/'
     }),

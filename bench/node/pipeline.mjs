@@ -8,7 +8,9 @@
  * peak RSS (getrusage) against its RSS before the file was opened. Prints
  * one JSON line.
  *
- *   node bench/node/pipeline.mjs STACK.h5 REFS.csv [--method gmvae] [--backend wasm]
+ *   node bench/node/pipeline.mjs STACK.h5 REFS.csv [--method gmvae] [--backend kernel|wasm|cpu]
+ *
+ * (the backend defaults to the engine's own default)
  */
 import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
@@ -16,7 +18,7 @@ import { parseArgs } from 'node:util';
 
 import { nodeH5Runtime } from '../../lib/cli/runtime.js';
 import { configureNodeWasm } from '../../lib/cli/tf-node.js';
-import { readStack, runPipeline } from '../../lib/core/index.js';
+import { DEFAULT_GMVAE, readStack, runPipeline } from '../../lib/core/index.js';
 import { parseReferenceCsv } from '../../lib/core/io/references-csv.js';
 import { mib } from '../common.mjs';
 
@@ -24,7 +26,7 @@ const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     method: { type: 'string', default: 'gmvae' },
-    backend: { type: 'string', default: 'wasm' }
+    backend: { type: 'string', default: DEFAULT_GMVAE.backend }
   }
 });
 if (positionals.length !== 2) {

@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from ._contract import ACK_TIMEOUT_S, CONNECT_TIMEOUT_S, PING_AFTER_S
 from ._errors import (
     ExtensionUnavailableError,
     ProtocolError,
@@ -42,6 +43,7 @@ from ._protocol import (
     Reply,
     ReplyAssembler,
     cancel_message,
+    check_result,
     error_notice,
     make_request,
     validate_ack,
@@ -49,12 +51,12 @@ from ._protocol import (
     validate_hello,
 )
 
-#: Seconds to wait for the extension's hello after opening a comm.
-CONNECT_TIMEOUT = 10.0
+#: Seconds to wait for the extension's hello after opening a comm (the contract's).
+CONNECT_TIMEOUT = float(CONNECT_TIMEOUT_S)
 #: Seconds to wait for a request's acknowledgement before reopening the comm.
-ACK_TIMEOUT = 10.0
+ACK_TIMEOUT = float(ACK_TIMEOUT_S)
 #: Seconds of silence from the extension, while answers are awaited, before it is pinged.
-PING_AFTER = 5.0
+PING_AFTER = float(PING_AFTER_S)
 #: How often a waiting request looks at progress events (seconds).
 PROGRESS_POLL = 0.25
 #: How often a waiting request checks that the extension is still there (seconds).
@@ -354,10 +356,21 @@ class Connection(Liveness):
                 self._comm_lost(waiter.comm, keep=waiter)
                 await self.ensure_open()
                 waiter.assembler = ReplyAssembler(request_id)
-            return await self._await_done(waiter, method, timeout, on_progress)
+            reply = await self._await_done(waiter, method, timeout, on_progress)
         finally:
             with self._lock:
                 self._waiters.pop(request_id, None)
+        try:
+            check_result(method, reply.result, reply.arrays)
+        except ProtocolError as err:
+            try:
+                self._send(error_notice(request_id, str(err)))
+            except Exception:
+                pass
+            raise ExtensionUnavailableError(
+                "protocol", f"invalid reply from the extension to {method!r}: {err}"
+            ) from None
+        return reply
 
     async def _await_done(
         self,

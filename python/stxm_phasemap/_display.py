@@ -22,22 +22,37 @@ from typing import Any
 
 import numpy as np
 
+from ._contract import (
+    FLAG_AMBIGUOUS,
+    FLAG_FALSE_ASSIGNMENT,
+    FLAG_TRANSITION,
+    FLAG_UNASSIGNED,
+    MAX_PHASES,
+    MIME_TYPE,
+    PAYLOAD_ENCODING,
+    PAYLOAD_MAX_SIDE,
+    PAYLOAD_MAX_WARNING_CHARS,
+    PAYLOAD_MAX_WARNINGS,
+    PAYLOAD_VERSION,
+    MimePayload,
+)
 from ._palette import AMBIGUOUS_COLOR, BACKGROUND_COLOR, hex_to_rgb, phase_color
 
-MIME_TYPE = "application/vnd.stxm-phasemap.v1+json"
-#: Maps in the MIME payload are at most this many pixels a side (strided).
-PAYLOAD_MAX_SIDE = 256
-#: Phases the payload and the PNG can show (uint8 codes, 0 = background).
-MAX_PHASES = 250
+__all__ = [
+    "FLAG_AMBIGUOUS",
+    "FLAG_FALSE_ASSIGNMENT",
+    "FLAG_TRANSITION",
+    "FLAG_UNASSIGNED",
+    "MAX_PHASES",
+    "MIME_TYPE",
+    "PAYLOAD_MAX_SIDE",
+    "mimebundle",
+]
 
-#: At most this many warnings, of at most this many characters, go into the payload.
-MAX_WARNINGS = 20
-MAX_WARNING_CHARS = 500
-
-FLAG_AMBIGUOUS = 1
-FLAG_TRANSITION = 2
-FLAG_FALSE_ASSIGNMENT = 4
-FLAG_UNASSIGNED = 8
+#: At most this many warnings, of at most this many characters, go into the payload
+#: (fewer than the contract allows: PAYLOAD_MAX_WARNINGS, PAYLOAD_MAX_WARNING_CHARS).
+MAX_WARNINGS = min(20, PAYLOAD_MAX_WARNINGS)
+MAX_WARNING_CHARS = min(500, PAYLOAD_MAX_WARNING_CHARS)
 
 
 def stride_for(shape: tuple[int, int], max_side: int) -> int:
@@ -98,7 +113,7 @@ def warning_line(w: Any) -> str:
     return f"{'warning' if w.level == 'warning' else 'note'}: {plain_text(w.message)}"
 
 
-def mime_payload(r: Any) -> dict[str, Any]:
+def mime_payload(r: Any) -> MimePayload:
     """The extension's MIME payload for a result (see docs/python.md, "Display")."""
     ny, nx = (int(s) for s in r.phase.shape)
     step = stride_for((ny, nx), PAYLOAD_MAX_SIDE)
@@ -112,7 +127,7 @@ def mime_payload(r: Any) -> dict[str, Any]:
     conf_codes = np.where(np.isfinite(conf), np.clip(np.round(conf * 255), 0, 255), 0)
     conf_codes = conf_codes.astype(np.uint8)[sub]
     return {
-        "version": 1,
+        "version": PAYLOAD_VERSION,
         "title": str(r.path).rsplit("/", 1)[-1] or str(r.path),
         "path": str(r.path),
         "shape": [int(s) for s in phase.shape],
@@ -137,7 +152,7 @@ def mime_payload(r: Any) -> dict[str, Any]:
             }
             for w in _warnings(r)
         ],
-        "encoding": "zlib+base64",
+        "encoding": PAYLOAD_ENCODING,
         "maps": {
             "phase": pack(phase),
             "initial": pack(initial),

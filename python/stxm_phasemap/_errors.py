@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from ._contract import ERROR_KINDS, ContractError
+
 
 class StxmPhaseMapError(RuntimeError):
     """The extension answered with an error, or could not be reached.
 
-    ``kind`` is the protocol's error kind (``invalid-request``, ``not-found``,
-    ``failed``, ``cancelled``) or ``protocol``/``timeout``/``closed``/``reloaded``/``pending``
-    for problems on the way; ``message`` is the text the extension sent.
+    ``kind`` is one of the contract's error kinds (``ERROR_KINDS`` of ``_contract.py``: the
+    extension's ``invalid-request``, ``not-found``, ``failed``, ``cancelled``, or
+    ``protocol``/``timeout``/``closed``/``reloaded``/``pending`` for problems on the way);
+    ``message`` is the text the extension sent.
     """
 
     def __init__(self, kind: str, message: str):
@@ -46,25 +49,11 @@ class NotReadyError(StxmPhaseMapError):
     """A pending answer was read before it arrived."""
 
 
-class ProtocolError(ValueError):
-    """A message from the extension does not follow the protocol."""
+class ProtocolError(ContractError):
+    """A message from the extension does not follow the protocol (``path``: the field, if known)."""
 
-
-_KINDS: dict[str, type[StxmPhaseMapError]] = {
-    "not-found": WorkbenchNotFoundError,
-    "invalid-request": InvalidRequestError,
-    "cancelled": RunCancelledError,
-    "timeout": ExtensionUnavailableError,
-    "closed": ExtensionUnavailableError,
-    "reloaded": WorkbenchReloadedError,
-    "protocol": ExtensionUnavailableError,
-    "pending": NotReadyError,
-}
-
-
-def error_for(kind: str, message: str) -> StxmPhaseMapError:
-    """The exception class for an error kind, with the extension's message."""
-    return _KINDS.get(kind, StxmPhaseMapError)(kind, message)
+    def __init__(self, message: str, path: str = ""):
+        super().__init__(path, message)
 
 
 # --- headless runs (map_file, map_files): the engine in a Node process, no JupyterLab page
@@ -75,16 +64,27 @@ class StackFileError(StxmPhaseMapError, ValueError):
 
     ``message`` names the file and the reason in one line (the command line's
     exit-2 line); ``path`` is the file named (None when the message names none).
-    ``kind`` is ``"failed"``, as for a stack the workbench cannot read.
+    ``kind`` is the contract's ``"bad-file"``.
     """
 
-    def __init__(self, message: str, path: str | None = None):
-        super().__init__("failed", message)
+    def __init__(self, kind: str, message: str, path: str | None = None):
+        super().__init__(kind, message)
         self.path = path
 
 
 class EngineUnavailableError(StxmPhaseMapError):
-    """The headless engine cannot run: its bundle or its Node.js is missing, or it crashed."""
+    """The headless engine cannot run: its bundle or its Node.js is missing, or it crashed.
 
-    def __init__(self, message: str):
-        super().__init__("unavailable", message)
+    ``kind`` is the contract's ``"engine-unavailable"``.
+    """
+
+
+#: Each error kind's exception, as the contract names it (ERROR_KINDS[kind]["python"]).
+_KINDS: dict[str, type[StxmPhaseMapError]] = {
+    kind: globals()[spec["python"]] for kind, spec in ERROR_KINDS.items()
+}
+
+
+def error_for(kind: str, message: str) -> StxmPhaseMapError:
+    """The exception class for an error kind, with the extension's message."""
+    return _KINDS.get(kind, StxmPhaseMapError)(kind, message)

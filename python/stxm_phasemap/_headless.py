@@ -32,7 +32,7 @@ def parameters(**params: Any) -> dict[str, Any]:
 
     The names are the workbench's (``threshold``, ``seed``, ``method``, ``epochs``,
     ``align``, ``energy_shift``, ``i0``, ``mask`` … every parameter of
-    ``_defaults.json``), or ``params=`` in the engine's nested form.
+    ``DEFAULT_PARAMS`` in ``_contract.py``), or ``params=`` in the engine's nested form.
     """
     return build_params(FALLBACK_DEFAULTS, **params)
 

@@ -8,23 +8,19 @@ accepted by its snake_case name (``epochs`` → ``gmvae.epochs``,
 
 from __future__ import annotations
 
-import json
+import copy
 import re
-from importlib import resources
 from typing import Any
 
+from ._contract import DEFAULT_PARAMS, PARAMETERS
 
-def _load_defaults() -> dict[str, Any]:
-    text = resources.files("stxm_phasemap").joinpath("_defaults.json").read_text(encoding="utf-8")
-    return json.loads(text)["defaults"]
+#: The engine's defaults (``DEFAULT_PARAMS`` of src/core/model/params.ts, generated into
+#: ``_contract.py`` by ``npm run contract``), used when the extension's hello carried none
+#: (an older extension).
+FALLBACK_DEFAULTS: dict[str, Any] = copy.deepcopy(DEFAULT_PARAMS)
 
-
-#: The engine's defaults (``DEFAULT_PARAMS`` of src/core/model/params.ts, written into
-#: ``_defaults.json`` by ``npm run build:defaults``), used when the extension's hello
-#: carried none (an older extension).
-FALLBACK_DEFAULTS: dict[str, Any] = _load_defaults()
-
-GROUPS = ("preprocess", "gmvae")
+#: The parameter groups (``preprocess``, ``gmvae``), as the contract lists them.
+GROUPS = tuple(dict.fromkeys(p["group"] for p in PARAMETERS if p["group"]))
 
 
 def camel_to_snake(name: str) -> str:

@@ -1,9 +1,11 @@
 """The comm protocol ``stxm-phasemap/1``, kernel side (see docs/comm-protocol.md).
 
 Pure functions and a reassembly buffer: no Jupyter imports, so every rule is
-tested without a browser. Every message from the extension is validated here; a
-message that breaks the contract raises :class:`ProtocolError`. Requests with
-arrays are split into parts of at most 8 MiB of buffers, like the replies.
+tested without a browser. Every message from the extension is validated here,
+against the contract (the validators generated into ``_contract.py``) and for
+what a schema cannot say (parts, sizes, chunks); a message that breaks it
+raises :class:`ProtocolError`. Requests with arrays are split into parts of at
+most 8 MiB of buffers, like the replies.
 """
 
 from __future__ import annotations
@@ -15,40 +17,37 @@ from typing import Any
 
 import numpy as np
 
+from . import _contract as contract
+from ._contract import (
+    COMM_TARGET,
+    MAX_ARRAY_BYTES,
+    MAX_CHUNK_BYTES,
+    MAX_MESSAGE_BYTES,
+    METHOD_ARRAYS,
+    METHOD_RESULTS,
+    METHODS,
+    PROTOCOL,
+    Cancel,
+    ContractError,
+    ErrorNotice,
+)
 from ._errors import ProtocolError, error_for
 
-PROTOCOL = "stxm-phasemap/1"
-COMM_TARGET = "stxm-phasemap"
-MAX_CHUNK_BYTES = 8 * 1024 * 1024
-METHODS = (
-    "list_workbenches",
-    "get_stack",
-    "open",
-    "open_arrays",
-    "set_references",
-    "get_references",
-    "run",
-    "get_result",
-    "simulate",
-)
+__all__ = ["COMM_TARGET", "DTYPES", "MAX_CHUNK_BYTES", "METHODS", "PROTOCOL"]
 
-#: dtypes the protocol allows, all little-endian.
-DTYPES: dict[str, np.dtype] = {
-    "float32": np.dtype("<f4"),
-    "float64": np.dtype("<f8"),
-    "int8": np.dtype("i1"),
-    "uint8": np.dtype("u1"),
-    "int16": np.dtype("<i2"),
-    "uint16": np.dtype("<u2"),
-    "int32": np.dtype("<i4"),
-    "uint32": np.dtype("<u4"),
-}
+#: dtypes the protocol allows (the contract's), all little-endian.
+DTYPES: dict[str, np.dtype] = {name: np.dtype(d["numpy"]) for name, d in contract.DTYPES.items()}
 _NAMES = {dt: name for name, dt in DTYPES.items()}
 
-#: No single array may claim more than this (a guard against absurd claims)…
-MAX_ARRAY_BYTES = 2 * 1024**3
-#: …nor all the arrays of one message together (each is allocated when part 0 arrives).
-MAX_MESSAGE_BYTES = MAX_ARRAY_BYTES
+
+def _checked(check: Any, value: Any, path: str = "") -> Any:
+    """``check(value)`` (a validator of ``_contract.py``) with its failure as a ProtocolError."""
+    try:
+        return check(value, path)
+    except ProtocolError:
+        raise
+    except ContractError as err:
+        raise ProtocolError(str(err), err.path) from None
 
 
 def new_request_id() -> str:
@@ -58,10 +57,6 @@ def new_request_id() -> str:
 def _require(cond: bool, message: str) -> None:
     if not cond:
         raise ProtocolError(message)
-
-
-def _is_int(v: Any) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
 
 
 def wire_array(a: Any, name: str = "array") -> np.ndarray:
@@ -141,11 +136,11 @@ def make_request(
     return request_id, parts
 
 
-def cancel_message(request_id: str) -> dict[str, Any]:
+def cancel_message(request_id: str) -> Cancel:
     return {"type": "cancel", "id": request_id}
 
 
-def error_notice(request_id: str | None, message: str) -> dict[str, Any]:
+def error_notice(request_id: str | None, message: str) -> ErrorNotice:
     """Tell the extension that one of its messages broke the protocol."""
     return {
         "type": "error",
@@ -173,39 +168,61 @@ def validate_hello(data: Any) -> Hello:
         data.get("protocol") == PROTOCOL,
         f"extension speaks {data.get('protocol')!r}, this package {PROTOCOL!r}",
     )
-    version = data.get("version")
-    _require(isinstance(version, str), '"version" must be a string')
-    methods = data.get("methods", ["list_workbenches", "get_stack"])
-    _require(
-        isinstance(methods, list) and all(isinstance(m, str) for m in methods),
-        '"methods" must be a list of strings',
+    hello = _checked(contract.check_hello, data)
+    # an extension older than "methods" (the skeleton) answered these two
+    methods = hello.get("methods", ["list_workbenches", "get_stack"])
+    return Hello(
+        hello["version"], tuple(methods), hello.get("serverRoot") or None, hello.get("params", {})
     )
-    root = data.get("serverRoot")
-    _require(root is None or isinstance(root, str), '"serverRoot" must be a string or null')
-    params = data.get("params", {})
-    _require(isinstance(params, dict), '"params" must be an object')
-    return Hello(version, tuple(methods), root or None, params)
 
 
 def validate_ack(data: dict[str, Any]) -> str:
-    rid = data.get("id")
-    _require(isinstance(rid, str) and 0 < len(rid) <= 64, 'ack: "id" must be a request id')
-    return rid
+    """The request id of an ack (or of an event: the contract checks both the same way)."""
+    return _checked(contract.check_ack, {"type": "ack", "id": data.get("id")})["id"]
 
 
 def validate_event(data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """A progress event: ``(request id, progress)``."""
-    rid = validate_ack(data)
-    _require(data.get("event") == "progress", f"unknown event {data.get('event')!r}")
-    p = data.get("progress")
-    _require(isinstance(p, dict), 'event: "progress" must be an object')
-    _require(isinstance(p.get("stage"), str), 'progress: "stage" must be a string')
-    frac = p.get("fraction")
-    _require(
-        isinstance(frac, (int, float)) and not isinstance(frac, bool),
-        'progress: "fraction" must be a number',
-    )
-    return rid, p
+    event = _checked(contract.check_progress_event, data)
+    return event["id"], dict(event["progress"])
+
+
+def check_result(method: str, result: Any, arrays: dict[str, np.ndarray]) -> None:
+    """A complete reply of ``method`` against the contract: its JSON and its arrays."""
+    check = METHOD_RESULTS.get(method)
+    if check is not None:
+        _checked(check, result, "result")
+    check_arrays(method, result, arrays)
+
+
+def check_arrays(method: str, result: Any, arrays: dict[str, np.ndarray]) -> None:
+    """The arrays of a reply against the method's table (``METHOD_ARRAYS``): each array there,
+    of its dtype and number of dimensions, equal sizes along dimensions of the same name.
+    Arrays beyond the table are accepted (a newer extension may send more)."""
+    sizes: dict[str, tuple[int, str]] = {}
+    for spec in METHOD_ARRAYS.get(method, {}).get("out", []):
+        repeat = spec.get("repeat")
+        items = result.get(repeat) if repeat and isinstance(result, dict) else None
+        count = (len(items) if isinstance(items, list) else 0) if repeat else 1
+        for i in range(count):
+            name = spec["name"].replace("{i}", str(i))
+            a = arrays.get(name)
+            if a is None:
+                _require(bool(spec.get("optional")), f'array "{name}" is missing')
+                continue
+            dims = [d.replace("{i}", str(i)) for d in spec["dims"]] if spec["dims"] else None
+            _require(
+                a.dtype == DTYPES[spec["dtype"]] and (dims is None or a.ndim == len(dims)),
+                f'array "{name}" must be {spec["dtype"]}'
+                + (f" with {len(dims)} dimension(s)" if dims else "")
+                + f", got {_NAMES.get(a.dtype, a.dtype)} {list(a.shape)}",
+            )
+            for dim, size in zip(dims or [], a.shape if dims else (), strict=True):
+                seen = sizes.setdefault(dim, (int(size), name))
+                _require(
+                    seen[0] == size,
+                    f'array "{name}" has {size} along {dim}, "{seen[1]}" has {seen[0]}',
+                )
 
 
 @dataclass
@@ -235,20 +252,10 @@ def _parse_arrays(arrays: Any) -> dict[str, ArraySpec]:
     _require(isinstance(arrays, dict), '"arrays" must be an object')
     specs: dict[str, ArraySpec] = {}
     for name, d in arrays.items():
-        _require(isinstance(d, dict), f'array "{name}": description must be an object')
-        dtype = d.get("dtype")
-        _require(dtype in DTYPES, f'array "{name}": unsupported dtype {dtype!r}')
-        shape = d.get("shape")
-        _require(
-            isinstance(shape, list) and all(_is_int(s) and s >= 0 for s in shape),
-            f'array "{name}": "shape" must be a list of non-negative integers',
-        )
-        nbytes = d.get("nbytes")
+        _checked(contract.check_array_spec, d, f"arrays.{name}")
+        dtype, shape, nbytes = d["dtype"], d["shape"], d["nbytes"]
         expected = int(np.prod(shape, dtype=np.int64)) * DTYPES[dtype].itemsize
-        _require(
-            _is_int(nbytes) and nbytes == expected,
-            f'array "{name}": nbytes {nbytes!r} != {expected}',
-        )
+        _require(nbytes == expected, f'array "{name}": nbytes {nbytes!r} != {expected}')
         _require(nbytes <= MAX_ARRAY_BYTES, f'array "{name}": {nbytes} bytes is too large')
         specs[name] = ArraySpec(DTYPES[dtype], tuple(shape), nbytes)
     total = sum(spec.nbytes for spec in specs.values())
@@ -291,25 +298,21 @@ class ReplyAssembler:
         buffers = list(buffers)
         check_buffer_limits(buffers)
         _require(isinstance(data, dict), "reply is not a JSON object")
-        _require(data.get("type") == "reply", f'"type" must be "reply", got {data.get("type")!r}')
+        _require(isinstance(data.get("ok"), bool), '"ok" must be a boolean')
+        if data["ok"] is False:
+            err = _checked(contract.check_error_reply, data)["error"]
+            _require(
+                data.get("id") in (self.request_id, None),
+                f"reply for {data.get('id')!r}, not {self.request_id!r}",
+            )
+            raise error_for(err["kind"], err["message"])
+        _checked(contract.check_reply_part, data)
         _require(
             data.get("id") == self.request_id,
             f"reply for {data.get('id')!r}, not {self.request_id!r}",
         )
-        ok = data.get("ok")
-        _require(isinstance(ok, bool), '"ok" must be a boolean')
-        if not ok:
-            err = data.get("error")
-            _require(
-                isinstance(err, dict)
-                and isinstance(err.get("kind"), str)
-                and isinstance(err.get("message"), str),
-                'an error reply needs "error": {"kind", "message"}',
-            )
-            raise error_for(err["kind"], err["message"])
-        parts, part = data.get("parts"), data.get("part")
-        _require(_is_int(parts) and parts >= 1, '"parts" must be a positive integer')
-        _require(_is_int(part) and 0 <= part < parts, f'"part" {part!r} is outside 0..{parts - 1}')
+        parts, part = data.get("parts", 1), data.get("part", 0)
+        _require(part < parts, f'"part" {part!r} is outside 0..{parts - 1}')
         _require(self.parts in (None, parts), f"parts changed from {self.parts} to {parts}")
         _require(part not in self._seen, f"part {part} arrived twice")
         self.parts = parts
@@ -342,11 +345,10 @@ class ReplyAssembler:
 
     def _copy(self, chunks: list[Any], buffers: list[Any]) -> None:
         assert self.specs is not None
-        for c, buf in zip(chunks, buffers, strict=True):
-            _require(isinstance(c, dict), "a chunk description must be an object")
-            name, offset, nbytes = c.get("array"), c.get("offset"), c.get("nbytes")
+        for i, (c, buf) in enumerate(zip(chunks, buffers, strict=True)):
+            _checked(contract.check_chunk_spec, c, f"chunks[{i}]")
+            name, offset, nbytes = c["array"], c["offset"], c["nbytes"]
             _require(name in self.specs, f"chunk for unknown array {name!r}")
-            _require(_is_int(offset) and _is_int(nbytes), "chunk offset/nbytes must be integers")
             view = memoryview(buf).cast("B")
             _require(
                 view.nbytes == nbytes,

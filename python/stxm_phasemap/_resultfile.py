@@ -82,13 +82,13 @@ def read_result_file(path: str | os.PathLike[str], source: str | None = None):
     try:
         f = h5py.File(path, "r")
     except OSError as e:
-        raise StackFileError(f"{path}: not an HDF5 result file ({e})", path) from None
+        raise StackFileError("bad-file", f"{path}: not an HDF5 result file ({e})", path) from None
     with f:
         proc = f.get("entry/phasemap")
         data = f.get("entry/phasemap/data")
         if not isinstance(proc, h5py.Group) or not isinstance(data, h5py.Group):
             raise StackFileError(
-                f"{path}: not a phase-map result (no /entry/phasemap/data group)", path
+                "bad-file", f"{path}: not a phase-map result (no /entry/phasemap/data group)", path
             )
         attrs = data.attrs
 

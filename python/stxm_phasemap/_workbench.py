@@ -4,16 +4,37 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from ._params import build_params
 from ._pending import Pending
-from ._protocol import new_request_id
+from ._protocol import Hello, Reply, new_request_id
 from ._references import References, references_from_reply, references_request
 from ._result import Result, Stack, stack_from_reply
 
-if TYPE_CHECKING:
-    from ._api import Lab
+
+class LabLike(Protocol):
+    """What a workbench needs of its ``Lab`` (_api.py), without importing it: ``Lab``
+    creates workbenches, so ``_workbench`` importing ``_api`` would be a cycle."""
+
+    hello: Hello | None
+
+    async def request(
+        self,
+        method: str,
+        params: dict[str, Any] | None = None,
+        arrays: dict[str, Any] | None = None,
+        *,
+        timeout: float | None = 120.0,
+        on_progress: Any = None,
+        request_id: str | None = None,
+    ) -> Reply: ...
+
+    async def ensure_open(self, timeout: float | None = None) -> Hello: ...
+
+    def cancel(self, request_id: str) -> None: ...
+
+    def local_path(self, server_path: str) -> str | None: ...
 
 
 class _ProgressLine:
@@ -56,7 +77,7 @@ class Workbench:
 
     def __init__(
         self,
-        lab: Lab,
+        lab: LabLike,
         what: str,
         opening: Any,
         local_path: str | None = None,
@@ -80,7 +101,7 @@ class Workbench:
         self._tail: Pending[Any] = self._opening
 
     @classmethod
-    def _existing(cls, lab: Lab, path: str, info: Any) -> Workbench:
+    def _existing(cls, lab: LabLike, path: str, info: Any) -> Workbench:
         async def known() -> dict[str, Any]:
             return {"path": path, "info": info}
 

@@ -101,7 +101,7 @@ def test_errors_are_typed_and_name_the_file(data: Path):
     broken = str(data / "broken.h5")
     with pytest.raises(spm.StackFileError) as e:
         spm.map_file(broken, data / "refs.csv")
-    assert e.value.path == broken and e.value.kind == "failed"
+    assert e.value.path == broken and e.value.kind == "bad-file"
     assert str(e.value) == f"{broken}: not an HDF5 file (no HDF5 signature)"
     assert isinstance(e.value, (spm.StxmPhaseMapError, ValueError))
     with pytest.raises(

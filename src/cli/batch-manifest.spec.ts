@@ -7,7 +7,14 @@ import { describe, expect, it } from 'vitest';
 import { tempDir } from '../test-setup/fixtures.js';
 import { parseCsvRecords, readManifest } from './batch-manifest.js';
 import { baseName, uniqueNames } from './batch-plan.js';
-import { TAIL_COLUMNS, csvCell, tableColumns, tableCsv, tableRows } from './batch-table.js';
+import {
+  TAIL_COLUMNS,
+  csvCell,
+  tableColumns,
+  tableCsv,
+  tableRows,
+  type BatchRow
+} from './batch-table.js';
 
 const dir = tempDir('stxm-manifest-');
 
@@ -77,7 +84,7 @@ describe('result names', () => {
 
 describe('summary table', () => {
   it('file, name, the manifest’s columns, status, error, fractions in order of appearance, then the tail', () => {
-    const rows = [
+    const rows: BatchRow[] = [
       {
         file: 'a.h5',
         name: 'a',

@@ -226,6 +226,20 @@ describe('batch', () => {
     expect(p.tasks.every(t => !t.done)).toBe(true);
     expect(existsSync(join(dir, 'p'))).toBe(false); // nothing written
     expect(p.tailColumns).toContain('total_ms');
+    // a negative value after its option, as `map` takes it
+    const neg = await runCli(
+      'batch',
+      stacks[1],
+      '--refs',
+      refs,
+      '--out',
+      join(dir, 'p'),
+      '--energy-shift',
+      '-0.3',
+      '--plan'
+    );
+    expect(neg.code, neg.stderr).toBe(0);
+    expect((JSON.parse(neg.stdout) as typeof p).tasks[0].hash).not.toBe(p.tasks[0].hash);
 
     const t = await runCli(
       'batch',

@@ -24,7 +24,7 @@ import { keptRecord, planTasks, type BatchTask, type PlanInput } from './batch-p
 import { runPool } from './batch-pool.js';
 import { TAIL_COLUMNS, tableCsv, tableRows, taskRow, type BatchRow } from './batch-table.js';
 import { runTask } from './batch-task.js';
-import { UsageError, type CommandIO } from './io.js';
+import { UsageError, joinNegativeValues, type CommandIO } from './io.js';
 import { PARAMETER_OPTIONS, normaliseFlags, parametersFromOptions } from './params.js';
 
 const OPTIONS = {
@@ -49,7 +49,11 @@ type Values = ReturnType<
 export async function batchCommand(args: string[], io: CommandIO): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: normaliseFlags(args), options: OPTIONS, allowPositionals: true });
+    parsed = parseArgs({
+      args: joinNegativeValues(normaliseFlags(args), OPTIONS),
+      options: OPTIONS,
+      allowPositionals: true
+    });
   } catch (err) {
     throw new UsageError(`batch: ${(err as Error).message}`);
   }

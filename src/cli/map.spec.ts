@@ -71,9 +71,27 @@ describe('map', () => {
       expect.arrayContaining(['prepare', 'pcc', 'train', 'resolve', 'total'])
     );
     expect(summary.training?.epochs).toBe(4);
+    expect(summary.training?.backend).toBe('kernel'); // the default: the wasm training kernel
     expect(summary.out).toBe(out);
     const result = readResult(await nodeRuntime(), out);
     expect(result.counts).toEqual(summary.counts);
+  });
+
+  it('--backend wasm trains with tfjs instead of the kernel', async () => {
+    const { code, stdout, stderr } = await runCli(
+      'map',
+      stack,
+      '--refs',
+      refs,
+      '--epochs',
+      '2',
+      '--backend',
+      'wasm',
+      '--json',
+      '--quiet'
+    );
+    expect(code, stderr).toBe(0);
+    expect((JSON.parse(stdout) as MapSummary).training?.backend).toBe('wasm');
   });
 
   it('same seed → the same result file maps', async () => {
@@ -163,6 +181,10 @@ describe('map', () => {
       [
         ['map', stack, '--refs', refs, '--threshold=-1'],
         /--threshold: parameter threshold must be a number in 0…1, not "-1"/
+      ],
+      [
+        ['map', stack, '--refs', refs, '--backend', 'webgpu'],
+        /--backend: parameter gmvae.backend must be one of kernel, wasm, cpu/
       ],
       [['map', join(dir, 'missing.h5'), '--refs', refs], /missing\.h5: no such file/],
       [

@@ -26,7 +26,7 @@ import {
 import { METHOD_LABELS } from '../core/analysis/methods.js';
 import { writeResult } from '../core/io/result-write.js';
 import type { DeepPartial } from '../core/model/params.js';
-import { UsageError, type CommandIO } from './io.js';
+import { UsageError, joinNegativeValues, type CommandIO } from './io.js';
 import { PARAMETER_OPTIONS, normaliseFlags, parametersFromOptions } from './params.js';
 import { nodeH5Runtime } from './runtime.js';
 import { configureNodeWasm } from './tf-node.js';
@@ -44,7 +44,11 @@ export async function mapCommand(args: string[], io: CommandIO): Promise<number>
     typeof parseArgs<{ args: string[]; options: typeof OPTIONS; allowPositionals: true }>
   >;
   try {
-    parsed = parseArgs({ args: normaliseFlags(args), options: OPTIONS, allowPositionals: true });
+    parsed = parseArgs({
+      args: joinNegativeValues(normaliseFlags(args), OPTIONS),
+      options: OPTIONS,
+      allowPositionals: true
+    });
   } catch (err) {
     throw new UsageError(`map: ${(err as Error).message}`);
   }

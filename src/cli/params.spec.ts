@@ -100,7 +100,7 @@ describe('parameter options', () => {
     ['energy-shift', '30', /"auto", "off" or a shift in −20…20 eV/],
     ['i0', 'roi:5,1,0,4', /a region of whole pixels with y0 < y1/],
     ['method', 'rm -rf', /must be one of gmvae/],
-    ['backend', 'gpu', /one of wasm, cpu/]
+    ['backend', 'gpu', /one of kernel, wasm, cpu/]
   ])('refuses --%s %s before any work', async (option, text, message) => {
     await expect(parametersFromOptions('map', { [option]: text })).rejects.toThrow(UsageError);
     await expect(parametersFromOptions('map', { [option]: text })).rejects.toThrow(message);
@@ -122,5 +122,19 @@ describe('parameter options', () => {
     await expect(parametersFromOptions('map', { params: bad })).rejects.toThrow(
       /bad\.json: unknown parameter "gmvae.epochz"/
     );
+  });
+});
+
+describe('negative values', () => {
+  it('--energy-shift -0.3 is the value, not another option', async () => {
+    const { joinNegativeValues } = await import('./io.js');
+    expect(
+      joinNegativeValues(['s.h5', '--energy-shift', '-0.3', '--json'], {
+        'energy-shift': { type: 'string' },
+        json: { type: 'boolean' }
+      })
+    ).toEqual(['s.h5', '--energy-shift=-0.3', '--json']);
+    const p = validateParams(await parametersFromOptions('map', { 'energy-shift': '-0.3' }));
+    expect(p.preprocess.energyShift).toBe(-0.3);
   });
 });

@@ -27,7 +27,7 @@ import {
 } from '../core/simulate/scenarios.js';
 import { realisticCase } from '../core/simulate/realistic.js';
 import { writeTruth } from '../core/simulate/truth-file.js';
-import { UsageError, type CommandIO } from './io.js';
+import { UsageError, joinNegativeValues, type CommandIO } from './io.js';
 import { nodeH5Runtime } from './runtime.js';
 
 const OPTIONS = {
@@ -72,7 +72,11 @@ const GENERAL = [
 export async function simulateCommand(args: string[], io: CommandIO): Promise<number> {
   let values: Values;
   try {
-    ({ values } = parseArgs({ args, options: OPTIONS, allowPositionals: false }));
+    ({ values } = parseArgs({
+      args: joinNegativeValues(args, OPTIONS),
+      options: OPTIONS,
+      allowPositionals: false
+    }));
   } catch (err) {
     throw new UsageError(`simulate: ${(err as Error).message}`);
   }

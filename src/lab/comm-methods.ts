@@ -1,8 +1,10 @@
 /**
- * What each comm method does (docs/comm-protocol.md, "Methods"): the
- * workbenches are reached through the tracker and the workbench model's
- * public API; files through the document manager and the contents service.
- * Parameters are validated (protocol-params.ts) before anything happens.
+ * What each comm method does (docs/comm-protocol.md, "Methods"): a table,
+ * method name → validate (the contract's generated validator, then what only
+ * this side can check, protocol-params.ts), handle (the work: workbenches
+ * through the tracker and the workbench model's public API, files through the
+ * document manager and the contents service), encode (the reply's JSON and
+ * arrays, protocol-result.ts). Nothing happens before validate passed.
  */
 import type { IDocumentManager } from '@jupyterlab/docmanager';
 import type { Contents, ServerConnection } from '@jupyterlab/services';
@@ -20,9 +22,17 @@ import type { AnalysisWorkerClient } from '../worker/client.js';
 import type { StxmDocument } from './document.js';
 import { bytesToBase64 } from './base64.js';
 import { fetchFileBytes, pathEntry } from './files.js';
-import type { Method } from './protocol.js';
+import { ARRAY_METHODS, type Method } from '../core/contract/contract.js';
+import {
+  METHOD_PARAMS,
+  type MethodParams,
+  type MethodResults
+} from '../core/contract/generated.js';
+import type { JsonObject } from '../core/contract/check.js';
+import type { PhaseMapResult } from '../core/model/result.js';
 import {
   ProtocolError,
+  checked,
   outArray,
   type InArray,
   type JSONObject,
@@ -34,7 +44,8 @@ import {
   parsePipelineParams,
   parseReferences,
   parseSimulate,
-  serverPath
+  serverPath,
+  type SimulateParams
 } from './protocol-params.js';
 import { encodeReferences, encodeResult, jsonSafe, stackArrays } from './protocol-result.js';
 import { FACTORY_NAME, type IStxmTracker } from './tokens.js';
@@ -71,62 +82,141 @@ const UPLOAD_CHUNK_BYTES = 8 * 1024 * 1024;
 /** Reference spectra the simulator returns: 505–550 eV in 0.25 eV steps. */
 const SIM_REF_GRID = Float64Array.from({ length: 181 }, (_, i) => 505 + 0.25 * i);
 
+/** One method: its request checked and turned into `I`, the work (→ `O`), the reply. */
+interface MethodEntry<M extends Method, I, O> {
+  validate(params: MethodParams[M] & JSONObject, arrays: Record<string, InArray>): I;
+  handle(methods: CommMethods, input: I, ctx: MethodContext): Promise<O>;
+  encode(output: O): { json: MethodResults[M]; arrays?: Record<string, OutArray> };
+}
+
+interface AnyEntry {
+  call(
+    methods: CommMethods,
+    params: JSONObject,
+    arrays: Record<string, InArray>,
+    ctx: MethodContext
+  ): Promise<MethodReply>;
+}
+
+function entry<M extends Method, I, O>(e: MethodEntry<M, I, O>): AnyEntry {
+  return {
+    async call(methods, params, arrays, ctx) {
+      const input = e.validate(params as MethodParams[M] & JSONObject, arrays);
+      const { json, arrays: out } = e.encode(await e.handle(methods, input, ctx));
+      return { json, arrays: out };
+    }
+  };
+}
+
+const info = (stack: Stack): JsonObject => jsonSafe(describeStack(stack)) as JsonObject;
+const encodeStack = ({ path, stack }: { path: string; stack: Stack }) => ({
+  json: { path, info: info(stack) }
+});
+const encodeRun = ({ path, result }: { path: string; result: PhaseMapResult }) =>
+  encodeResult(result, path);
+
+/** The comm methods: name → validate, handle, encode (the contract says what each takes and answers). */
+const METHOD_TABLE: { [M in Method]: AnyEntry } = {
+  list_workbenches: entry<'list_workbenches', null, JSONObject[]>({
+    validate: () => null,
+    handle: m => Promise.resolve(m.list()),
+    encode: workbenches => ({
+      json: { workbenches } as unknown as MethodResults['list_workbenches']
+    })
+  }),
+  get_stack: entry<'get_stack', string | undefined, { path: string; stack: Stack }>({
+    validate: p => optionalPath(p),
+    handle: async (m, path) => {
+      const doc = await m.settled(path);
+      return { path: doc.context.path, stack: m.stackOf(doc) };
+    },
+    encode: out => ({ ...encodeStack(out), arrays: stackArrays(out.stack) })
+  }),
+  open: entry<'open', string, { path: string; stack: Stack }>({
+    validate: p => serverPath(p.path),
+    handle: (m, path) => m.open(path),
+    encode: encodeStack
+  }),
+  open_arrays: entry({
+    validate: (p, arrays) => parseOpenArrays(p, arrays),
+    handle: (m, p: ReturnType<typeof parseOpenArrays>) => m.openArrays(p),
+    encode: ({
+      path,
+      stack,
+      timings
+    }: {
+      path: string;
+      stack: Stack;
+      timings: { write: number; upload: number; open: number };
+    }) => ({
+      json: { path, info: info(stack), timings }
+    })
+  }),
+  set_references: entry({
+    validate: (p, arrays) => parseReferences(p, arrays),
+    handle: (m, p: ReturnType<typeof parseReferences>) => m.setReferences(p),
+    encode: ({ path, set }: { path: string; set: ReferenceSet }) => ({
+      json: { path, names: set.spectra.map(r => r.name), source: set.source }
+    })
+  }),
+  get_references: entry<'get_references', string | undefined, { path: string; set: ReferenceSet }>({
+    validate: p => optionalPath(p),
+    handle: async (m, path) => {
+      const doc = await m.settled(path);
+      const set = doc.workbench.references;
+      if (!set) {
+        throw new ProtocolError('not-found', `${doc.context.path}: no reference spectra are set`);
+      }
+      return { path: doc.context.path, set };
+    },
+    encode: ({ path, set }) => {
+      const { json, arrays } = encodeReferences(set);
+      return { json: { ...json, path } as MethodResults['get_references'], arrays };
+    }
+  }),
+  run: entry<
+    'run',
+    { path: string | undefined; params: ReturnType<typeof parsePipelineParams> },
+    { path: string; result: PhaseMapResult }
+  >({
+    validate: p => ({ params: parsePipelineParams(p.params), path: optionalPath(p) }),
+    handle: (m, input, ctx) => m.run(input.path, input.params, ctx),
+    encode: encodeRun
+  }),
+  get_result: entry<'get_result', string | undefined, { path: string; result: PhaseMapResult }>({
+    validate: p => optionalPath(p),
+    handle: async (m, path) => {
+      const doc = await m.settled(path);
+      const result = doc.workbench.result;
+      if (!result) {
+        throw new ProtocolError(
+          'not-found',
+          `${doc.context.path}: no result yet (run the pipeline first)`
+        );
+      }
+      return { path: doc.context.path, result };
+    },
+    encode: encodeRun
+  }),
+  simulate: entry<'simulate', SimulateParams, MethodReply>({
+    validate: p => parseSimulate(p),
+    handle: (m, p) => m.simulate(p),
+    encode: reply => reply as { json: MethodResults['simulate']; arrays?: Record<string, OutArray> }
+  })
+};
+
 export class CommMethods {
   constructor(private readonly options: CommMethodsOptions) {}
 
   async call(req: MethodRequest, ctx: MethodContext): Promise<MethodReply> {
-    const { params } = req;
-    if (req.method !== 'open_arrays' && req.method !== 'set_references') {
-      if (Object.keys(req.arrays).length) {
-        throw new ProtocolError('invalid-request', `"${req.method}" takes no arrays`);
-      }
+    if (!ARRAY_METHODS.includes(req.method) && Object.keys(req.arrays).length) {
+      throw new ProtocolError('invalid-request', `"${req.method}" takes no arrays`);
     }
-    switch (req.method) {
-      case 'list_workbenches':
-        return { json: { workbenches: this.list() } };
-      case 'get_stack': {
-        const doc = await this.settled(optionalPath(params));
-        const stack = this.stackOf(doc);
-        return {
-          json: { path: doc.context.path, info: jsonSafe(describeStack(stack)) },
-          arrays: stackArrays(stack)
-        };
-      }
-      case 'open':
-        return this.open(serverPath(params.path));
-      case 'open_arrays':
-        return this.openArrays(params, req.arrays);
-      case 'set_references':
-        return this.setReferences(params, req.arrays);
-      case 'get_references': {
-        const doc = await this.settled(optionalPath(params));
-        const refs = doc.workbench.references;
-        if (!refs) {
-          throw new ProtocolError('not-found', `${doc.context.path}: no reference spectra are set`);
-        }
-        const { json, arrays } = encodeReferences(refs);
-        return { json: { ...json, path: doc.context.path }, arrays };
-      }
-      case 'run':
-        return this.run(params, ctx);
-      case 'get_result': {
-        const doc = await this.settled(optionalPath(params));
-        const result = doc.workbench.result;
-        if (!result) {
-          throw new ProtocolError(
-            'not-found',
-            `${doc.context.path}: no result yet (run the pipeline first)`
-          );
-        }
-        const { json, arrays } = encodeResult(result, doc.context.path);
-        return { json, arrays };
-      }
-      case 'simulate':
-        return this.simulate(params);
-    }
+    checked(METHOD_PARAMS[req.method], req.params, 'params');
+    return METHOD_TABLE[req.method].call(this, req.params, req.arrays, ctx);
   }
 
-  private list(): JSONObject[] {
+  list(): JSONObject[] {
     const out: JSONObject[] = [];
     const current = this.options.tracker.currentWidget;
     this.options.tracker.forEach(doc => {
@@ -162,13 +252,13 @@ export class CommMethods {
   }
 
   /** The workbench, once it has finished loading. */
-  private async settled(path: string | undefined): Promise<StxmDocument> {
+  async settled(path: string | undefined): Promise<StxmDocument> {
     const doc = this.find(path);
     await waitUntilSettled(doc);
     return doc;
   }
 
-  private stackOf(doc: StxmDocument): Stack {
+  stackOf(doc: StxmDocument): Stack {
     const stack = doc.workbench.stack;
     if (!stack) {
       throw new ProtocolError(
@@ -204,7 +294,7 @@ export class CommMethods {
     }
   }
 
-  private async open(path: string): Promise<MethodReply> {
+  async open(path: string): Promise<{ path: string; stack: Stack }> {
     if (!this.options.tracker.find(d => d.context.path === path)) {
       await this.checkOpenable(path);
     }
@@ -221,8 +311,7 @@ export class CommMethods {
     if (doc.workbench.status === 'error') {
       throw new ProtocolError('failed', doc.workbench.error ?? `${path}: could not be read`);
     }
-    const stack = this.stackOf(doc);
-    return { json: { path, info: jsonSafe(describeStack(stack)) } };
+    return { path, stack: this.stackOf(doc) };
   }
 
   private async waitForDocument(path: string): Promise<StxmDocument> {
@@ -236,11 +325,11 @@ export class CommMethods {
     throw new ProtocolError('failed', `${path}: the workbench did not open within 30 s`);
   }
 
-  private async openArrays(
-    params: JSONObject,
-    arrays: Record<string, InArray>
-  ): Promise<MethodReply> {
-    const p = parseOpenArrays(params, arrays);
+  async openArrays(p: ReturnType<typeof parseOpenArrays>): Promise<{
+    path: string;
+    stack: Stack;
+    timings: { write: number; upload: number; open: number };
+  }> {
     if (!p.overwrite && (await this.exists(p.path))) {
       throw new ProtocolError(
         'failed',
@@ -271,12 +360,10 @@ export class CommMethods {
     }
     const opened = await this.open(p.path);
     const ms = (v: number): number => Math.round(v);
-    opened.json.timings = {
-      write: ms(t1 - t0),
-      upload: ms(t2 - t1),
-      open: ms(performance.now() - t2)
+    return {
+      ...opened,
+      timings: { write: ms(t1 - t0), upload: ms(t2 - t1), open: ms(performance.now() - t2) }
     };
-    return opened;
   }
 
   /** Save bytes through the contents API, in chunks (the file browser's upload protocol). */
@@ -292,11 +379,9 @@ export class CommMethods {
     }
   }
 
-  private async setReferences(
-    params: JSONObject,
-    arrays: Record<string, InArray>
-  ): Promise<MethodReply> {
-    const p = parseReferences(params, arrays);
+  async setReferences(
+    p: ReturnType<typeof parseReferences>
+  ): Promise<{ path: string; set: ReferenceSet }> {
     const doc = await this.settled(p.path);
     let set: ReferenceSet;
     try {
@@ -318,14 +403,15 @@ export class CommMethods {
       throw new ProtocolError('failed', oneLine(err));
     }
     doc.workbench.setReferences(set);
-    return {
-      json: { path: doc.context.path, names: set.spectra.map(r => r.name), source: set.source }
-    };
+    return { path: doc.context.path, set };
   }
 
-  private async run(params: JSONObject, ctx: MethodContext): Promise<MethodReply> {
-    const pipelineParams = parsePipelineParams(params.params);
-    const doc = await this.settled(optionalPath(params));
+  async run(
+    path: string | undefined,
+    pipelineParams: ReturnType<typeof parsePipelineParams>,
+    ctx: MethodContext
+  ): Promise<{ path: string; result: PhaseMapResult }> {
+    const doc = await this.settled(path);
     this.stackOf(doc);
     doc.workbench.setParams(pipelineParams);
     const onProgress = (_: unknown, event: ProgressEvent): void => ctx.progress(event);
@@ -333,9 +419,7 @@ export class CommMethods {
     doc.workbench.progressChanged.connect(onProgress);
     ctx.signal.addEventListener('abort', onAbort);
     try {
-      const result = await doc.run();
-      const { json, arrays } = encodeResult(result, doc.context.path);
-      return { json, arrays };
+      return { path: doc.context.path, result: await doc.run() };
     } catch (err) {
       if (err instanceof CancelledError) {
         throw new ProtocolError('cancelled', `${doc.context.path}: the run was cancelled`);
@@ -348,8 +432,7 @@ export class CommMethods {
   }
 
   /** In the worker: a 2048 × 2048 particle takes seconds, which the page must not freeze for. */
-  private async simulate(params: JSONObject): Promise<MethodReply> {
-    const p = parseSimulate(params);
+  async simulate(p: SimulateParams): Promise<MethodReply> {
     const { stack, truth } = await this.options.worker().simulateArrays({
       seed: p.seed,
       ny: p.ny,

@@ -9,6 +9,8 @@
 import type { ISessionContext } from '@jupyterlab/apputils';
 import type { Kernel, KernelMessage } from '@jupyterlab/services';
 
+import { MAX_INCOMING, PROGRESS_INTERVAL_MS, STALE_REQUEST_MS } from '../core/contract/contract.js';
+import type { Progress, Refusal } from '../core/contract/generated.js';
 import { oneLine } from '../core/io/errors.js';
 import type { ProgressEvent } from '../core/model/result.js';
 import type { MethodReply, MethodRequest, MethodContext } from './comm-methods.js';
@@ -54,13 +56,6 @@ interface SessionPanel {
   sessionContext: ISessionContext;
 }
 
-/** Parts of a request stop arriving for this long → it is dropped with an error reply. */
-const STALE_REQUEST_MS = 120_000;
-/** At most this many requests may be half-received at once on one comm. */
-const MAX_INCOMING = 16;
-/** Progress events are sent at most this often (stage changes always). */
-const PROGRESS_INTERVAL_MS = 250;
-
 export class CommBridge {
   constructor(private readonly options: CommBridgeOptions) {}
 
@@ -100,13 +95,14 @@ export class CommBridge {
     }
     const protocol = (msg.content.data as { protocol?: unknown } | undefined)?.protocol;
     if (protocol !== PROTOCOL) {
-      comm.send({
+      const refusal: Refusal = {
         type: 'error',
         error: {
           kind: 'protocol',
           message: `unsupported protocol ${JSON.stringify(protocol)}; this extension speaks ${PROTOCOL}`
         }
-      });
+      };
+      comm.send(refusal);
       comm.close();
       return;
     }
@@ -265,7 +261,7 @@ export class CommConnection {
       if (p.stage !== lastStage || p.fraction >= 1 || now - lastSent >= PROGRESS_INTERVAL_MS) {
         lastSent = now;
         lastStage = p.stage;
-        this.send(progressEvent(req.id, jsonSafe(p) as JSONObject));
+        this.send(progressEvent(req.id, jsonSafe(p) as Progress));
       }
     };
     let parts: WirePart[];

@@ -3,18 +3,35 @@
  * buffers in chunks of at most 8 MiB, a message carries at most 8 MiB of
  * buffers, and the receiver rebuilds each array in place. Both directions use
  * the same framing: `arrays` (descriptions, part 0) and `chunks` (one per
- * buffer). Pure: no JupyterLab imports.
+ * buffer). The limits, dtypes and descriptions are the contract's
+ * (src/core/contract). Pure: no JupyterLab imports.
  */
+import { ContractError, type Json, type JsonObject } from '../core/contract/check.js';
+import {
+  MAX_ARRAYS,
+  MAX_ARRAY_BYTES,
+  MAX_CHUNK_BYTES,
+  MAX_MESSAGE_BYTES,
+  type DType,
+  type ErrorKind
+} from '../core/contract/contract.js';
+import { checkArraySpec, checkChunkSpec } from '../core/contract/generated.js';
 
-export const MAX_CHUNK_BYTES = 8 * 1024 * 1024;
-/** No single array may claim more than this (a guard against absurd claims). */
-export const MAX_ARRAY_BYTES = 2 * 1024 ** 3;
-/** A request or reply may hold at most this many arrays. */
-export const MAX_ARRAYS = 256;
-/** …and at most this many bytes of arrays in all (each is allocated when part 0 arrives). */
-export const MAX_MESSAGE_BYTES = MAX_ARRAY_BYTES;
+export { MAX_ARRAYS, MAX_ARRAY_BYTES, MAX_CHUNK_BYTES, MAX_MESSAGE_BYTES };
+export type { DType, ErrorKind };
 
-export const DTYPES = {
+/** The typed array of each of the contract's dtypes. */
+export const DTYPES: {
+  [D in DType]:
+    | Float32ArrayConstructor
+    | Float64ArrayConstructor
+    | Int8ArrayConstructor
+    | Uint8ArrayConstructor
+    | Int16ArrayConstructor
+    | Uint16ArrayConstructor
+    | Int32ArrayConstructor
+    | Uint32ArrayConstructor;
+} = {
   float32: Float32Array,
   float64: Float64Array,
   int8: Int8Array,
@@ -23,8 +40,7 @@ export const DTYPES = {
   uint16: Uint16Array,
   int32: Int32Array,
   uint32: Uint32Array
-} as const;
-export type DType = keyof typeof DTYPES;
+};
 export type TypedArray =
   | Float32Array
   | Float64Array
@@ -35,11 +51,8 @@ export type TypedArray =
   | Int32Array
   | Uint32Array;
 
-export type JSONValue =
-  string | number | boolean | null | JSONValue[] | { [key: string]: JSONValue };
-export type JSONObject = { [key: string]: JSONValue };
-
-export type ErrorKind = 'invalid-request' | 'not-found' | 'failed' | 'cancelled';
+export type JSONValue = Json;
+export type JSONObject = JsonObject;
 
 /** A message that breaks the protocol, or a request the extension refuses. */
 export class ProtocolError extends Error {
@@ -49,6 +62,18 @@ export class ProtocolError extends Error {
   ) {
     super(message);
     this.name = 'ProtocolError';
+  }
+}
+
+/** `check(value)` with a contract violation as an `invalid-request` ProtocolError. */
+export function checked<T>(check: (v: unknown, path?: string) => T, value: unknown, path = ''): T {
+  try {
+    return check(value, path);
+  } catch (err) {
+    if (err instanceof ContractError) {
+      throw new ProtocolError('invalid-request', err.message);
+    }
+    throw err;
   }
 }
 
@@ -121,27 +146,16 @@ export function parseArraySpecs(arrays: unknown): Record<string, ArraySpec> {
   const specs: Record<string, ArraySpec> = {};
   let total = 0;
   for (const name of names) {
-    const d = arrays[name];
-    if (!isPlainObject(d)) {
-      fail(`array "${name}": the description must be an object`);
-    }
-    const dtype = d.dtype;
-    if (typeof dtype !== 'string' || !(dtype in DTYPES)) {
-      fail(`array "${name}": unsupported dtype ${JSON.stringify(dtype)}`);
-    }
-    const shape = d.shape;
-    if (!Array.isArray(shape) || shape.length > 8 || !shape.every(isCount)) {
-      fail(`array "${name}": "shape" must be a list of non-negative integers`);
-    }
-    const itemsize = DTYPES[dtype as DType].BYTES_PER_ELEMENT;
+    const { dtype, shape, nbytes } = checked(checkArraySpec, arrays[name], `arrays.${name}`);
+    const itemsize = DTYPES[dtype].BYTES_PER_ELEMENT;
     const expected = shape.reduce((a, b) => a * b, 1) * itemsize;
-    if (!isCount(d.nbytes) || d.nbytes !== expected) {
-      fail(`array "${name}": nbytes ${JSON.stringify(d.nbytes)} != ${expected}`);
+    if (nbytes !== expected) {
+      fail(`array "${name}": nbytes ${JSON.stringify(nbytes)} != ${expected}`);
     }
     if (expected > MAX_ARRAY_BYTES) {
       fail(`array "${name}": ${expected} bytes is too large`);
     }
-    specs[name] = { dtype: dtype as DType, shape: shape, nbytes: expected };
+    specs[name] = { dtype, shape, nbytes: expected };
     total += expected;
   }
   if (total > MAX_MESSAGE_BYTES) {
@@ -161,17 +175,9 @@ export function parseChunks(chunks: unknown, nBuffers: number): ChunkSpec[] {
   if (chunks.length !== nBuffers) {
     fail(`${chunks.length} chunks described for ${nBuffers} buffers`);
   }
-  return chunks.map(c => {
-    if (!isPlainObject(c) || typeof c.array !== 'string') {
-      fail('a chunk description must be an object with an "array" name');
-    }
-    if (!isCount(c.offset) || !isCount(c.nbytes)) {
-      fail('chunk "offset" and "nbytes" must be non-negative integers');
-    }
-    if (c.nbytes > MAX_CHUNK_BYTES) {
-      fail(`a chunk of ${c.nbytes} bytes (a chunk is at most ${MAX_CHUNK_BYTES} bytes)`);
-    }
-    return { array: c.array, offset: c.offset, nbytes: c.nbytes };
+  return chunks.map((c, i) => {
+    const { array, offset, nbytes } = checked(checkChunkSpec, c, `chunks[${i}]`);
+    return { array, offset, nbytes };
   });
 }
 

@@ -1,12 +1,27 @@
 /**
  * The parameters of each comm method (docs/comm-protocol.md, "Methods"),
- * validated before anything runs. A request that does not fit gets an
- * `invalid-request` error naming the field. Pure: no JupyterLab imports.
+ * validated before anything runs: first against the contract (the generated
+ * validators: types, ranges, lengths; the arrays' names, dtypes and
+ * dimensions from the method's table), then for what only this side knows
+ * (server paths, stack file names, finite axes). A request that does not fit
+ * gets an `invalid-request` error naming the field. Pure: no JupyterLab imports.
  */
+import { DEFS, METHOD_DEFS, type ArrayDef, type Method } from '../core/contract/contract.js';
+import {
+  checkOpenArraysParams,
+  checkSetReferencesParams,
+  checkSimulateParams
+} from '../core/contract/generated.js';
 import { STACK_EXTENSIONS } from '../core/io/read.js';
 import { ParameterError, parameterSpec, validateParams } from '../core/model/param-specs.js';
 import { DEFAULT_PARAMS, type DeepPartial, type PipelineParams } from '../core/model/result.js';
-import { ProtocolError, isPlainObject, type InArray, type JSONObject } from './protocol-arrays.js';
+import {
+  ProtocolError,
+  checked,
+  isPlainObject,
+  type InArray,
+  type JSONObject
+} from './protocol-arrays.js';
 
 function invalid(message: string): never {
   throw new ProtocolError('invalid-request', message);
@@ -35,66 +50,66 @@ export function optionalPath(params: JSONObject): string | undefined {
   return params.path === undefined || params.path === null ? undefined : serverPath(params.path);
 }
 
-function bool(params: JSONObject, key: string, fallback: boolean): boolean {
-  const v = params[key];
-  if (v === undefined || v === null) {
-    return fallback;
-  }
-  if (typeof v !== 'boolean') {
-    invalid(`"params.${key}" must be a boolean`);
-  }
-  return v;
-}
-
-function text(params: JSONObject, key: string, max = 1000): string | undefined {
-  const v = params[key];
-  if (v === undefined || v === null) {
-    return undefined;
-  }
-  if (typeof v !== 'string' || v.length > max) {
-    invalid(`"params.${key}" must be a string of at most ${max} characters`);
-  }
-  return v;
-}
-
-function num(
+/**
+ * The arrays of a request against the method's table (contract.ts,
+ * METHOD_DEFS): every array present (`{i}` names once per item of
+ * `params.names`), of its dtype and number of dimensions, with the same size
+ * along dimensions of the same name, finite where the table says so, and no
+ * other arrays.
+ */
+export function checkArrays(
+  method: Method,
   params: JSONObject,
-  key: string,
-  fallback: number,
-  range: [number, number],
-  integer = false
-): number {
-  const v = params[key] ?? fallback;
-  if (
-    typeof v !== 'number' ||
-    !Number.isFinite(v) ||
-    v < range[0] ||
-    v > range[1] ||
-    (integer && !Number.isInteger(v))
-  ) {
-    invalid(
-      `"params.${key}" must be ${integer ? 'an integer' : 'a number'} in ${range[0]}…${range[1]}, got ${JSON.stringify(v)}`
-    );
+  arrays: Record<string, InArray>
+): void {
+  const defs: ArrayDef[] = METHOD_DEFS[method].arraysIn;
+  const expected: { name: string; def: ArrayDef; i: number }[] = [];
+  for (const def of defs) {
+    const n = def.repeat
+      ? Array.isArray(params[def.repeat])
+        ? (params[def.repeat] as []).length
+        : 0
+      : 1;
+    for (let i = 0; i < n; i++) {
+      expected.push({ name: def.name.replace('{i}', String(i)), def, i });
+    }
   }
-  return v;
-}
-
-function requireArray(
-  arrays: Record<string, InArray>,
-  name: string,
-  dtype: InArray['dtype'],
-  ndim: number
-): InArray {
-  const a = arrays[name];
-  if (!a) {
-    invalid(`array "${name}" is missing`);
+  const sizes = new Map<string, [number, string]>();
+  for (const { name, def, i } of expected) {
+    const a = arrays[name];
+    if (!a) {
+      if (def.optional) {
+        continue;
+      }
+      invalid(`array "${name}" is missing`);
+    }
+    const dims = def.dims?.map(d => d.replace('{i}', String(i)));
+    if (a.dtype !== def.dtype || (dims && a.shape.length !== dims.length)) {
+      invalid(
+        `array "${name}" must be ${def.dtype}${dims ? ` with ${dims.length} dimension(s)` : ''}, got ${a.dtype} ${JSON.stringify(a.shape)}`
+      );
+    }
+    dims?.forEach((dim, k) => {
+      const seen = sizes.get(dim);
+      if (seen === undefined) {
+        sizes.set(dim, [a.shape[k], name]);
+      } else if (seen[0] !== a.shape[k]) {
+        const [size, other] = seen;
+        invalid(
+          dims.length > 1
+            ? `array "${name}" must have the shape of "${other}" along ${dim} (${size}), got ${JSON.stringify(a.shape)}`
+            : `array "${name}" has ${a.shape[k]} values, "${other}" needs ${size}`
+        );
+      }
+    });
+    if (def.finite && !Array.from(a.values as ArrayLike<number>).every(Number.isFinite)) {
+      invalid(`array "${name}" has non-finite values`);
+    }
   }
-  if (a.dtype !== dtype || a.shape.length !== ndim) {
-    invalid(
-      `array "${name}" must be ${dtype} with ${ndim} dimension(s), got ${a.dtype} ${JSON.stringify(a.shape)}`
-    );
+  const unknown = Object.keys(arrays).filter(n => !expected.some(e => e.name === n));
+  if (unknown.length) {
+    invalid(`unexpected array(s) ${unknown.join(', ')}`);
   }
-  return a;
 }
 
 export interface OpenArraysParams {
@@ -114,49 +129,26 @@ export function parseOpenArrays(
   params: JSONObject,
   arrays: Record<string, InArray>
 ): OpenArraysParams {
-  const path = serverPath(params.path);
+  const p = checked(checkOpenArraysParams, params, 'params');
+  const path = serverPath(p.path);
   const lower = path.toLowerCase();
   if (!STACK_EXTENSIONS.some(ext => lower.endsWith(ext))) {
     invalid(`"params.path" must end with one of ${STACK_EXTENSIONS.join(', ')}: ${path}`);
   }
-  const data = requireArray(arrays, 'data', 'float32', 3);
-  const [ne, ny, nx] = data.shape;
+  checkArrays('open_arrays', params, arrays);
+  const [ne, ny, nx] = arrays.data.shape;
   if (ne < 1 || ny < 1 || nx < 1) {
-    invalid(`array "data" is empty: shape ${JSON.stringify(data.shape)}`);
-  }
-  const axis = (name: string, n: number): Float64Array => {
-    const a = requireArray(arrays, name, 'float64', 1);
-    if (a.shape[0] !== n) {
-      invalid(`array "${name}" has ${a.shape[0]} values, "data" needs ${n}`);
-    }
-    if (!(a.values as Float64Array).every(Number.isFinite)) {
-      invalid(`array "${name}" has non-finite values`);
-    }
-    return a.values as Float64Array;
-  };
-  let control: Float32Array | undefined;
-  if (arrays.control) {
-    const c = requireArray(arrays, 'control', 'float32', 3);
-    if (c.shape.join() !== data.shape.join()) {
-      invalid(`array "control" must have the shape of "data" ${JSON.stringify(data.shape)}`);
-    }
-    control = c.values as Float32Array;
-  }
-  const unknown = Object.keys(arrays).filter(
-    n => !['data', 'energies', 'x', 'y', 'control'].includes(n)
-  );
-  if (unknown.length) {
-    invalid(`unexpected array(s) ${unknown.join(', ')}`);
+    invalid(`array "data" is empty: shape ${JSON.stringify(arrays.data.shape)}`);
   }
   return {
     path,
-    overwrite: bool(params, 'overwrite', false),
-    title: text(params, 'title'),
-    data: data.values as Float32Array,
-    energies: axis('energies', ne),
-    x: axis('x', nx),
-    y: axis('y', ny),
-    control,
+    overwrite: p.overwrite ?? false,
+    title: p.title ?? undefined,
+    data: arrays.data.values as Float32Array,
+    energies: arrays.energies.values as Float64Array,
+    x: arrays.x.values as Float64Array,
+    y: arrays.y.values as Float64Array,
+    control: arrays.control?.values as Float32Array | undefined,
     shape: [ne, ny, nx]
   };
 }
@@ -175,34 +167,24 @@ export function parseReferences(
   params: JSONObject,
   arrays: Record<string, InArray>
 ): ReferencesParams {
+  const p = checked(checkSetReferencesParams, params, 'params');
   const path = optionalPath(params);
-  const source = text(params, 'source', 1000) ?? 'Python';
-  const csv = text(params, 'csv', 50_000_000);
-  if (csv !== undefined) {
-    if (params.names !== undefined || Object.keys(arrays).length) {
+  const source = p.source ?? 'Python';
+  if (p.csv !== undefined && p.csv !== null) {
+    if (p.names !== undefined || Object.keys(arrays).length) {
       invalid('give either "params.csv" or "params.names" with arrays, not both');
     }
-    return { path, source, csv };
+    return { path, source, csv: p.csv };
   }
-  const names = params.names;
-  if (
-    !Array.isArray(names) ||
-    names.length > 64 ||
-    !names.every(n => typeof n === 'string' && n.length <= 200)
-  ) {
+  if (p.names === undefined) {
     invalid('"params.names" must be a list of at most 64 strings');
   }
-  const spectra = (names as string[]).map((name, i) => {
-    const e = requireArray(arrays, `energies:${i}`, 'float64', 1);
-    const v = requireArray(arrays, `values:${i}`, 'float64', 1);
-    return { name, energies: e.values as Float64Array, values: v.values as Float64Array };
-  });
-  const expected = 2 * spectra.length;
-  if (Object.keys(arrays).length !== expected) {
-    invalid(
-      `${Object.keys(arrays).length} arrays for ${spectra.length} spectra (expected ${expected})`
-    );
-  }
+  checkArrays('set_references', params, arrays);
+  const spectra = p.names.map((name, i) => ({
+    name,
+    energies: arrays[`energies:${i}`].values as Float64Array,
+    values: arrays[`values:${i}`].values as Float64Array
+  }));
   return { path, source, spectra };
 }
 
@@ -215,13 +197,20 @@ export interface SimulateParams {
   pixelSize: number;
 }
 
+/** The contract's default of a method parameter (DEFS, `default`). */
+function defaultOf(def: string, key: string): number {
+  return DEFS[def].properties![key].default as number;
+}
+
 export function parseSimulate(params: JSONObject): SimulateParams {
+  const p = checked(checkSimulateParams, params, 'params');
+  const d = (key: string): number => defaultOf('SimulateParams', key);
   return {
-    seed: num(params, 'seed', 1, [0, 2 ** 32 - 1], true),
-    soc: num(params, 'soc', 0.64, [0, 1]),
-    ny: num(params, 'ny', 48, [8, 2048], true),
-    nx: num(params, 'nx', 64, [8, 2048], true),
-    pixelSize: num(params, 'pixel_size', 0.03, [1e-6, 1e6])
+    seed: p.seed ?? d('seed'),
+    soc: p.soc ?? d('soc'),
+    ny: p.ny ?? d('ny'),
+    nx: p.nx ?? d('nx'),
+    pixelSize: p.pixel_size ?? d('pixel_size')
   };
 }
 

@@ -1,11 +1,36 @@
 /**
  * The comm protocol `stxm-phasemap/1` (docs/comm-protocol.md), extension side:
- * the messages, their validation, and the framing of replies. Pure: no
- * JupyterLab imports, unit-tested in Node. Arrays and their chunking are in
- * protocol-arrays.ts, the parameters of each method in protocol-params.ts.
+ * the messages, their validation, and the framing of replies. The messages'
+ * shapes, the methods and the limits are the contract's (src/core/contract,
+ * validators generated from it); this file adds what a schema cannot say
+ * (which part carries what). Pure: no JupyterLab imports, unit-tested in Node.
+ * Arrays and their chunking are in protocol-arrays.ts, the parameters of each
+ * method in protocol-params.ts.
  */
 import {
+  ARRAY_METHODS,
+  COMM_TARGET,
+  MAX_CHUNK_BYTES,
+  MAX_ID_LENGTH,
+  METHODS,
+  PROTOCOL,
+  type Method
+} from '../core/contract/contract.js';
+import {
+  checkCancel,
+  checkPing,
+  checkRequestPart,
+  type Ack,
+  type ErrorReply,
+  type Hello,
+  type Pong,
+  type Progress,
+  type ProgressEvent,
+  type RequestPart as WireRequestPart
+} from '../core/contract/generated.js';
+import {
   ProtocolError,
+  checked,
   isPlainObject,
   splitParts,
   type ErrorKind,
@@ -23,23 +48,7 @@ export {
   type JSONValue,
   type OutArray
 } from './protocol-arrays.js';
-
-export const PROTOCOL = 'stxm-phasemap/1';
-export const COMM_TARGET = 'stxm-phasemap';
-export const METHODS = [
-  'list_workbenches',
-  'get_stack',
-  'open',
-  'open_arrays',
-  'set_references',
-  'get_references',
-  'run',
-  'get_result',
-  'simulate'
-] as const;
-export type Method = (typeof METHODS)[number];
-/** The methods whose requests carry arrays; every other request is one part without buffers. */
-export const ARRAY_METHODS: readonly Method[] = ['open_arrays', 'set_references'];
+export { ARRAY_METHODS, COMM_TARGET, METHODS, PROTOCOL, type Method };
 
 /** One part of a request, validated (docs/comm-protocol.md, "Requests"). */
 export interface RequestPart {
@@ -51,7 +60,7 @@ export interface RequestPart {
   method?: Method;
   /** Part 0 only (default {}). */
   params?: JSONObject;
-  /** Part 0 only: raw array descriptions (validated by the assembler). */
+  /** Part 0 only: array descriptions (checked against the contract; sizes by the assembler). */
   arrays?: unknown;
   chunks?: unknown;
 }
@@ -67,13 +76,6 @@ function invalid(message: string): never {
   throw new ProtocolError('invalid-request', message);
 }
 
-function parseId(id: unknown): string {
-  if (typeof id !== 'string' || id.length < 1 || id.length > 64) {
-    invalid('"id" must be a string of 1–64 characters');
-  }
-  return id;
-}
-
 /** Validate any message from the kernel; throws `ProtocolError('invalid-request')`. */
 export function parseIncoming(data: unknown): Incoming {
   if (!isPlainObject(data)) {
@@ -81,16 +83,17 @@ export function parseIncoming(data: unknown): Incoming {
   }
   switch (data.type) {
     case 'request':
-      return parseRequestPart(data);
+      return parseRequestPart(checked(checkRequestPart, data));
     case 'cancel':
-      return { type: 'cancel', id: parseId(data.id) };
+      return { type: 'cancel', id: checked(checkCancel, data).id };
     case 'ping':
-      return { type: 'ping', id: parseId(data.id) };
+      return { type: 'ping', id: checked(checkPing, data).id };
     case 'error': {
+      // only logged: read leniently, whatever the kernel sent
       const err = isPlainObject(data.error) ? data.error : {};
       return {
         type: 'error',
-        id: typeof data.id === 'string' ? data.id.slice(0, 64) : null,
+        id: typeof data.id === 'string' ? data.id.slice(0, MAX_ID_LENGTH) : null,
         error: {
           kind: typeof err.kind === 'string' ? err.kind.slice(0, 64) : 'unknown',
           message: typeof err.message === 'string' ? err.message.slice(0, 2000) : ''
@@ -104,29 +107,18 @@ export function parseIncoming(data: unknown): Incoming {
   }
 }
 
-function parseRequestPart(data: Record<string, unknown>): RequestPart {
-  const id = parseId(data.id);
-  const part = data.part ?? 0;
-  const parts = data.parts ?? 1;
-  if (typeof parts !== 'number' || !Number.isSafeInteger(parts) || parts < 1) {
-    invalid('"parts" must be a positive integer');
-  }
-  if (typeof part !== 'number' || !Number.isSafeInteger(part) || part < 0 || part >= parts) {
+function parseRequestPart(data: WireRequestPart): RequestPart {
+  const { id, part = 0, parts = 1 } = data;
+  if (part >= parts) {
     invalid(`"part" ${JSON.stringify(part)} is outside 0..${parts - 1}`);
   }
   const out: RequestPart = { type: 'request', id, part, parts, chunks: data.chunks };
   if (part === 0) {
-    if (typeof data.method !== 'string' || !(METHODS as readonly string[]).includes(data.method)) {
-      invalid(
-        `unknown "method" ${JSON.stringify(data.method)?.slice(0, 40)}; expected one of ${METHODS.join(', ')}`
-      );
+    if (data.method === undefined) {
+      invalid(`unknown "method" undefined; expected one of ${METHODS.join(', ')}`);
     }
-    const params = data.params ?? {};
-    if (!isPlainObject(params)) {
-      invalid('"params" must be an object');
-    }
-    out.method = data.method as Method;
-    out.params = params as JSONObject;
+    out.method = data.method;
+    out.params = data.params ?? {};
     out.arrays = data.arrays;
   } else if ('method' in data || 'params' in data || 'arrays' in data) {
     invalid(`only part 0 may carry "method", "params" and "arrays" (this is part ${part})`);
@@ -150,7 +142,7 @@ export function parseRequest(data: unknown): {
 
 /** The id of a message if it has a usable one, for error replies to malformed requests. */
 export function requestIdOf(data: unknown): string | null {
-  return isPlainObject(data) && typeof data.id === 'string' && data.id.length <= 64
+  return isPlainObject(data) && typeof data.id === 'string' && data.id.length <= MAX_ID_LENGTH
     ? data.id
     : null;
 }
@@ -160,30 +152,30 @@ export function hello(options: {
   version: string;
   serverRoot: string | null;
   params: JSONObject;
-}): JSONObject {
+}): Hello {
   return {
     type: 'hello',
     protocol: PROTOCOL,
     version: options.version,
     methods: [...METHODS],
-    maxChunkBytes: 8 * 1024 * 1024,
+    maxChunkBytes: MAX_CHUNK_BYTES,
     serverRoot: options.serverRoot,
     params: options.params
   };
 }
 
 /** Sent as soon as part 0 of a request arrived and parsed. */
-export function ack(id: string): JSONObject {
+export function ack(id: string): Ack {
   return { type: 'ack', id };
 }
 
 /** The answer to a ping: the kernel checks that this side of its comm is still there. */
-export function pong(id: string): JSONObject {
+export function pong(id: string): Pong {
   return { type: 'pong', id };
 }
 
 /** A progress event of a running request. */
-export function progressEvent(id: string, progress: JSONObject): JSONObject {
+export function progressEvent(id: string, progress: Progress): ProgressEvent {
   return { type: 'event', id, event: 'progress', progress };
 }
 
@@ -201,8 +193,13 @@ export function replyParts(
 }
 
 export function errorReply(id: string | null, kind: ErrorKind, message: string): WirePart {
-  return {
-    data: { type: 'reply', id, ok: false, part: 0, parts: 1, error: { kind, message } },
-    buffers: []
+  const data: ErrorReply = {
+    type: 'reply',
+    id,
+    ok: false,
+    part: 0,
+    parts: 1,
+    error: { kind, message }
   };
+  return { data, buffers: [] };
 }

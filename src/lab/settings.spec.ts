@@ -38,7 +38,7 @@ describe('settings', () => {
     ).toEqual({ gmvae: { latentDim: 2 } });
   });
 
-  it('schema/plugin.json has the parameter model’s defaults and choices (npm run build:defaults)', () => {
+  it('schema/plugin.json has the parameter model’s defaults and choices (npm run contract)', () => {
     const properties = json('schema/plugin.json').properties as Record<
       string,
       { default: unknown; enum?: unknown[]; minimum?: number; maximum?: number }
@@ -57,7 +57,12 @@ describe('settings', () => {
     }
   });
 
-  it('Python’s fallback defaults are the model’s (python/stxm_phasemap/_defaults.json)', () => {
-    expect(json('python/stxm_phasemap/_defaults.json').defaults).toEqual(DEFAULT_PARAMS);
+  it('Python’s fallback defaults are the model’s (python/stxm_phasemap/_contract.py)', () => {
+    const python = readFileSync(new URL('python/stxm_phasemap/_contract.py', ROOT), 'utf8');
+    const literal = /^DEFAULT_PARAMS: dict\[str, Any\] = json\.loads\(\n {4}r"""(.*)"""\n\)$/m.exec(
+      python
+    );
+    expect(literal, 'DEFAULT_PARAMS in _contract.py').not.toBeNull();
+    expect(JSON.parse(literal![1])).toEqual(DEFAULT_PARAMS);
   });
 });

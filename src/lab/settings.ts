@@ -3,7 +3,7 @@
  * default τ, method, training epochs, latent dimension and tfjs backend. The
  * parameter model checks them (a value it refuses is left out: the
  * workbench keeps the default); the schema's defaults are the model's
- * (`npm run build:defaults` writes them, settings.spec.ts checks them).
+ * (`npm run contract` writes them, settings.spec.ts checks them).
  */
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 

@@ -1,30 +1,33 @@
 /**
  * The notebook output of a phase-map result, `application/vnd.stxm-phasemap.v1+json`
- * (docs/python.md, "Display"): validated field by field before anything is
- * drawn, because a notebook is untrusted input. Maps are uint8 codes,
- * zlib-compressed, in base64. Pure: no DOM (runs in Node tests).
+ * (docs/python.md, "Display"): validated before anything is drawn, because a
+ * notebook is untrusted input — field by field against the contract
+ * (src/core/contract: MimePayload, the generated validator), then what a
+ * schema cannot say (one fraction per phase, the maps' sizes and codes).
+ * Maps are uint8 codes, zlib-compressed, in base64. Pure: no DOM (runs in
+ * Node tests).
  */
+import { ContractError } from '../core/contract/check.js';
+import {
+  FLAGS,
+  MAX_MAP_BASE64,
+  MAX_PHASES,
+  MIME_TYPE,
+  PAYLOAD_MAX_SIDE,
+  PAYLOAD_MAX_WARNINGS
+} from '../core/contract/contract.js';
+import { checkMimePayload, type MimePayload } from '../core/contract/generated.js';
 
-export const MIME_TYPE = 'application/vnd.stxm-phasemap.v1+json';
-/**
- * The largest map side the payload may claim: Python strides maps to ≤ 256
- * (docs/python.md). An untrusted notebook claiming more is refused, and the
- * output says so: 90 maps of 2048² took 38 s and 8.7 GB to draw.
- */
-export const MAX_SIDE = 256;
-/** Phase codes are uint8: 0 background, 1…250 phases. */
-export const MAX_PHASES = 250;
-/** A 256 × 256 uint8 map is 64 KiB; even incompressible, its base64 is under 90 kB. */
-const MAX_BASE64 = 512 * 1024;
+export { MAX_PHASES, MIME_TYPE };
+/** The largest map side the payload may claim (the contract's PAYLOAD_MAX_SIDE). */
+export const MAX_SIDE = PAYLOAD_MAX_SIDE;
+/** At most this many warnings are shown. */
+export const MAX_WARNINGS = PAYLOAD_MAX_WARNINGS;
 
-/** At most this many warnings, of at most this many characters, are shown. */
-export const MAX_WARNINGS = 32;
-const MAX_WARNING_CHARS = 1000;
-
-export const FLAG_AMBIGUOUS = 1;
-export const FLAG_TRANSITION = 2;
-export const FLAG_FALSE_ASSIGNMENT = 4;
-export const FLAG_UNASSIGNED = 8;
+export const FLAG_AMBIGUOUS = FLAGS.ambiguous;
+export const FLAG_TRANSITION = FLAGS.transition;
+export const FLAG_FALSE_ASSIGNMENT = FLAGS.falseAssignment;
+export const FLAG_UNASSIGNED = FLAGS.unassigned;
 
 export interface MapPayload {
   title: string;
@@ -65,47 +68,12 @@ function fail(message: string): never {
   throw new PayloadError(message);
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function intIn(v: unknown, lo: number, hi: number, what: string): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) {
-    fail(`${what} must be an integer in ${lo}…${hi}`);
-  }
-  return v;
-}
-
-function shape(v: unknown, what: string): [number, number] {
-  if (!Array.isArray(v) || v.length !== 2) {
-    fail(`${what} must be [ny, nx]`);
-  }
-  return [intIn(v[0], 1, 1 << 20, `${what}[0]`), intIn(v[1], 1, 1 << 20, `${what}[1]`)];
-}
-
-function numberOrNull(v: unknown, what: string): number | null {
-  if (v === null || v === undefined) {
-    return null;
-  }
-  if (typeof v !== 'number' || !Number.isFinite(v)) {
-    fail(`${what} must be a finite number or null`);
-  }
-  return v;
-}
-
-function shortText(v: unknown, what: string, max = 300): string {
-  if (typeof v !== 'string' || v.length > max) {
-    fail(`${what} must be a string of at most ${max} characters`);
-  }
-  return v;
-}
-
 /** Standard base64, padded, in lines or not (MIME-style line breaks are dropped). */
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 function base64Bytes(text: string): Uint8Array {
-  if (text.length > MAX_BASE64) {
-    fail(`a map is larger than ${MAX_BASE64} characters of base64`);
+  if (text.length > MAX_MAP_BASE64) {
+    fail(`a map is larger than ${MAX_MAP_BASE64} characters of base64`);
   }
   const clean = text.replace(/[\r\n]+/g, '');
   if (!BASE64.test(clean)) {
@@ -159,67 +127,30 @@ async function inflate(bytes: Uint8Array, limit: number): Promise<Uint8Array> {
 }
 
 /** Validate and decode a payload; throws `PayloadError` naming the first problem. */
-export async function parsePayload(data: unknown): Promise<MapPayload> {
-  if (!isObject(data)) {
-    fail('the output is not a JSON object');
+export async function parsePayload(value: unknown): Promise<MapPayload> {
+  let data: MimePayload;
+  try {
+    data = checkMimePayload(value);
+  } catch (err) {
+    if (err instanceof ContractError) {
+      fail(err.message);
+    }
+    throw err;
   }
-  if (data.version !== 1) {
-    fail(
-      `unsupported version ${JSON.stringify(data.version)?.slice(0, 20)} (this extension reads 1)`
-    );
-  }
-  if (data.encoding !== 'zlib+base64') {
-    fail('unsupported map encoding');
-  }
-  const [ny, nx] = shape(data.shape, '"shape"');
+  const [ny, nx] = data.shape;
   if (ny > MAX_SIDE || nx > MAX_SIDE) {
     fail(
       `maps of ${ny} × ${nx} px are larger than ${MAX_SIDE} px a side, the most this renderer ` +
         'draws (stxm_phasemap strides larger results to fit); the output was not drawn'
     );
   }
-  const fullShape = shape(data.fullShape ?? data.shape, '"fullShape"');
-  const step = intIn(data.step ?? 1, 1, 1 << 20, '"step"');
-  const names = data.phaseNames;
-  if (!Array.isArray(names) || names.length < 1 || names.length > MAX_PHASES) {
-    fail(`"phaseNames" must list 1…${MAX_PHASES} names`);
-  }
-  const phaseNames = names.map((n, i) => shortText(n, `phase name ${i + 1}`, 200));
-  const fr = data.fractions;
-  if (!Array.isArray(fr) || fr.length !== phaseNames.length) {
+  const phaseNames = data.phaseNames;
+  if (data.fractions.length !== phaseNames.length) {
     fail('"fractions" must have one number per phase');
   }
-  const fractions = fr.map((f, i) => {
-    if (typeof f !== 'number' || !Number.isFinite(f) || f < 0 || f > 1) {
-      fail(`fraction ${i + 1} must be a number in 0…1`);
-    }
-    return f;
-  });
-  const counts: Record<string, number> = {};
-  if (data.counts !== undefined) {
-    if (!isObject(data.counts) || Object.keys(data.counts).length > 32) {
-      fail('"counts" must be an object of at most 32 numbers');
-    }
-    for (const [k, v] of Object.entries(data.counts)) {
-      counts[shortText(k, 'a count name', 64)] = intIn(
-        v,
-        0,
-        Number.MAX_SAFE_INTEGER,
-        `count "${k}"`
-      );
-    }
-  }
-  const px = isObject(data.pixelSize) ? data.pixelSize : {};
-  const warnings = parseWarnings(data.warnings);
-  if (!isObject(data.maps)) {
-    fail('"maps" must be an object');
-  }
   const maps = data.maps;
-  const decode = async (key: string): Promise<Uint8Array> => {
+  const decode = async (key: 'phase' | 'initial' | 'flags' | 'confidence'): Promise<Uint8Array> => {
     const text = maps[key];
-    if (typeof text !== 'string') {
-      fail(`map "${key}" is missing`);
-    }
     try {
       return await inflate(base64Bytes(text), ny * nx);
     } catch (err) {
@@ -227,7 +158,7 @@ export async function parsePayload(data: unknown): Promise<MapPayload> {
     }
   };
   const [phase, initial, flags, confidence] = await Promise.all(
-    ['phase', 'initial', 'flags', 'confidence'].map(decode)
+    (['phase', 'initial', 'flags', 'confidence'] as const).map(decode)
   );
   for (const [key, codes] of [
     ['phase', phase],
@@ -240,38 +171,18 @@ export async function parsePayload(data: unknown): Promise<MapPayload> {
     }
   }
   return {
-    title: shortText(data.title ?? '', '"title"', 1000),
-    path:
-      data.path === undefined || data.path === null ? null : shortText(data.path, '"path"', 1000),
+    title: data.title ?? '',
+    path: data.path ?? null,
     shape: [ny, nx],
-    fullShape,
-    step,
+    fullShape: (data.fullShape ?? data.shape) as [number, number],
+    step: data.step ?? 1,
     phaseNames,
-    fractions,
-    threshold: numberOrNull(data.threshold, '"threshold"'),
-    method: shortText(data.method ?? '', '"method"', 64),
-    counts,
-    pixelSize: { x: numberOrNull(px.x, 'pixelSize.x'), y: numberOrNull(px.y, 'pixelSize.y') },
-    warnings,
+    fractions: data.fractions,
+    threshold: data.threshold ?? null,
+    method: data.method ?? '',
+    counts: data.counts ?? {},
+    pixelSize: { x: data.pixelSize?.x ?? null, y: data.pixelSize?.y ?? null },
+    warnings: data.warnings ?? [],
     maps: { phase, initial, flags, confidence }
   };
-}
-
-function parseWarnings(v: unknown): MapPayload['warnings'] {
-  if (v === undefined || v === null) {
-    return [];
-  }
-  if (!Array.isArray(v) || v.length > MAX_WARNINGS) {
-    fail(`"warnings" must be a list of at most ${MAX_WARNINGS}`);
-  }
-  return v.map((w, i) => {
-    if (!isObject(w) || (w.level !== 'info' && w.level !== 'warning')) {
-      fail(`warning ${i + 1} must be an object with level "info" or "warning"`);
-    }
-    return {
-      code: shortText(w.code, `warning ${i + 1}'s code`, 64),
-      level: w.level,
-      message: shortText(w.message, `warning ${i + 1}'s message`, MAX_WARNING_CHARS)
-    };
-  });
 }

@@ -2,9 +2,10 @@
  * The latent stage of the pipeline: pixel features → GMVAE training → latent
  * means of every particle pixel, as a (y, x, L) map.
  *
- * tfjs is loaded on first use (dynamic import): the page bundle, which
- * imports the core for its types and small helpers, never loads it; the
- * worker bundle (esbuild, one file) and Node load it when a run needs it.
+ * The training code is loaded on first use (dynamic import), and tfjs only
+ * when a tfjs backend trains: the page bundle, which imports the core for
+ * its types and small helpers, never loads it; the worker bundle (esbuild,
+ * one file) and Node load it when a run needs it.
  */
 import type { GmvaeParams, ProgressEvent, TrainingSummary } from '../model/result.js';
 import { pixelFeatures } from './features.js';
@@ -52,6 +53,7 @@ export async function latentStage(
     patience: gmvae.patience,
     maxSamples: gmvae.maxTrainPixels,
     seed: options.seed,
+    engine: backend === 'kernel' ? 'kernel' : 'tfjs',
     signal: options.signal,
     onEpoch: (epoch, loss, valLoss) =>
       options.onProgress?.({
@@ -63,7 +65,7 @@ export async function latentStage(
         message: `epoch ${epoch + 1}: loss ${loss.toFixed(4)}, validation ${valLoss.toFixed(4)}`
       })
   });
-  const { latent: rows } = encodeAll(trained, features.values, count);
+  const { latent: rows } = await encodeAll(trained, features.values, count);
   const l = modelShape.latentDim;
   const latent = new Float32Array(ny * nx * l).fill(Number.NaN);
   features.pixels.forEach((p, k) => latent.set(rows.subarray(k * l, (k + 1) * l), p * l));

@@ -119,8 +119,11 @@ describe('runPipeline with the GMVAE', () => {
     expect(first.fractions.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 10);
     expect(first.trainingLoss).toHaveLength(first.training!.epochs);
     expect(first.validationLoss).toHaveLength(first.training!.epochs);
-    expect(first.training!.backend).toBe('wasm');
-    expect(first.versions['tfjs-backend']).toBe('wasm');
+    // the default: the wasm SIMD training kernel, no tfjs
+    expect(first.training!.backend).toBe('kernel');
+    expect(first.training!.backendNote).toBeUndefined();
+    expect(first.versions['gmvae-backend']).toBe('kernel');
+    expect(first.versions['tfjs-backend']).toBeUndefined();
     expect(Object.keys(first.timings).sort()).toEqual(['pcc', 'prepare', 'resolve', 'train']);
   });
 
@@ -191,14 +194,18 @@ describe('runPipeline with the GMVAE', () => {
     expect(pcc.finish()).toBe(pcc.preview);
   });
 
-  it('trains on the cpu backend when asked (the fallback), deterministically too', async () => {
-    const params = { method: 'gmvae', seed: 2, gmvae: { epochs: 2, backend: 'cpu' } } as const;
-    const a = await runPipeline(small.stack, small.references, params);
-    const b = await runPipeline(small.stack, small.references, params);
-    expect(a.training!.backend).toBe('cpu');
-    expect(a.versions['tfjs-backend']).toBe('cpu');
-    expect(bytes(a.latent).equals(bytes(b.latent))).toBe(true);
-  });
+  it.for(['wasm', 'cpu'] as const)(
+    'trains with tfjs on its %s backend when asked, deterministically too',
+    async backend => {
+      const params = { method: 'gmvae', seed: 2, gmvae: { epochs: 2, backend } } as const;
+      const a = await runPipeline(small.stack, small.references, params);
+      const b = await runPipeline(small.stack, small.references, params);
+      expect(a.training!.backend).toBe(backend);
+      expect(a.versions['tfjs-backend']).toBe(backend);
+      expect(a.versions['gmvae-backend']).toBe(backend);
+      expect(bytes(a.latent).equals(bytes(b.latent))).toBe(true);
+    }
+  );
 
   it('stops between batches when cancelled', async () => {
     const controller = new AbortController();

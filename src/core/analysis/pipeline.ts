@@ -214,7 +214,7 @@ export async function runPipeline(
     provenance,
     versions: {
       'stxm-phasemap': EXTENSION_VERSION,
-      ...(latent ? { tfjs: TFJS_VERSION, 'tfjs-backend': latent.training.backend } : {})
+      ...(latent ? trainingVersions(latent.training.backend) : {})
     },
     ...(latent ? { training: latent.training } : {}),
     ...(prepared.crop &&
@@ -288,4 +288,11 @@ function baseline(
     confidence: marginConfidence(margin, params.threshold),
     counts: counts(phase)
   };
+}
+
+/** What trained the latent model: the project's wasm kernel, or tfjs and its backend. */
+function trainingVersions(backend: string): Record<string, string> {
+  return backend === 'kernel'
+    ? { 'gmvae-backend': 'kernel' }
+    : { 'gmvae-backend': backend, tfjs: TFJS_VERSION, 'tfjs-backend': backend };
 }

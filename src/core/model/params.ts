@@ -39,9 +39,14 @@ export const RESOLUTION_METHODS: readonly ResolutionMethod[] = [
   'nnls'
 ];
 
-/** Engines the GMVAE trains on. */
-export const GMVAE_BACKENDS = ['wasm', 'cpu'] as const;
+/** Engines the GMVAE trains on, the default first. */
+export const GMVAE_BACKENDS = ['kernel', 'wasm', 'cpu'] as const;
 export type GmvaeBackend = (typeof GMVAE_BACKENDS)[number];
+
+/** Whether `v` names a training backend. */
+export function isGmvaeBackend(v: unknown): v is GmvaeBackend {
+  return typeof v === 'string' && (GMVAE_BACKENDS as readonly string[]).includes(v);
+}
 
 export interface GmvaeParams {
   /** Latent dimension L. */
@@ -58,7 +63,10 @@ export interface GmvaeParams {
   patience: number;
   /** Train on at most this many particle pixels (a seeded subsample); 0 = all. */
   maxTrainPixels: number;
-  /** Training engine: 'wasm' (tfjs on WebAssembly, default) or 'cpu' (tfjs's JS backend). */
+  /**
+   * What trains the model: 'kernel' (default), the project's wasm SIMD training
+   * kernel; or tfjs on its 'wasm' or 'cpu' backend (the model's definition of record).
+   */
   backend: GmvaeBackend;
   /**
    * Weight β of the neighbourhood term in the resolution of method 'gmvae'
@@ -163,7 +171,7 @@ export const DEFAULT_GMVAE: GmvaeParams = {
   learningRate: 5e-3,
   patience: 10,
   maxTrainPixels: 2000,
-  backend: 'wasm',
+  backend: 'kernel',
   neighbourWeight: 2
 };
 

@@ -13,6 +13,7 @@ export {
   DEFAULT_PARAMS,
   DEFAULT_PREPROCESS,
   GMVAE_BACKENDS,
+  isGmvaeBackend,
   RESOLUTION_METHODS,
   withDefaults,
   type DeepPartial,
@@ -131,7 +132,7 @@ export interface PhaseMapResult {
 
 /** What a GMVAE training did, for the record and the benchmarks. */
 export interface TrainingSummary {
-  /** tfjs backend used ('wasm' or 'cpu'), and why when it fell back. */
+  /** What trained the model ('kernel', or tfjs 'wasm' or 'cpu'), and why when it fell back. */
   backend: string;
   backendNote?: string;
   /** What the model saw per pixel: its spectrum alone, or with its neighbours' mean. */

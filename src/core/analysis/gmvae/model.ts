@@ -16,15 +16,11 @@
  */
 import * as tf from './tf.js';
 
-import { Rng } from '../../simulate/rng.js';
+import type { Rng } from '../../simulate/rng.js';
+import { initialWeights } from './init.js';
+import type { GmvaeShape } from './layout.js';
 
-export interface GmvaeShape {
-  /** Input (and reconstruction) features. */
-  inputDim: number;
-  hidden: number;
-  components: number;
-  latentDim: number;
-}
+export type { GmvaeShape } from './layout.js';
 
 /** Weights by name; `tf.Variable`s while training. */
 export type Weights = Record<string, tf.Variable>;
@@ -55,48 +51,11 @@ const matMul: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor2D = tf.customGrad<tf.Ten
 const LOGVAR_MIN = -9;
 const LOGVAR_MAX = 5;
 
-/** Glorot-uniform weights and zero biases, all from `rng`. */
+/** Glorot-uniform weights and zero biases, all from `rng` (init.ts), as tfjs variables. */
 export function initWeights(shape: GmvaeShape, rng: Rng): Weights {
-  const { inputDim: d, hidden: h, components: k, latentDim: l } = shape;
-  const glorot = (rows: number, cols: number): tf.Tensor2D => {
-    const limit = Math.sqrt(6 / (rows + cols));
-    const v = Float32Array.from({ length: rows * cols }, () => (2 * rng.uniform() - 1) * limit);
-    return tf.tensor2d(v, [rows, cols]);
-  };
-  const zeros = (n: number): tf.Tensor1D => tf.zeros([n]);
-  const w: Record<string, tf.Tensor> = {
-    enc1W: glorot(d, h),
-    enc1b: zeros(h),
-    enc2W: glorot(h, h),
-    enc2b: zeros(h),
-    qyW: glorot(h, k),
-    qyb: zeros(k),
-    qzW: glorot(h, h),
-    // one row per component: the one-hot part of [h, onehot(y)]·W
-    qzY: glorot(k, h),
-    qz2W: glorot(h, 2 * l),
-    qz2b: zeros(2 * l),
-    // prior means spread on a ring so that components start apart
-    priorMu: tf.tensor2d(
-      Float32Array.from({ length: k * l }, (_, i) => {
-        const c = Math.floor(i / l);
-        const j = i % l;
-        const a = (2 * Math.PI * c) / k;
-        return j === 0 ? 2 * Math.cos(a) : j === 1 ? 2 * Math.sin(a) : 0.5 * rng.normal();
-      }),
-      [k, l]
-    ),
-    priorLogVar: tf.zeros([k, l]),
-    dec1W: glorot(l, h),
-    dec1b: zeros(h),
-    dec2W: glorot(h, h),
-    dec2b: zeros(h),
-    dec3W: glorot(h, d),
-    dec3b: zeros(d),
-    decLogVar: tf.fill([d], -1)
-  };
   const vars: Weights = {};
-  for (const [name, t] of Object.entries(w)) {
+  for (const [name, w] of Object.entries(initialWeights(shape, rng))) {
+    const t = tf.tensor(w.values, w.shape);
     vars[name] = tf.variable(t, true);
     t.dispose();
   }

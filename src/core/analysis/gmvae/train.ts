@@ -2,14 +2,17 @@
  * Training of the GMVAE on particle-pixel features: a seeded train/validation
  * split (and subsample), shuffled mini-batches, Adam, early stopping on the
  * validation loss with the best weights restored, progress per epoch and
- * cancellation between batches. Same seed, same backend → bit-identical
- * weights and latents.
+ * cancellation between batches. The steps run in the wasm SIMD kernel or in
+ * tfjs (engine.ts); both start from the same weights and see the same
+ * batches and noise. Same seed, same engine (and tfjs backend) →
+ * bit-identical weights and latents.
  */
-import * as tf from './tf.js';
-
 import { Rng, shuffleInPlace } from '../../simulate/rng.js';
 import { CancelledError } from '../cancel.js';
-import { initWeights, latentMeans, loss, type GmvaeShape, type Weights } from './model.js';
+import type { EngineName, EngineSetup, TrainingEngine } from './engine.js';
+import { initialWeights } from './init.js';
+import { kernelEncode, kernelEngine } from './kernel-engine.js';
+import type { GmvaeShape, NamedWeights } from './layout.js';
 
 export interface TrainOptions {
   shape: GmvaeShape;
@@ -22,14 +25,18 @@ export interface TrainOptions {
   /** Held-out fraction for early stopping. */
   validationFraction?: number;
   seed: number;
+  /** What computes the steps: the wasm kernel, or tfjs on its active backend (the default). */
+  engine?: EngineName;
   onEpoch?: (epoch: number, loss: number, valLoss: number) => void;
   signal?: AbortSignal;
 }
 
 export interface TrainedGmvae {
   shape: GmvaeShape;
+  /** What trained it (and encodes with it). */
+  engine: EngineName;
   /** Best weights (lowest validation loss), as plain arrays. */
-  weights: Record<string, { shape: number[]; values: Float32Array }>;
+  weights: NamedWeights;
   trainingLoss: number[];
   validationLoss: number[];
   bestEpoch: number;
@@ -44,6 +51,13 @@ export interface TrainedGmvae {
 function yieldToEventLoop(): Promise<void> {
   return new Promise(resolve => setTimeout(resolve, 0));
 }
+
+/**
+ * Epochs yield to the event loop once this much time has passed since the
+ * last turn, not after every epoch: the kernel's epochs take milliseconds,
+ * and nested timers are clamped to 4 ms in browsers.
+ */
+const YIELD_EVERY_MS = 50;
 
 export async function trainGmvae(
   features: Float32Array,
@@ -76,26 +90,37 @@ export async function trainGmvae(
   const initRng = new Rng(options.seed ^ 0x5eed0002);
   const shuffleRng = new Rng(options.seed ^ 0x5eed0003);
   const noiseRng = new Rng(options.seed ^ 0x5eed0004);
-  const w = initWeights(shape, initRng);
-  const optimizer = tf.train.adam(options.learningRate);
-  const varList = Object.values(w);
-  const rows = (idx: Int32Array, from: number, to: number): Float32Array => {
-    const out = new Float32Array((to - from) * dim);
-    for (let i = from; i < to; i++) {
-      out.set(features.subarray(idx[i] * dim, (idx[i] + 1) * dim), (i - from) * dim);
+  // (an element loop: a subarray per row would allocate in the hot loop)
+  const rows = (idx: Int32Array, from: number, to: number, out: Float32Array): Float32Array => {
+    for (let i = from, o = 0; i < to; i++) {
+      for (let s = idx[i] * dim, e = s + dim; s < e; s++, o++) {
+        out[o] = features[s];
+      }
     }
     return out;
   };
-  const valX = tf.tensor2d(rows(valRows, 0, valRows.length), [valRows.length, dim]);
-  const valEps = tf.zeros<tf.Rank.R2>([valRows.length * shape.components, shape.latentDim]);
+  const engineName = options.engine ?? 'tfjs';
+  const setup: EngineSetup = {
+    shape,
+    initial: initialWeights(shape, initRng),
+    learningRate: options.learningRate,
+    batchSize,
+    validation: rows(valRows, 0, valRows.length, new Float32Array(valRows.length * dim)),
+    validationCount: valRows.length
+  };
+  const engine: TrainingEngine =
+    engineName === 'kernel'
+      ? kernelEngine(setup)
+      : (await import('./tfjs-engine.js')).tfjsEngine(setup);
 
   const trainingLoss: number[] = [];
   const validationLoss: number[] = [];
   let best = Number.POSITIVE_INFINITY;
   let bestEpoch = -1;
-  let bestWeights = snapshot(w);
+  let bestWeights = engine.weights();
   let samples = 0;
   let trainMs = 0;
+  let lastYield = performance.now();
   try {
     for (let epoch = 0; epoch < options.epochs; epoch++) {
       shuffleInPlace(shuffleRng, trainIdx);
@@ -107,23 +132,18 @@ export async function trainGmvae(
         }
         const end = Math.min(trainIdx.length, start + batchSize);
         const b = end - start;
-        const xs = rows(trainIdx, start, end);
-        const eps = new Float32Array(b * shape.components * shape.latentDim);
+        const { x, eps } = engine.batch(b);
+        rows(trainIdx, start, end, x);
         for (let i = 0; i < eps.length; i++) {
           eps[i] = noiseRng.normal();
         }
-        const batchLoss = tf.tidy(() => {
-          const x = tf.tensor2d(xs, [b, dim]);
-          const e = tf.tensor2d(eps, [b * shape.components, shape.latentDim]);
-          const cost = optimizer.minimize(() => loss(w, x, e, shape), true, varList);
-          return cost ? cost.dataSync()[0] : Number.NaN;
-        });
+        const batchLoss = engine.step(b);
         sum += batchLoss * b;
       }
       trainMs += performance.now() - t0;
       samples += trainIdx.length;
       const trainLoss = sum / trainIdx.length;
-      const valLoss = tf.tidy(() => loss(w, valX, valEps, shape).dataSync()[0]);
+      const valLoss = engine.validationLoss();
       trainingLoss.push(trainLoss);
       validationLoss.push(valLoss);
       options.onEpoch?.(epoch, trainLoss, valLoss);
@@ -135,22 +155,21 @@ export async function trainGmvae(
       if (valLoss < best) {
         best = valLoss;
         bestEpoch = epoch;
-        bestWeights = snapshot(w);
+        bestWeights = engine.weights();
       } else if (epoch - bestEpoch >= options.patience) {
         break;
       }
-      await yieldToEventLoop();
+      if (performance.now() - lastYield >= YIELD_EVERY_MS) {
+        await yieldToEventLoop();
+        lastYield = performance.now();
+      }
     }
   } finally {
-    valX.dispose();
-    valEps.dispose();
-    optimizer.dispose();
-    for (const v of varList) {
-      v.dispose();
-    }
+    engine.dispose();
   }
   return {
     shape,
+    engine: engineName,
     weights: bestWeights,
     trainingLoss,
     validationLoss,
@@ -161,46 +180,18 @@ export async function trainGmvae(
   };
 }
 
-function snapshot(w: Weights): TrainedGmvae['weights'] {
-  const out: TrainedGmvae['weights'] = {};
-  for (const [name, v] of Object.entries(w)) {
-    out[name] = { shape: v.shape.slice(), values: Float32Array.from(v.dataSync() as Float32Array) };
-  }
-  return out;
-}
-
 /**
  * Latent means (count × L) and q(y|x) (count × K) of every sample, with the
- * trained weights, in batches.
+ * trained weights, by the engine that trained them.
  */
-export function encodeAll(
+export async function encodeAll(
   model: TrainedGmvae,
   features: Float32Array,
   count: number
-): { latent: Float32Array; qy: Float32Array } {
-  const { shape } = model;
-  const dim = shape.inputDim;
-  const latent = new Float32Array(count * shape.latentDim);
-  const qy = new Float32Array(count * shape.components);
-  const w: Record<string, tf.Tensor> = {};
-  for (const [name, t] of Object.entries(model.weights)) {
-    w[name] = tf.tensor(t.values, t.shape);
+): Promise<{ latent: Float32Array; qy: Float32Array }> {
+  if (model.engine === 'kernel') {
+    return kernelEncode(model.shape, model.weights, features, count);
   }
-  try {
-    const batch = 4096;
-    for (let start = 0; start < count; start += batch) {
-      const end = Math.min(count, start + batch);
-      tf.tidy(() => {
-        const x = tf.tensor2d(features.subarray(start * dim, end * dim), [end - start, dim]);
-        const out = latentMeans(w as Weights, x, shape);
-        latent.set(out.z.dataSync(), start * shape.latentDim);
-        qy.set(out.qy.dataSync(), start * shape.components);
-      });
-    }
-  } finally {
-    for (const t of Object.values(w)) {
-      t.dispose();
-    }
-  }
-  return { latent, qy };
+  const { tfjsEncode } = await import('./tfjs-engine.js');
+  return tfjsEncode(model.shape, model.weights, features, count);
 }
