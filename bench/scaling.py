@@ -12,7 +12,7 @@ GMVAE included), every way the project offers, each into a fresh folder (nothing
 and prints (and writes into docs/scaling.md between its markers) the stacks per minute, with
 the machine's load average before each run. Usage:
 
-  .venv/bin/python bench/scaling.py [--stacks 12] [--no-docs]
+  .venv/bin/python bench/scaling.py [--stacks 24] [--no-docs]
 """
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ def timed(label: str, n: int, run) -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--stacks", type=int, default=12)
+    ap.add_argument("--stacks", type=int, default=24)
     ap.add_argument("--no-docs", action="store_true")
     args = ap.parse_args()
     n = args.stacks
