@@ -111,6 +111,7 @@ test-wheel: build
 lint: $(NODE_STAMP) venv ui-deps
 	$(NPM) run lint
 	$(VBIN)/ruff check python bench/reference bench/scaling.py
+	$(VBIN)/ruff format --check python bench/reference bench/scaling.py
 
 # Galata suite against the installed extension (run `make install` first; `make test` does).
 test-ui: ui-deps venv

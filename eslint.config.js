@@ -1,6 +1,9 @@
-// ESLint flat config: recommended + type-aware TypeScript rules; no `any` in the core.
+// ESLint flat config: recommended + type-aware TypeScript rules; no `any` in the core; the
+// layer table of docs/architecture.md (lint/layers.mjs: what each folder of src/ may import).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+
+import layers from './lint/layers.mjs';
 
 export default tseslint.config(
   { ignores: ['lib/**', 'node_modules/**', 'python/**', 'ui-tests/**', 'coverage/**', '.venv/**', 'demo/**'] },
@@ -18,6 +21,12 @@ export default tseslint.config(
       '@typescript-eslint/no-namespace': 'off',
       '@typescript-eslint/unbound-method': 'off'
     }
+  },
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/*.fixtures.ts', 'src/test-setup/**'],
+    plugins: { layers },
+    rules: { 'layers/imports': 'error' }
   },
   {
     files: ['src/core/**/*.ts'],

@@ -9,19 +9,11 @@ import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import {
-  HAVE_SHARED,
-  SHARED_DATA,
-  cubeInOrder,
-  ramp,
-  tempDir,
-  tiffBytes,
-  writeAlsMulti,
-  writeAxis2000,
-  writeI08Old,
-  writeSynthetic,
-  writeTreeFile
-} from '../test-setup/fixtures.js';
+import { writeAxis2000 } from '../core/io/axis2000.fixtures.js';
+import { writeAlsMulti, writeI08Old, writeSynthetic } from '../core/io/nxstxm.fixtures.js';
+import { tiffBytes } from '../core/io/tiff-stack.fixtures.js';
+import { HAVE_SHARED, SHARED_DATA, cubeInOrder, ramp, tempDir } from '../test-setup/fixtures.js';
+import { writeTreeFile } from '../test-setup/h5-tree.js';
 import { runCli } from '../test-setup/cli.js';
 import type { FileInfo } from '../core/index.js';
 import { main } from './main.js';

@@ -23,7 +23,7 @@ import {
   type ResolutionMethod,
   type RunWarning
 } from '../core/index.js';
-import { METHOD_LABELS } from '../core/analysis/methods.js';
+import { resolutionMethod } from '../core/analysis/methods/index.js';
 import { writeResult } from '../core/io/result-write.js';
 import type { DeepPartial } from '../core/model/params.js';
 import { UsageError, joinNegativeValues, type CommandIO } from './io.js';
@@ -246,7 +246,7 @@ export function mapSummary(
     file: where.file,
     references: where.refs,
     method: result.params.method,
-    methodLabel: METHOD_LABELS[result.params.method],
+    methodLabel: resolutionMethod(result.params.method).label,
     threshold: result.threshold,
     seed: result.params.seed,
     shape: result.shape,

@@ -30,7 +30,7 @@ export * from './analysis/pearson.js';
 export * from './analysis/ambiguity.js';
 export * from './analysis/pipeline.js';
 export * from './analysis/threshold.js';
-export * from './analysis/methods.js';
+export * from './analysis/methods/index.js';
 export * from './analysis/planner.js';
 export * from './io/result-write.js';
 export * from './io/result-read.js';

@@ -14,17 +14,28 @@ import type { Contents } from '@jupyterlab/services';
 import { oneLine } from '../core/io/errors.js';
 import { REFERENCE_EXTENSIONS, referencesFromTexts } from '../core/io/references-read.js';
 import { parseSpectrumText } from '../core/io/references-text.js';
-import { serializeSvg, svgToPng } from '../views/figure.js';
-import type { ExportableViewId, IWorkbenchActions } from '../views/source.js';
+import { serializeSvg, svgToPng } from '../views/shared/figure.js';
+import type { PhaseMapResult } from '../core/model/result.js';
+import type { ExportableViewId, IWorkbenchActions } from '../views/shared/actions.js';
+import type { WorkbenchPanel } from '../views/workbench-panel.js';
 import { commandLine } from './commandline.js';
 import { fractionsCsv, spectraCsv } from './csv.js';
-import type { StxmDocument } from './document.js';
 import { freePath, saveBytes, saveText } from './export.js';
+import type { WorkbenchModel } from './model.js';
 import { demoReferenceSet, readReferenceFiles, readText } from './references.js';
 
 function isReferenceFile(name: string): boolean {
   const lower = name.toLowerCase();
   return REFERENCE_EXTENSIONS.some(ext => lower.endsWith(ext));
+}
+
+/** What the actions act on: a stack document (document.ts), as far as they use it. */
+export interface ActionTarget {
+  readonly context: { readonly path: string };
+  readonly model: WorkbenchModel;
+  readonly content: WorkbenchPanel;
+  run(): Promise<PhaseMapResult>;
+  writeResult(): Promise<ArrayBuffer>;
 }
 
 export interface ActionServices {
@@ -34,14 +45,16 @@ export interface ActionServices {
 
 export class WorkbenchActions implements IWorkbenchActions {
   constructor(
-    private readonly _doc: () => StxmDocument,
+    private readonly _doc: () => ActionTarget,
     private readonly _services: ActionServices
   ) {}
 
+  readonly referenceFileTypes: readonly string[] = REFERENCE_EXTENSIONS;
+
   run(): void {
     const doc = this._doc();
-    if (doc.workbench.stack && !doc.workbench.references) {
-      doc.workbench.setReferencesError(
+    if (doc.model.stack && !doc.model.references) {
+      doc.model.setReferencesError(
         'Load reference spectra before running: a phase map needs at least two references.'
       );
       doc.content.showView('references');
@@ -52,7 +65,7 @@ export class WorkbenchActions implements IWorkbenchActions {
   }
 
   cancel(): void {
-    this._doc().workbench.cancel();
+    this._doc().model.cancel();
   }
 
   loadReferencesFromServer(): void {
@@ -60,7 +73,7 @@ export class WorkbenchActions implements IWorkbenchActions {
   }
 
   loadReferencesFiles(files: File[]): void {
-    const model = this._doc().workbench;
+    const model = this._doc().model;
     Promise.all(files.map(async f => ({ name: f.name, text: await f.text() })))
       .then(texts => model.setReferences(referencesFromTexts(texts)))
       .catch(err => model.setReferencesError(oneLine(err)));
@@ -71,7 +84,7 @@ export class WorkbenchActions implements IWorkbenchActions {
   }
 
   loadDemoReferences(): void {
-    this._doc().workbench.setReferences(demoReferenceSet());
+    this._doc().model.setReferences(demoReferenceSet());
   }
 
   exportView(view: ExportableViewId, format: 'png' | 'svg'): void {
@@ -107,7 +120,7 @@ export class WorkbenchActions implements IWorkbenchActions {
 
   async exportCsvTo(kind: 'fractions' | 'spectra'): Promise<string | null> {
     const doc = this._doc();
-    const model = doc.workbench;
+    const model = doc.model;
     try {
       let text: string;
       if (kind === 'fractions') {
@@ -164,7 +177,7 @@ export class WorkbenchActions implements IWorkbenchActions {
    */
   copyCommandLineText(): string | null {
     const doc = this._doc();
-    const model = doc.workbench;
+    const model = doc.model;
     if (!model.stack) {
       Notification.warning('No stack loaded yet.', { autoClose: 4000 });
       return null;
@@ -197,7 +210,7 @@ export class WorkbenchActions implements IWorkbenchActions {
   async saveParametersTo(): Promise<string | null> {
     const doc = this._doc();
     try {
-      const text = `${JSON.stringify(doc.workbench.params, null, 2)}\n`;
+      const text = `${JSON.stringify(doc.model.params, null, 2)}\n`;
       const path = await freePath(this._services.contents, doc.context.path, 'parameters', 'json');
       await saveText(this._services.contents, path, text);
       Notification.success(
@@ -245,7 +258,7 @@ export class WorkbenchActions implements IWorkbenchActions {
     try {
       const text = await readText(this._services.contents, path);
       const s = parseSpectrumText(text, PathExt.basename(path))[0];
-      doc.workbench.setParams({
+      doc.model.setParams({
         preprocess: {
           i0: {
             mode: 'spectrum',
@@ -264,7 +277,7 @@ export class WorkbenchActions implements IWorkbenchActions {
 
   /** Load reference files from the server into this workbench (several are combined). */
   async loadReferencesPath(paths: string | string[]): Promise<boolean> {
-    const model = this._doc().workbench;
+    const model = this._doc().model;
     const list = typeof paths === 'string' ? [paths] : paths;
     try {
       model.setReferences(await readReferenceFiles(this._services.contents, list), {

@@ -13,14 +13,14 @@ import { outArray, type InArray, type JSONObject } from './protocol-arrays.js';
 
 function workbench(path: string): {
   context: { path: string };
-  workbench: WorkbenchModel;
+  model: WorkbenchModel;
   run: () => unknown;
 } {
   const model = new WorkbenchModel(path);
   model.setStack(simulateDemo({ seed: 3, ny: 20, nx: 24 }).stack);
   return {
     context: { path },
-    workbench: model,
+    model,
     run: () => model.run((s, r, p, o) => runPipeline(s, r, p, o))
   };
 }
@@ -91,14 +91,14 @@ describe('CommMethods', () => {
     const { docs, call } = setup();
     const r = await call('set_references', { csv: CSV, source: 'refs.csv', path: 'a.h5' });
     expect(r.json.names).toEqual(['Na3', 'Na1']);
-    expect(docs[0].workbench.references!.source).toBe('refs.csv');
+    expect(docs[0].model.references!.source).toBe('refs.csv');
     const e = outArray(Float64Array.from([500, 550]), [2]);
     await call(
       'set_references',
       { names: ['X', 'Y'] },
       { 'energies:0': e, 'values:0': e, 'energies:1': e, 'values:1': e }
     );
-    expect(docs[1].workbench.references!.spectra.map(s => s.name)).toEqual(['X', 'Y']);
+    expect(docs[1].model.references!.spectra.map(s => s.name)).toEqual(['X', 'Y']);
     await expect(
       call('set_references', { csv: 'energy_eV,A\n1,x', source: 'bad.csv' })
     ).rejects.toThrow(/bad.csv: line 2, column "A": "x" is not a number/);
@@ -126,7 +126,7 @@ describe('CommMethods', () => {
     const res = await call('run', { path: 'a.h5', params: { method: 'pcc', threshold: 0.01 } });
     expect(res.json.threshold).toBe(0.01);
     expect(res.arrays!.phase.shape).toEqual([20, 24]);
-    expect(docs[0].workbench.params.threshold).toBe(0.01);
+    expect(docs[0].model.params.threshold).toBe(0.01);
     const again = await call('get_result', { path: 'a.h5' });
     expect(Array.from(again.arrays!.phase.values)).toEqual(Array.from(res.arrays!.phase.values));
   });

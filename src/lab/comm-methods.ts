@@ -163,7 +163,7 @@ const METHOD_TABLE: { [M in Method]: AnyEntry } = {
     validate: p => optionalPath(p),
     handle: async (m, path) => {
       const doc = await m.settled(path);
-      const set = doc.workbench.references;
+      const set = doc.model.references;
       if (!set) {
         throw new ProtocolError('not-found', `${doc.context.path}: no reference spectra are set`);
       }
@@ -187,7 +187,7 @@ const METHOD_TABLE: { [M in Method]: AnyEntry } = {
     validate: p => optionalPath(p),
     handle: async (m, path) => {
       const doc = await m.settled(path);
-      const result = doc.workbench.result;
+      const result = doc.model.result;
       if (!result) {
         throw new ProtocolError(
           'not-found',
@@ -220,7 +220,7 @@ export class CommMethods {
     const out: JSONObject[] = [];
     const current = this.options.tracker.currentWidget;
     this.options.tracker.forEach(doc => {
-      const wb = doc.workbench;
+      const wb = doc.model;
       out.push({
         path: doc.context.path,
         current: doc === current,
@@ -259,12 +259,9 @@ export class CommMethods {
   }
 
   stackOf(doc: StxmDocument): Stack {
-    const stack = doc.workbench.stack;
+    const stack = doc.model.stack;
     if (!stack) {
-      throw new ProtocolError(
-        'failed',
-        doc.workbench.error ?? `${doc.context.path}: no stack loaded`
-      );
+      throw new ProtocolError('failed', doc.model.error ?? `${doc.context.path}: no stack loaded`);
     }
     return stack;
   }
@@ -308,8 +305,8 @@ export class CommMethods {
     if (doc.isDisposed) {
       throw new ProtocolError('failed', `${path}: the workbench was closed before it had loaded`);
     }
-    if (doc.workbench.status === 'error') {
-      throw new ProtocolError('failed', doc.workbench.error ?? `${path}: could not be read`);
+    if (doc.model.status === 'error') {
+      throw new ProtocolError('failed', doc.model.error ?? `${path}: could not be read`);
     }
     return { path, stack: this.stackOf(doc) };
   }
@@ -354,7 +351,7 @@ export class CommMethods {
     const doc = this.options.tracker.find(d => d.context.path === p.path);
     if (doc) {
       // Already open (overwrite): read the new file into the same workbench.
-      await doc.workbench.load(async () =>
+      await doc.model.load(async () =>
         worker.readStack(p.path, await fetchFileBytes(p.path, this.options.serverSettings))
       );
     }
@@ -402,7 +399,7 @@ export class CommMethods {
     } catch (err) {
       throw new ProtocolError('failed', oneLine(err));
     }
-    doc.workbench.setReferences(set);
+    doc.model.setReferences(set);
     return { path: doc.context.path, set };
   }
 
@@ -413,10 +410,10 @@ export class CommMethods {
   ): Promise<{ path: string; result: PhaseMapResult }> {
     const doc = await this.settled(path);
     this.stackOf(doc);
-    doc.workbench.setParams(pipelineParams);
+    doc.model.setParams(pipelineParams);
     const onProgress = (_: unknown, event: ProgressEvent): void => ctx.progress(event);
-    const onAbort = (): void => doc.workbench.cancel();
-    doc.workbench.progressChanged.connect(onProgress);
+    const onAbort = (): void => doc.model.cancel();
+    doc.model.progressChanged.connect(onProgress);
     ctx.signal.addEventListener('abort', onAbort);
     try {
       return { path: doc.context.path, result: await doc.run() };
@@ -426,7 +423,7 @@ export class CommMethods {
       }
       throw new ProtocolError('failed', oneLine(err));
     } finally {
-      doc.workbench.progressChanged.disconnect(onProgress);
+      doc.model.progressChanged.disconnect(onProgress);
       ctx.signal.removeEventListener('abort', onAbort);
     }
   }
@@ -469,19 +466,19 @@ export class CommMethods {
 
 /** Wait while the workbench is still loading its stack (and is still open). */
 export function waitUntilSettled(doc: StxmDocument): Promise<void> {
-  const model = doc.workbench;
+  const model = doc.model;
   if (model.status !== 'loading' || doc.isDisposed) {
     return Promise.resolve();
   }
   return new Promise(resolve => {
     const done = (): void => {
       if (model.status !== 'loading' || doc.isDisposed) {
-        model.changed.disconnect(done);
+        model.stackChanged.disconnect(done);
         doc.disposed.disconnect(done);
         resolve();
       }
     };
-    model.changed.connect(done);
+    model.stackChanged.connect(done);
     doc.disposed.connect(done);
   });
 }

@@ -16,7 +16,7 @@ import { oneLine } from '../core/io/errors.js';
 import { ALL_STACK_EXTENSIONS } from '../core/io/index.js';
 import { DEMO_SAMPLE } from '../core/simulate/demo-sample.js';
 import type { SampleConfig } from '../core/simulate/sample.js';
-import type { ExportableViewId } from '../views/source.js';
+import type { ExportableViewId } from '../views/shared/actions.js';
 import type { AnalysisWorkerClient } from '../worker/client.js';
 import type { ComparisonManager } from './comparison.js';
 import { saveText } from './export.js';
@@ -99,8 +99,8 @@ export function addCommands(
     docManager.openOrReveal(path, FACTORY_NAME);
   };
   const current = () => tracker.currentWidget;
-  const hasStack = (): boolean => current()?.workbench.stack != null;
-  const hasResult = (): boolean => current()?.workbench.result != null;
+  const hasStack = (): boolean => current()?.model.stack != null;
+  const hasResult = (): boolean => current()?.model.result != null;
   const viewArg = (args: ReadonlyPartialJSONObject): ExportableViewId | null => {
     const v = args.view;
     if (typeof v === 'string' && (VIEW_IDS as readonly string[]).includes(v)) {
@@ -183,14 +183,14 @@ export function addCommands(
   commands.addCommand(CommandIDs.run, {
     label: 'Run Phase Mapping',
     caption: 'Run the pipeline on the current stack in a Web Worker',
-    isEnabled: () => hasStack() && current()?.workbench.runState !== 'running',
+    isEnabled: () => hasStack() && current()?.model.runState !== 'running',
     execute: args => {
       const doc = current();
       if (!doc) {
         return;
       }
       if (typeof args.epochs === 'number' || typeof args.method === 'string') {
-        doc.workbench.setParams({
+        doc.model.setParams({
           ...(typeof args.method === 'string' ? { method: args.method as 'gmvae' } : {}),
           ...(typeof args.epochs === 'number' ? { gmvae: { epochs: args.epochs } } : {})
         });
@@ -202,8 +202,8 @@ export function addCommands(
   commands.addCommand(CommandIDs.cancel, {
     label: 'Cancel Phase Mapping',
     caption: 'Stop the run in progress (the previous result is kept)',
-    isEnabled: () => current()?.workbench.runState === 'running',
-    execute: () => current()?.workbench.cancel()
+    isEnabled: () => current()?.model.runState === 'running',
+    execute: () => current()?.model.cancel()
   });
 
   commands.addCommand(CommandIDs.loadReferences, {
@@ -237,7 +237,7 @@ export function addCommands(
     execute: args => {
       const t = num(args, 'threshold');
       if (t !== undefined && t >= 0) {
-        current()?.workbench.setThreshold(t);
+        current()?.model.setThreshold(t);
       }
     }
   });
@@ -313,5 +313,10 @@ export function addCommands(
   // keep the enabled state of the palette and menus in step with the workbenches
   const refresh = (): void => commands.notifyCommandChanged();
   tracker.currentChanged.connect(refresh);
-  tracker.widgetAdded.connect((_, doc) => doc.workbench.changed.connect(refresh));
+  // (what they depend on: a stack, a run under way, a result)
+  tracker.widgetAdded.connect((_, doc) => {
+    doc.model.stackChanged.connect(refresh);
+    doc.model.runStateChanged.connect(refresh);
+    doc.model.resultChanged.connect(refresh);
+  });
 }

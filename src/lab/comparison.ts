@@ -8,8 +8,8 @@ import { MainAreaWidget, Notification, WidgetTracker } from '@jupyterlab/apputil
 import { PathExt } from '@jupyterlab/coreutils';
 
 import { oneLine } from '../core/io/errors.js';
-import { ComparisonView, type ComparisonEntry } from '../views/comparison.js';
-import { serializeSvg, svgToPng } from '../views/figure.js';
+import { ComparisonView, type ComparisonEntry } from '../views/comparison/comparison-view.js';
+import { serializeSvg, svgToPng } from '../views/shared/figure.js';
 import { comparisonCsv } from './csv.js';
 import { freePath, saveBytes, saveText } from './export.js';
 import type { IStxmTracker } from './tokens.js';
@@ -86,11 +86,13 @@ export class ComparisonManager {
       if (shown.length === 0) {
         throw new Error('no stack with a result to compare yet');
       }
+      // the complete results (a τ move in its first step is finished), by stack
       const text = comparisonCsv(
         shown.map(e => ({
           file: e.id,
           stateOfCharge: e.source.stateOfCharge,
-          result: e.source.result!
+          result:
+            this._stacks.find(d => d.context.path === e.id)?.model.result ?? e.source.shownResult!
         }))
       );
       const path = await freePath(
@@ -124,7 +126,7 @@ export class ComparisonManager {
         entries.push({
           id: doc.context.path,
           label: PathExt.basename(doc.context.path),
-          source: doc.workbench
+          source: doc.model
         });
         if (!this._watched.has(doc)) {
           this._watched.add(doc);

@@ -1,10 +1,10 @@
 /**
  * The STXM document: a read-only document panel for a stack file whose
- * content is the workbench (never saved, never checkpointed). Its model factory asks the server for no content
+ * content is the workbench panel (never saved, never checkpointed). Its model factory asks the server for no content
  * (fileFormat null); the panel fetches the raw bytes itself and the worker
  * parses them, so a 100 MB stack never travels as base64 JSON. The optical
  * density for display is prepared in the worker whenever the stack or the
- * pre-processing parameters change.
+ * pre-processing parameters change (the model's task, task.ts).
  */
 import {
   ABCWidgetFactory,
@@ -14,15 +14,17 @@ import {
 } from '@jupyterlab/docregistry';
 import type { ServerConnection } from '@jupyterlab/services';
 
+import { RESOLUTION_METHOD_INFO } from '../core/analysis/methods/index.js';
 import type { DeepPartial, PhaseMapResult, PipelineParams } from '../core/model/result.js';
-import type { Stack } from '../core/model/stack.js';
-import type { ColormapName } from '../views/colormap.js';
-import { Workbench } from '../views/workbench.js';
+import type { ColormapName } from '../views/shared/colormap.js';
+import { WorkbenchPanel } from '../views/workbench-panel.js';
 import type { AnalysisWorkerClient } from '../worker/client.js';
 import { WorkbenchActions, type ActionServices } from './actions.js';
 import { fetchCompanions, fetchFileBytes } from './files.js';
 import { WorkbenchModel } from './model.js';
-import { MODEL_NAME } from './tokens.js';
+
+/** The document model factory of stack files (it loads no content). */
+export const MODEL_NAME = 'stxm-phasemap-nocontent';
 
 /** A model factory that loads no content: the panel reads the file's bytes itself. */
 export class NoContentModelFactory implements DocumentRegistry.IModelFactory<DocumentRegistry.IModel> {
@@ -48,31 +50,39 @@ export class NoContentModelFactory implements DocumentRegistry.IModelFactory<Doc
   private _disposed = false;
 }
 
-export class StxmDocument extends DocumentWidget<Workbench> {
+/**
+ * The document panel of a stack file: its content is the workbench panel
+ * (views), its `model` the workbench model; `actions` is what the panel's
+ * buttons ask of JupyterLab. The model keeps the optical density for display
+ * in step with the stack and the parameters (prepared in the worker).
+ */
+export class StxmDocument extends DocumentWidget<WorkbenchPanel> {
   constructor(
-    options: DocumentWidget.IOptions<Workbench>,
-    readonly workbench: WorkbenchModel,
+    options: DocumentWidget.IOptions<WorkbenchPanel>,
+    readonly model: WorkbenchModel,
     private readonly _worker: AnalysisWorkerClient,
     readonly actions: WorkbenchActions
   ) {
     super(options);
     this.addClass('jp-STXMDocument');
-    workbench.changed.connect(this._maybePrepare, this);
+    model.prepareAutomatically((stack, params, references) =>
+      this._worker.prepare(stack, params, references)
+    );
   }
 
   /**
-   * Run the pipeline in a Web Worker on the workbench's stack and references
+   * Run the pipeline in a Web Worker on the model's stack and references
    * with its parameters. The previous result stays if the run fails.
    */
   run(): Promise<PhaseMapResult> {
-    return this.workbench.run((stack, references, params, options) =>
+    return this.model.run((stack, references, params, options) =>
       this._worker.run(stack, references, params, options)
     );
   }
 
   /** The current result as a NeXus/HDF5 file (written in the worker). */
   writeResult(): Promise<ArrayBuffer> {
-    const result = this.workbench.result;
+    const result = this.model.result;
     if (!result) {
       return Promise.reject(
         new Error(`${this.context.path}: no result yet (run the pipeline first)`)
@@ -82,49 +92,9 @@ export class StxmDocument extends DocumentWidget<Workbench> {
   }
 
   dispose(): void {
-    if (this._prepareTimer) {
-      clearTimeout(this._prepareTimer);
-    }
     super.dispose();
-    this.workbench.dispose();
+    this.model.dispose();
   }
-
-  /** Re-prepare the OD (debounced) when the stack or the pre-processing parameters change. */
-  private _maybePrepare(): void {
-    const model = this.workbench;
-    if (!model.stack) {
-      return;
-    }
-    // the energy shift moves the references, not the optical density; the
-    // references matter only to the automatic energy calibration
-    const pre = model.params.preprocess;
-    const key = JSON.stringify(pre);
-    const refs = model.references;
-    if (
-      model.stack === this._preparedStack &&
-      key === this._preparedKey &&
-      refs === this._preparedRefs
-    ) {
-      return;
-    }
-    this._preparedStack = model.stack;
-    this._preparedKey = key;
-    this._preparedRefs = refs;
-    if (this._prepareTimer) {
-      clearTimeout(this._prepareTimer);
-    }
-    this._prepareTimer = setTimeout(() => {
-      this._prepareTimer = 0;
-      void model.prepare((stack, params, references) =>
-        this._worker.prepare(stack, params, references)
-      );
-    }, 150);
-  }
-
-  private _preparedStack: Stack | null = null;
-  private _preparedKey = '';
-  private _preparedRefs: unknown = null;
-  private _prepareTimer: ReturnType<typeof setTimeout> | 0 = 0;
 }
 
 export interface IStxmFactoryOptions extends DocumentRegistry.IWidgetFactoryOptions<StxmDocument> {
@@ -154,22 +124,25 @@ export class StxmWidgetFactory extends ABCWidgetFactory<StxmDocument> {
     // is loaded, after this widget is made.
     Object.defineProperty(context, 'canSave', { get: () => false, configurable: true });
     const o = this._options;
-    const workbench = new WorkbenchModel(context.path, o.defaults());
+    const model = new WorkbenchModel(context.path, o.defaults());
     // eslint-disable-next-line prefer-const
     let widget: StxmDocument;
     const actions = new WorkbenchActions(() => widget, o.services);
-    const content = new Workbench(workbench, actions, { colormap: o.colormap() });
-    widget = new StxmDocument({ context, content }, workbench, o.worker, actions);
+    const content = new WorkbenchPanel(model, actions, {
+      colormap: o.colormap(),
+      methods: RESOLUTION_METHOD_INFO
+    });
+    widget = new StxmDocument({ context, content }, model, o.worker, actions);
     widget.title.caption = context.path;
     const load = (): void => {
-      void workbench.load(async () => {
+      void model.load(async () => {
         const bytes = await fetchFileBytes(context.path, o.serverSettings);
         const companions = await fetchCompanions(context.path, bytes, o.serverSettings);
         return o.worker.readStack(context.path, bytes, companions);
       });
     };
     void context.ready.then(load);
-    // Follow renames: the workbench keeps its data, only the name changes.
+    // Follow renames: the model keeps its data, only the name changes.
     context.pathChanged.connect((_, path) => {
       widget.title.caption = path;
     });

@@ -7,7 +7,7 @@ describe('WorkbenchModel', () => {
   it('goes loading → ready and describes the stack', async () => {
     const model = new WorkbenchModel('a.h5');
     const seen: string[] = [];
-    model.changed.connect(() => seen.push(model.status));
+    model.stackChanged.connect(() => seen.push(model.status));
     const { stack } = simulateDemo({ ny: 8, nx: 10 });
     await model.load(async () => stack);
     expect(seen).toEqual(['loading', 'ready']);
@@ -209,7 +209,7 @@ describe('WorkbenchModel: parameters are checked before they are stored', () => 
     model.setParams({ gmvae: { epochs: 30 } });
     const before = model.params;
     let changes = 0;
-    model.changed.connect(() => changes++);
+    model.paramsChanged.connect(() => changes++);
     expect(() => model.setParams({ gmvae: { epochs: 0 } })).toThrow(
       /parameter gmvae.epochs must be an integer in 1…5000, not 0/
     );

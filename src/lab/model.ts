@@ -1,21 +1,17 @@
 /**
  * The workbench model: one per open stack. It holds what the user made — the
- * stack, the references, the parameters, the last good result — and every
- * view listens to its signals. A failed or cancelled run keeps the previous
- * result; a failed reload keeps the previous stack.
+ * stack, the references, the parameters, the ROIs, the last good result —
+ * with one signal per concern (model-types.ts), so each view listens only to
+ * what it draws. Runs and pre-processing go through a task each (task.ts):
+ * a newer one supersedes an older one, Cancel aborts. A failed or cancelled
+ * run keeps the previous result; a failed reload keeps the previous stack.
  */
 import { Signal } from '@lumino/signaling';
 
-import { CancelledError } from '../core/analysis/cancel.js';
-import {
-  applyThreshold,
-  thresholdInSteps,
-  type ThresholdSteps
-} from '../core/analysis/threshold.js';
+import { applyThreshold } from '../core/analysis/threshold.js';
 import { oneLine } from '../core/io/errors.js';
 import { validateParams } from '../core/model/param-specs.js';
 import { describeStack, type StackInfo } from '../core/model/info.js';
-import { phaseColor } from '../core/model/palette.js';
 import type { PreparedStack } from '../core/model/prepared.js';
 import type { ReferenceSet } from '../core/model/references.js';
 import {
@@ -23,40 +19,29 @@ import {
   type DeepPartial,
   type PhaseMapResult,
   type PipelineParams,
-  type PreprocessParams,
   type ProgressEvent
 } from '../core/model/result.js';
 import type { Stack } from '../core/model/stack.js';
-import type { SampleRect } from '../views/grid.js';
 import type { ReferencesOrigin } from './commandline.js';
-import { recoloured, renamed, without } from './refedit.js';
 import type {
-  IWorkbenchSource,
+  IWorkbenchModel,
   LoadStatus,
   LossPoint,
+  PipelineRunner,
+  PrepareRunner,
   PrepareState,
   Roi,
-  RunState
-} from '../views/source.js';
+  RunState,
+  SampleRect
+} from './model-types.js';
+import { ReferencesInUse } from './references-state.js';
+import { RoiList } from './rois.js';
+import { PrepareTask, RunTask } from './task.js';
+import { ThresholdMove } from './threshold-move.js';
 
-export type { RunState } from '../views/source.js';
+export type { PipelineRunner, PrepareRunner, RunState } from './model-types.js';
 
-/** What pre-processes a stack for the OD view (the worker client in the browser). */
-export type PrepareRunner = (
-  stack: Stack,
-  params: PreprocessParams,
-  references?: ReferenceSet
-) => Promise<PreparedStack>;
-
-/** What runs the pipeline (the worker client in the browser). */
-export type PipelineRunner = (
-  stack: Stack,
-  references: ReferenceSet,
-  params: PipelineParams,
-  options: { onProgress: (p: ProgressEvent) => void; signal: AbortSignal }
-) => Promise<PhaseMapResult>;
-
-export class WorkbenchModel implements IWorkbenchSource {
+export class WorkbenchModel implements IWorkbenchModel {
   constructor(
     readonly path: string,
     params: DeepPartial<PipelineParams> = {}
@@ -77,77 +62,73 @@ export class WorkbenchModel implements IWorkbenchSource {
     return this._error;
   }
   get references(): ReferenceSet | null {
-    return this._references;
+    return this._references.set;
   }
   get referencesError(): string | null {
-    return this._referencesError;
+    return this._references.error;
   }
   /** Where the references came from (their files on the server, if any), or null without references. */
   get referencesOrigin(): ReferencesOrigin | null {
-    const refs = this._references;
-    return refs
-      ? { files: this._referencesFiles, edited: this._referencesEdited, source: refs.source }
-      : null;
+    return this._references.origin;
   }
   get params(): PipelineParams {
     return this._params;
+  }
+  get effectiveShiftEv(): number {
+    const pre = this._params.preprocess;
+    if (pre.energyShift === 'auto') {
+      return this.prepared ? this.prepared.energyShiftEv : 0;
+    }
+    return pre.energyShift;
   }
   /** The current result, complete (a τ move still in its first step is finished first). */
   get result(): PhaseMapResult | null {
     this._finishThreshold();
     return this._result;
   }
-  /**
-   * The result as the views show it: during a τ move, between its two steps,
-   * confidence and flags may still be those of the previous τ.
-   */
   get shownResult(): PhaseMapResult | null {
     return this._result;
   }
   get runState(): RunState {
-    return this._runState;
+    return this._runs.state;
   }
   get runError(): string | null {
-    return this._runError;
+    return this._runs.error;
   }
   get progress(): ProgressEvent | null {
-    return this._progress;
+    return this._runs.progress;
   }
   get lossHistory(): readonly LossPoint[] {
-    return this._lossHistory;
+    return this._runs.lossHistory;
   }
   get prepared(): PreparedStack | null {
-    return this._prepared;
+    return this._prepares.prepared;
   }
   get prepareState(): PrepareState {
-    return this._prepareState;
+    return this._prepares.state;
   }
   get prepareError(): string | null {
-    return this._prepareError;
+    return this._prepares.error;
   }
   get rois(): readonly Roi[] {
-    return this._rois;
+    return this._rois.list;
   }
   get stateOfCharge(): number | null {
     return this._stateOfCharge;
   }
 
-  /** Stack, references, parameters, run state or result changed. */
-  get changed(): Signal<this, void> {
-    return this._changed;
-  }
+  readonly stackChanged = new Signal<this, void>(this);
+  readonly referencesChanged = new Signal<this, void>(this);
+  readonly paramsChanged = new Signal<this, void>(this);
+  readonly thresholdChanged = new Signal<this, number>(this);
+  readonly preparedChanged = new Signal<this, PreparedStack | null>(this);
+  readonly prepareStateChanged = new Signal<this, PrepareState>(this);
+  readonly runStateChanged = new Signal<this, RunState>(this);
   /** Every progress event of the current run (the training loss curve listens here). */
-  get progressChanged(): Signal<this, ProgressEvent> {
-    return this._progressChanged;
-  }
-  /** A new result (a run ended, or τ moved). */
-  get resultChanged(): Signal<this, PhaseMapResult | null> {
-    return this._resultChanged;
-  }
-  /** A new pre-processed stack (optical density, mask, I0, shifts), or null. */
-  get preparedChanged(): Signal<this, PreparedStack | null> {
-    return this._preparedChanged;
-  }
+  readonly progressChanged = new Signal<this, ProgressEvent>(this);
+  readonly resultChanged = new Signal<this, PhaseMapResult | null>(this);
+  readonly roisChanged = new Signal<this, readonly Roi[]>(this);
+  readonly stateOfChargeChanged = new Signal<this, number | null>(this);
 
   /**
    * Load the stack with `read`. On failure the model keeps any stack it had
@@ -156,14 +137,14 @@ export class WorkbenchModel implements IWorkbenchSource {
   async load(read: () => Promise<Stack>): Promise<void> {
     this._status = 'loading';
     this._error = null;
-    this._changed.emit();
+    this.stackChanged.emit();
     try {
       this.setStack(await read());
     } catch (err) {
       // Any stack loaded before stays in the model (and on screen) beside the message.
       this._error = oneLine(err);
       this._status = 'error';
-      this._changed.emit();
+      this.stackChanged.emit();
     }
   }
 
@@ -175,14 +156,11 @@ export class WorkbenchModel implements IWorkbenchSource {
     this._error = null;
     if (this._result) {
       this._result = null;
-      this._resultChanged.emit(null);
+      this.resultChanged.emit(null);
     }
-    if (this._prepared) {
-      this._prepared = null;
-      this._preparedChanged.emit(null);
-    }
-    this._prepareState = 'idle';
-    this._changed.emit();
+    // nor does the prepared stack, nor a pre-processing under way
+    this._prepares.reset();
+    this.stackChanged.emit();
   }
 
   /**
@@ -194,17 +172,14 @@ export class WorkbenchModel implements IWorkbenchSource {
     references: ReferenceSet | null,
     origin: { files?: readonly string[]; edited?: boolean } = {}
   ): void {
-    this._references = references;
-    this._referencesFiles = references ? [...(origin.files ?? [])] : [];
-    this._referencesEdited = references ? (origin.edited ?? false) : false;
-    this._referencesError = null;
-    this._changed.emit();
+    this._references.use(references, origin);
+    this.referencesChanged.emit();
   }
 
   /** Report a references file that could not be used; the references in use stay. */
   setReferencesError(message: string | null): void {
-    this._referencesError = message;
-    this._changed.emit();
+    this._references.setError(message);
+    this.referencesChanged.emit();
   }
 
   /**
@@ -213,73 +188,59 @@ export class WorkbenchModel implements IWorkbenchSource {
    * duplicate name.
    */
   renameReference(index: number, name: string): void {
-    const refs = this._references;
-    const old = refs?.spectra[index];
-    if (!refs || !old || name.trim() === old.name) {
+    const names = this._references.rename(index, name);
+    if (!names) {
       return;
     }
-    this._references = renamed(refs, index, name);
-    this._referencesEdited = true;
-    const clean = this._references.spectra[index].name;
     this._finishThreshold();
-    if (this._result && this._result.phaseNames.includes(old.name)) {
+    if (this._result && this._result.phaseNames.includes(names.from)) {
       this._result = {
         ...this._result,
-        phaseNames: this._result.phaseNames.map(n => (n === old.name ? clean : n))
+        phaseNames: this._result.phaseNames.map(n => (n === names.from ? names.to : n))
       };
-      this._resultChanged.emit(this._result);
+      this.resultChanged.emit(this._result);
     }
-    this._changed.emit();
+    this.referencesChanged.emit();
   }
 
   /** Give reference `index` a display colour (`#rrggbb`). */
   setReferenceColor(index: number, color: string): void {
-    const next = this._references ? recoloured(this._references, index, color) : null;
-    if (!next) {
+    if (!this._references.recolour(index, color)) {
       return;
     }
-    this._references = next;
-    this._changed.emit();
+    this.referencesChanged.emit();
     if (this._result) {
-      this._resultChanged.emit(this._result); // same result, new colours
+      this.resultChanged.emit(this._result); // same result, new colours
     }
   }
 
   removeReference(index: number): void {
-    if (this._references?.spectra[index]) {
-      this._references = without(this._references, index);
-      this._referencesEdited = this._references !== null;
-      if (!this._references) {
-        this._referencesFiles = [];
-      }
-      this._changed.emit();
+    if (this._references.remove(index)) {
+      this.referencesChanged.emit();
     }
   }
 
   /** Add a region of interest (µm); it gets the next free name and colour. */
   addRoi(rect: SampleRect): Roi {
-    const id = ++this._roiId;
-    const roi: Roi = { id, name: `ROI ${id}`, color: phaseColor(id + 3), rect };
-    this._rois = [...this._rois, roi];
-    this._changed.emit();
+    const roi = this._rois.add(rect);
+    this.roisChanged.emit(this._rois.list);
     return roi;
   }
 
   /** Put back ROIs kept from an earlier session. */
   restoreRois(rois: readonly Roi[]): void {
-    this._rois = rois.map(r => ({ ...r, rect: { ...r.rect } }));
-    this._roiId = Math.max(0, ...this._rois.map(r => r.id));
-    this._changed.emit();
+    this._rois.restore(rois);
+    this.roisChanged.emit(this._rois.list);
   }
 
   removeRoi(id: number): void {
-    this._rois = this._rois.filter(r => r.id !== id);
-    this._changed.emit();
+    this._rois.remove(id);
+    this.roisChanged.emit(this._rois.list);
   }
 
   setStateOfCharge(value: number | null): void {
     this._stateOfCharge = value !== null && Number.isFinite(value) ? value : null;
-    this._changed.emit();
+    this.stateOfChargeChanged.emit(this._stateOfCharge);
   }
 
   /**
@@ -292,30 +253,30 @@ export class WorkbenchModel implements IWorkbenchSource {
     if (!stack) {
       return null;
     }
-    const generation = ++this._prepareGeneration;
-    this._prepareState = 'running';
-    this._prepareError = null;
-    this._changed.emit();
-    try {
-      const prepared = await runner(stack, this._params.preprocess, this._references ?? undefined);
-      if (generation !== this._prepareGeneration || stack !== this._stack) {
-        return null; // superseded
+    const params = this._params.preprocess;
+    const references = this._references.set ?? undefined;
+    return this._prepares.prepare(() => runner(stack, params, references));
+  }
+
+  /**
+   * Keep the prepared stack in step: pre-process again (after a quiet
+   * moment, task.ts) whenever the stack, the pre-processing parameters or
+   * the references change. The energy shift moves the references, not the
+   * optical density; the references matter only to the automatic energy
+   * calibration.
+   */
+  prepareAutomatically(runner: PrepareRunner): void {
+    const maybe = (): void => {
+      if (!this._stack) {
+        return;
       }
-      this._prepared = prepared;
-      this._prepareState = 'done';
-      this._preparedChanged.emit(prepared);
-      return prepared;
-    } catch (err) {
-      if (generation === this._prepareGeneration) {
-        this._prepareState = 'failed';
-        this._prepareError = oneLine(err);
-      }
-      return null;
-    } finally {
-      if (generation === this._prepareGeneration) {
-        this._changed.emit();
-      }
-    }
+      const key = [this._stack, JSON.stringify(this._params.preprocess), this._references.set];
+      this._prepares.schedule(key, () => void this.prepare(runner));
+    };
+    this.stackChanged.connect(maybe);
+    this.paramsChanged.connect(maybe);
+    this.referencesChanged.connect(maybe);
+    maybe();
   }
 
   /**
@@ -329,7 +290,7 @@ export class WorkbenchModel implements IWorkbenchSource {
       preprocess: { ...this._params.preprocess, ...params.preprocess },
       gmvae: { ...this._params.gmvae, ...params.gmvae }
     });
-    this._changed.emit();
+    this.paramsChanged.emit();
   }
 
   /**
@@ -337,11 +298,12 @@ export class WorkbenchModel implements IWorkbenchSource {
    * without recomputing correlations. Returns the new result (or null).
    */
   setThreshold(threshold: number): PhaseMapResult | null {
-    this._thresholdSteps = null;
+    this._tau.drop();
     this._params = { ...this._params, threshold };
+    this.thresholdChanged.emit(threshold);
     if (this._result) {
       this._result = applyThreshold(this._result, threshold);
-      this._resultChanged.emit(this._result);
+      this.resultChanged.emit(this._result);
     }
     return this._result;
   }
@@ -354,39 +316,27 @@ export class WorkbenchModel implements IWorkbenchSource {
    */
   previewThreshold(threshold: number): PhaseMapResult | null {
     this._params = { ...this._params, threshold };
+    this.thresholdChanged.emit(threshold);
     if (!this._result) {
       return null;
     }
-    const steps = thresholdInSteps(this._result, threshold);
-    this._thresholdSteps = steps.pending ? steps : null;
-    this._result = steps.preview;
-    this._resultChanged.emit(this._result);
+    this._result = this._tau.preview(this._result, threshold);
+    this.resultChanged.emit(this._result);
     return this._result;
   }
 
   /** The second step of a τ move: confidence and flags. False when there was nothing left to do. */
   settleThreshold(): boolean {
-    const finished = this._finishThreshold();
-    if (finished || this._thresholdUnannounced) {
-      this._thresholdUnannounced = false;
-      this._resultChanged.emit(this._result);
+    if (this._tau.settle(this._result, r => (this._result = r))) {
+      this.resultChanged.emit(this._result);
       return true;
     }
     return false;
   }
 
   /** Finish a pending τ step without telling anyone yet (`settleThreshold` does). */
-  private _finishThreshold(): boolean {
-    const steps = this._thresholdSteps;
-    if (!steps) {
-      return false;
-    }
-    this._thresholdSteps = null;
-    if (this._result === steps.preview) {
-      this._result = steps.finish();
-      this._thresholdUnannounced = true;
-    }
-    return true;
+  private _finishThreshold(): void {
+    this._tau.finish(this._result, r => (this._result = r));
   }
 
   /**
@@ -395,56 +345,21 @@ export class WorkbenchModel implements IWorkbenchSource {
    * promise rejects with the reason.
    */
   async run(runner: PipelineRunner): Promise<PhaseMapResult> {
-    if (!this._stack) {
+    const stack = this._stack;
+    const references = this._references.set;
+    if (!stack) {
       throw new Error(`${this.path}: no stack is loaded`);
     }
-    if (!this._references) {
+    if (!references) {
       throw new Error(`${this.path}: no reference spectra are set (load a references CSV first)`);
     }
-    this.cancel();
-    const controller = new AbortController();
-    this._abort = controller;
-    this._runState = 'running';
-    this._runError = null;
-    this._progress = null;
-    this._lossHistory = [];
-    this._changed.emit();
-    try {
-      const result = await runner(this._stack, this._references, this.runParams(), {
-        signal: controller.signal,
-        onProgress: p => {
-          if (this._abort === controller) {
-            this._progress = p;
-            if (p.epoch !== undefined && p.loss !== undefined && Number.isFinite(p.loss)) {
-              this._lossHistory = [
-                ...this._lossHistory.filter(q => q.epoch !== p.epoch),
-                { epoch: p.epoch, loss: p.loss, valLoss: p.valLoss }
-              ];
-            }
-            this._progressChanged.emit(p);
-          }
-        }
-      });
-      if (this._abort !== controller) {
-        throw new CancelledError(); // superseded by a newer run
+    return this._runs.run(
+      options => runner(stack, references, this.runParams(), options),
+      result => {
+        this._result = result;
+        this.resultChanged.emit(result);
       }
-      this._result = result;
-      this._runState = 'done';
-      this._resultChanged.emit(result);
-      return result;
-    } catch (err) {
-      if (this._abort === controller) {
-        const cancelled = err instanceof CancelledError;
-        this._runState = cancelled ? 'cancelled' : 'failed';
-        this._runError = cancelled ? null : oneLine(err);
-      }
-      throw err;
-    } finally {
-      if (this._abort === controller) {
-        this._abort = null;
-      }
-      this._changed.emit();
-    }
+    );
   }
 
   /**
@@ -459,49 +374,33 @@ export class WorkbenchModel implements IWorkbenchSource {
 
   /** Cancel the run in progress, if any. */
   cancel(): void {
-    const abort = this._abort;
-    this._abort = null;
-    if (abort) {
-      this._runState = 'cancelled';
-      abort.abort();
-      this._changed.emit();
-    }
+    this._runs.cancel();
   }
 
   dispose(): void {
     this.cancel();
+    this._prepares.dispose();
     Signal.clearData(this);
     this._stack = null;
     this._result = null;
-    this._prepared = null;
   }
 
   private _status: LoadStatus = 'loading';
   private _stack: Stack | null = null;
   private _info: StackInfo | null = null;
   private _error: string | null = null;
-  private _references: ReferenceSet | null = null;
-  private _referencesError: string | null = null;
-  private _referencesFiles: string[] = [];
-  private _referencesEdited = false;
+  private readonly _references = new ReferencesInUse();
   private _params: PipelineParams;
   private _result: PhaseMapResult | null = null;
-  private _runState: RunState = 'idle';
-  private _runError: string | null = null;
-  private _progress: ProgressEvent | null = null;
-  private _abort: AbortController | null = null;
-  private _lossHistory: LossPoint[] = [];
-  private _prepared: PreparedStack | null = null;
-  private _prepareState: PrepareState = 'idle';
-  private _prepareError: string | null = null;
-  private _prepareGeneration = 0;
-  private _rois: Roi[] = [];
-  private _roiId = 0;
+  private readonly _rois = new RoiList();
   private _stateOfCharge: number | null = null;
-  private readonly _preparedChanged = new Signal<this, PreparedStack | null>(this);
-  private readonly _changed = new Signal<this, void>(this);
-  private readonly _progressChanged = new Signal<this, ProgressEvent>(this);
-  private readonly _resultChanged = new Signal<this, PhaseMapResult | null>(this);
-  private _thresholdSteps: ThresholdSteps | null = null;
-  private _thresholdUnannounced = false;
+  private readonly _runs = new RunTask(
+    state => this.runStateChanged.emit(state),
+    event => this.progressChanged.emit(event)
+  );
+  private readonly _prepares = new PrepareTask(
+    state => this.prepareStateChanged.emit(state),
+    prepared => this.preparedChanged.emit(prepared)
+  );
+  private readonly _tau = new ThresholdMove();
 }

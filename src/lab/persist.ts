@@ -10,9 +10,8 @@ import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import { keepValidParams } from '../core/model/param-specs.js';
 import { validateReferenceSet, type ReferenceSet } from '../core/model/references.js';
 import type { DeepPartial, PipelineParams } from '../core/model/result.js';
-import type { SampleRect } from '../views/grid.js';
-import type { Roi } from '../views/source.js';
-import type { WorkbenchLayoutState } from '../views/workbench.js';
+import type { Roi, SampleRect } from './model-types.js';
+import type { WorkbenchLayoutState } from '../views/workbench-panel.js';
 
 export interface SavedWorkbench {
   references: ReferenceSet | null;

@@ -17,11 +17,16 @@ import { IStateDB } from '@jupyterlab/statedb';
 
 import { STACK_EXTENSIONS } from '../core/io/index.js';
 import type { DeepPartial, PipelineParams } from '../core/model/result.js';
-import { isColormapName, type ColormapName } from '../views/colormap.js';
+import { isColormapName, type ColormapName } from '../views/shared/colormap.js';
 import { AnalysisWorkerClient } from '../worker/client.js';
 import { addCommands } from './commands.js';
 import { ComparisonManager } from './comparison.js';
-import { NoContentModelFactory, StxmWidgetFactory, type StxmDocument } from './document.js';
+import {
+  MODEL_NAME,
+  NoContentModelFactory,
+  StxmWidgetFactory,
+  type StxmDocument
+} from './document.js';
 import { settingsToParams } from './settings.js';
 import { attachState } from './state.js';
 import {
@@ -30,7 +35,6 @@ import {
   AXIS2000_FILE_TYPE,
   FILE_TYPE,
   IStxmTracker,
-  MODEL_NAME,
   PLUGIN_ID
 } from './tokens.js';
 

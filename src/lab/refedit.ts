@@ -3,7 +3,7 @@
  * rename (a clean, unique, non-empty name), colour (`#rrggbb` only), remove.
  */
 import type { ReferenceSet } from '../core/model/references.js';
-import { isHexColor } from '../views/phasestyle.js';
+import { isHexColor } from '../views/shared/phase-style.js';
 
 /** The set with reference `index` renamed; throws on an empty or duplicate name. */
 export function renamed(refs: ReferenceSet, index: number, name: string): ReferenceSet {

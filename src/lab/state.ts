@@ -23,7 +23,7 @@ export async function attachState(
   state: IStateDB | null,
   services: ActionServices
 ): Promise<void> {
-  const model = doc.workbench;
+  const model = doc.model;
   const key = (): string => PREFIX + doc.context.path;
   if (state) {
     try {
@@ -71,7 +71,12 @@ export async function attachState(
         );
       }, 300);
     };
-    model.changed.connect(save);
+    // what is kept: the references, the parameters (τ too), the ROIs, the state of charge
+    model.referencesChanged.connect(save);
+    model.paramsChanged.connect(save);
+    model.thresholdChanged.connect(save);
+    model.roisChanged.connect(save);
+    model.stateOfChargeChanged.connect(save);
     doc.content.layoutChanged.connect(save);
     doc.context.pathChanged.connect((_, path) => {
       void state.remove(PREFIX + path).catch(() => undefined);

@@ -3,7 +3,7 @@ import { Token } from '@lumino/coreutils';
 
 import type { StxmDocument } from './document.js';
 
-/** Tracks every open STXM workbench (document panel). */
+/** Tracks every open STXM stack document (its content the workbench panel, its `model` the workbench model). */
 export type IStxmTracker = IWidgetTracker<StxmDocument>;
 export const IStxmTracker = new Token<IStxmTracker>(
   'stxm-phasemap:IStxmTracker',
@@ -12,7 +12,6 @@ export const IStxmTracker = new Token<IStxmTracker>(
 
 export const PLUGIN_ID = 'stxm-phasemap:plugin';
 export const FACTORY_NAME = 'STXM PhaseMap';
-export const MODEL_NAME = 'stxm-phasemap-nocontent';
 export const FILE_TYPE = 'stxm-nexus';
 export const AXIS2000_FILE_TYPE = 'stxm-axis2000';
 

@@ -15,7 +15,7 @@
  */
 import type { LatentGaussian } from '../model/result.js';
 import { chiSquareQuantile, mahalanobis2, type PreparedGaussian } from './gaussians.js';
-import type { ResolveInput, ResolveOutput } from './resolve.js';
+import type { ResolveInput, ResolveOutput } from './resolve-types.js';
 
 const FALSE_ASSIGNMENT_POSTERIOR = 0.9;
 /** exp(−½·GAP) is negligible: terms further than this from the best are skipped. */

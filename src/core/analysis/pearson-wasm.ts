@@ -4,7 +4,7 @@
  * block stays in cache while the kernel reads it), and the results come back
  * into the caller's arrays. Memory beyond the output arrays: one block.
  */
-import type { PearsonMaps } from './pearson.js';
+import type { PearsonMaps } from './pearson-maps.js';
 import { PEARSON_KERNEL_WASM_BASE64 } from './pearson-kernel.js';
 
 interface KernelExports {

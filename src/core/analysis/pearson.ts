@@ -12,16 +12,10 @@
  * the TypeScript loop below (float64 accumulators), the fallback and the
  * reference the kernel is tested against. They agree to ~1e-6.
  */
+import type { PearsonMaps } from './pearson-maps.js';
 import { pearsonKernel, pearsonWithKernel } from './pearson-wasm.js';
 
-export interface PearsonMaps {
-  /** (N, y, x) correlations; NaN outside the mask or for a flat spectrum. */
-  pcc: Float32Array;
-  /** argmax over N, (y, x); −1 outside the mask or for a flat spectrum. */
-  initialPhase: Int16Array;
-  /** best − second best, (y, x); NaN where initialPhase is −1. */
-  margin: Float32Array;
-}
+export type { PearsonMaps } from './pearson-maps.js';
 
 const BLOCK = 2048;
 

@@ -1,8 +1,10 @@
 /**
- * The whole pipeline over a stack: pre-processing → Pearson maps → ambiguity →
- * resolution (GMVAE latent space, or a baseline) → flags and fractions. Runs
- * in Node (the CLI), in the Web Worker and in tests; progress through a
- * callback, cancel through an AbortSignal.
+ * The whole pipeline over a stack, stage by stage: pre-processing → Pearson
+ * maps → ambiguity → training (methods that train a model) → resolution (the
+ * method's module, methods/) → fractions, warnings and provenance. Runs in
+ * Node (the CLI), in the Web Worker and in tests; progress through a
+ * callback, cancel through an AbortSignal. What a method does is its
+ * module's business: this file only orchestrates the stages.
  */
 import { EXTENSION_VERSION } from '../../version.js';
 import { validateParams } from '../model/param-specs.js';
@@ -21,16 +23,12 @@ import {
 } from '../model/result.js';
 import { pixelSize, stackShape, type Stack } from '../model/stack.js';
 import { prepareStack } from '../preprocess/prepare.js';
-import { ambiguityMap, marginConfidence } from './ambiguity.js';
-import { fitReferences } from './baselines/least-squares.js';
-import { pcaKmeans } from './baselines/pca-kmeans.js';
+import { ambiguityMap } from './ambiguity.js';
 import { throwIfAborted } from './cancel.js';
-import { maskedPixels } from './features.js';
 import { correlationWarnings, countWarnings, medianBestCorrelation } from './fit-warnings.js';
 import { latentStage, type LatentStageResult } from './latent-stage.js';
-import { METHOD_LABELS, methodSettings } from './methods.js';
+import { resolutionMethod, type MethodInput } from './methods/index.js';
 import { pearsonMaps } from './pearson.js';
-import { resolveInLatentSpace, type ResolveOutput } from './resolve.js';
 import { countOnes, phaseFractions } from './summary.js';
 
 export { CancelledError, throwIfAborted } from './cancel.js';
@@ -46,8 +44,6 @@ export interface PipelineHooks {
   consumeInput?: boolean;
 }
 
-type Resolved = ResolveOutput & { latent: Float32Array; latentDim: number };
-
 /** tfjs version string, for the result's provenance. */
 const TFJS_VERSION = '4.22.0';
 
@@ -59,7 +55,7 @@ export async function runPipeline(
 ): Promise<PhaseMapResult> {
   // every parameter checked before any work is done (ParameterError names it)
   const params = validateParams(userParams);
-  const settings = methodSettings(params.method, params);
+  const method = resolutionMethod(params.method);
   const timings: Partial<Record<Stage, number>> = {};
   const progress = (event: ProgressEvent): void => hooks.onProgress?.(event);
   const timed = async <T>(stage: Stage, work: () => T | Promise<T>): Promise<T> => {
@@ -114,12 +110,24 @@ export async function runPipeline(
     { step: 'ambiguity', details: { threshold: params.threshold, ambiguous: nAmbiguous } }
   ];
 
+  const methodInput: MethodInput = {
+    params,
+    cube: stack.data,
+    ne,
+    shape: [ny, nx],
+    refs: refs.values,
+    nRefs,
+    mask,
+    initialPhase: maps.initialPhase,
+    margin: maps.margin,
+    ambiguous
+  };
   let latent: LatentStageResult | null = null;
-  if (settings.latent) {
+  if (method.trainsModel) {
     latent = await timed('train', () =>
       latentStage(stack.data, ne, [ny, nx], mask, nRefs, {
         gmvae: params.gmvae,
-        context: settings.context,
+        context: method.context ?? false,
         seed: params.seed,
         onProgress: progress,
         signal: hooks.signal
@@ -131,36 +139,13 @@ export async function runPipeline(
     });
   }
 
-  const resolved = await timed('resolve', (): Resolved => {
-    if (latent) {
-      const out = resolveInLatentSpace({
-        latent: latent.latent,
-        latentDim: latent.latentDim,
-        initialPhase: maps.initialPhase,
-        ambiguous,
-        shape: [ny, nx],
-        phases: nRefs,
-        neighbourWeight: settings.neighbourWeight
-      });
-      return { ...out, latent: latent.latent, latentDim: latent.latentDim };
-    }
-    return baseline(
-      params,
-      stack.data,
-      ne,
-      refs.values,
-      nRefs,
-      mask,
-      maps.initialPhase,
-      maps.margin
-    );
-  });
+  const resolved = await timed('resolve', () => method.resolve(methodInput, latent));
   provenance.push({
     step: 'resolution',
     details: {
       method: params.method,
-      label: METHOD_LABELS[params.method],
-      neighbourWeight: settings.neighbourWeight,
+      label: method.label,
+      neighbourWeight: method.neighbourWeight(params),
       resolved: resolved.counts.resolved,
       changed: resolved.counts.changed
     }
@@ -223,70 +208,6 @@ export async function runPipeline(
       ? { crop: { ...prepared.crop } }
       : {}),
     ...(prepared.binning && prepared.binning > 1 ? { binning: prepared.binning } : {})
-  };
-}
-
-/** Pearson-only and the baselines: no latent space, no flags. */
-function baseline(
-  params: PipelineParams,
-  cube: Float32Array,
-  ne: number,
-  refs: Float64Array,
-  nRefs: number,
-  mask: Uint8Array,
-  initialPhase: Int16Array,
-  margin: Float32Array
-): Resolved {
-  const npx = mask.length;
-  const none = {
-    transition: new Uint8Array(npx),
-    falseAssignment: new Uint8Array(npx),
-    unassigned: new Uint8Array(npx),
-    gaussians: [],
-    latent: new Float32Array(0),
-    latentDim: 0
-  };
-  const changedFrom = (phase: Int16Array): number => {
-    let c = 0;
-    for (let p = 0; p < npx; p++) {
-      c += mask[p] && phase[p] !== initialPhase[p] ? 1 : 0;
-    }
-    return c;
-  };
-  const counts = (phase: Int16Array): ResolveOutput['counts'] => ({
-    resolved: 0,
-    changed: changedFrom(phase),
-    transition: 0,
-    falseAssignment: 0,
-    unassigned: 0
-  });
-  if (params.method === 'pca-kmeans') {
-    const km = pcaKmeans(cube, ne, maskedPixels(mask), npx, refs, nRefs, params.seed);
-    return {
-      ...none,
-      phase: km.phase,
-      confidence: km.confidence,
-      latent: km.scores,
-      latentDim: km.components,
-      counts: counts(km.phase)
-    };
-  }
-  if (params.method === 'lsq' || params.method === 'nnls') {
-    const fit = fitReferences(cube, ne, refs, nRefs, mask, params.method === 'nnls');
-    // a pixel the fit cannot solve keeps its Pearson label
-    for (let p = 0; p < npx; p++) {
-      if (mask[p] && fit.phase[p] < 0) {
-        fit.phase[p] = initialPhase[p];
-      }
-    }
-    return { ...none, phase: fit.phase, confidence: fit.confidence, counts: counts(fit.phase) };
-  }
-  const phase = initialPhase.slice();
-  return {
-    ...none,
-    phase,
-    confidence: marginConfidence(margin, params.threshold),
-    counts: counts(phase)
   };
 }
 

@@ -35,34 +35,9 @@ import {
   prepareGaussian,
   removeFromMoments
 } from './gaussians.js';
+import type { ResolveInput, ResolveOutput } from './resolve-types.js';
 
-export interface ResolveInput {
-  /** (y, x, L), NaN outside the particle. */
-  latent: Float32Array;
-  latentDim: number;
-  initialPhase: Int16Array;
-  ambiguous: Uint8Array;
-  shape: [number, number];
-  phases: number;
-  /** β of the neighbourhood term; 0 = the per-pixel rule. */
-  neighbourWeight: number;
-}
-
-export interface ResolveOutput {
-  phase: Int16Array;
-  confidence: Float32Array;
-  transition: Uint8Array;
-  falseAssignment: Uint8Array;
-  unassigned: Uint8Array;
-  gaussians: LatentGaussian[];
-  counts: {
-    resolved: number;
-    changed: number;
-    transition: number;
-    falseAssignment: number;
-    unassigned: number;
-  };
-}
+export type { ResolveInput, ResolveOutput } from './resolve-types.js';
 
 /** A phase needs this many unambiguous pixels, and this share of them, to attract ambiguous ones. */
 const MIN_PHASE_PIXELS = 10;

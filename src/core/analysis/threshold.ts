@@ -7,9 +7,9 @@
  * a slider (docs/benchmarks.md: 512 × 512 px).
  */
 import type { PhaseMapResult } from '../model/result.js';
-import { ambiguityMap, marginConfidence } from './ambiguity.js';
+import { ambiguityMap } from './ambiguity.js';
 import { withCountWarnings } from './fit-warnings.js';
-import { methodSettings } from './methods.js';
+import { resolutionMethod } from './methods/index.js';
 import { resolveInSteps } from './resolve.js';
 import { countOnes, phaseFractions } from './summary.js';
 
@@ -35,8 +35,8 @@ export function thresholdInSteps(result: PhaseMapResult, threshold: number): Thr
   const ambiguous = ambiguityMap(result.margin, threshold);
   const nAmbiguous = countOnes(ambiguous);
   const params = { ...result.params, threshold };
-  const settings = methodSettings(result.params.method, result.params);
-  if (settings.latent && result.latentDim > 0) {
+  const method = resolutionMethod(result.params.method);
+  if (method.trainsModel && result.latentDim > 0) {
     const steps = resolveInSteps({
       latent: result.latent,
       latentDim: result.latentDim,
@@ -44,7 +44,7 @@ export function thresholdInSteps(result: PhaseMapResult, threshold: number): Thr
       ambiguous,
       shape: result.shape,
       phases: result.phaseNames.length,
-      neighbourWeight: settings.neighbourWeight
+      neighbourWeight: method.neighbourWeight(result.params)
     });
     const { fractions, particle } = phaseFractions(steps.phase, result.phaseNames.length);
     const preview: PhaseMapResult = {
@@ -83,15 +83,15 @@ export function thresholdInSteps(result: PhaseMapResult, threshold: number): Thr
     };
     return { preview, pending: true, finish };
   }
-  // Pearson-only and the baselines: the map does not depend on τ
+  // Pearson-only and the baselines: the map does not depend on τ (the
+  // confidence may: the method says how)
   const complete: PhaseMapResult = {
     ...result,
     threshold,
     ambiguous,
-    confidence:
-      result.params.method === 'pcc'
-        ? marginConfidence(result.margin, threshold)
-        : result.confidence,
+    confidence: method.confidenceAt
+      ? method.confidenceAt(result.margin, threshold)
+      : result.confidence,
     counts: { ...result.counts, ambiguous: nAmbiguous },
     params
   };

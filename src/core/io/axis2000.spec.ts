@@ -8,9 +8,9 @@ import {
   SHARED_DATA,
   cubeValue,
   nodeRuntime,
-  tempDir,
-  writeAxis2000
+  tempDir
 } from '../../test-setup/fixtures.js';
+import { writeAxis2000 } from './axis2000.fixtures.js';
 import { pixelSize } from '../model/stack.js';
 import { parseHdr } from './axis2000-hdr.js';
 import { axis2000DataFiles } from './axis2000.js';

@@ -9,13 +9,9 @@ import { join } from 'node:path';
 import h5wasm from 'h5wasm/node';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import {
-  cubeInOrder,
-  nodeRuntime,
-  tempDir,
-  writeSynthetic,
-  writeTreeFile
-} from '../../test-setup/fixtures.js';
+import { cubeInOrder, nodeRuntime, tempDir } from '../../test-setup/fixtures.js';
+import { writeTreeFile } from '../../test-setup/h5-tree.js';
+import { writeSynthetic } from './nxstxm.fixtures.js';
 import { StackReadError } from './errors.js';
 import type { H5Runtime } from './h5.js';
 import { readStack } from './read.js';

@@ -15,8 +15,5 @@ export class StackReadError extends Error {
   }
 }
 
-/** The message of any thrown value, on one line. */
-export function oneLine(err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err);
-  return text.replace(/\s+/g, ' ').trim();
-}
+// where readers' errors are reported, their one-line message (text.ts)
+export { oneLine } from '../model/text.js';

@@ -11,12 +11,10 @@ import {
   cubeValue,
   nodeRuntime,
   ramp,
-  tempDir,
-  writeAlsMulti,
-  writeI08Old,
-  writeSynthetic,
-  writeTreeFile
+  tempDir
 } from '../../test-setup/fixtures.js';
+import { writeTreeFile } from '../../test-setup/h5-tree.js';
+import { writeAlsMulti, writeI08Old, writeSynthetic } from './nxstxm.fixtures.js';
 import { pixelSize, type Stack } from '../model/stack.js';
 import type { H5Runtime } from './h5.js';
 import { readScan, readStack } from './read.js';

@@ -3,13 +3,9 @@ import { join } from 'node:path';
 
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import {
-  nodeRuntime,
-  ramp,
-  tempDir,
-  writeAxis2000,
-  writeTreeFile
-} from '../../test-setup/fixtures.js';
+import { nodeRuntime, ramp, tempDir } from '../../test-setup/fixtures.js';
+import { writeTreeFile } from '../../test-setup/h5-tree.js';
+import { writeAxis2000 } from './axis2000.fixtures.js';
 import { ReferenceSetError } from '../model/references.js';
 import type { H5Runtime } from './h5.js';
 import { readReferences, referencesFromTexts } from './references-read.js';

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { nodeRuntime, tempDir, tiffBytes } from '../../test-setup/fixtures.js';
+import { nodeRuntime, tempDir } from '../../test-setup/fixtures.js';
+import { tiffBytes } from './tiff-stack.fixtures.js';
 import { pixelSize } from '../model/stack.js';
 import type { H5Runtime } from './h5.js';
 import { companionFiles, readStack } from './read.js';

@@ -10,34 +10,24 @@
  * energy calibration are decided from the data (`'auto'`) and recorded.
  */
 
-/** How ambiguous pixels are resolved (or, for the baselines, how every pixel is labelled). */
-export type ResolutionMethod =
-  /**
-   * GMVAE latent space with spatial context (the default): the model sees each
-   * pixel's spectrum; ambiguous pixels are assigned by Mahalanobis distance
-   * plus a neighbourhood term.
-   */
-  | 'gmvae'
-  /** Pearson argmax only: ambiguous pixels keep their argmax phase. */
-  | 'pcc'
-  /** The paper's per-pixel method: GMVAE on each pixel's spectrum alone, Mahalanobis only. */
-  | 'gmvae-pixel'
-  /** Baseline: PCA + k-means cluster analysis, clusters named by their best reference (MANTiS). */
-  | 'pca-kmeans'
-  /** Baseline: linear least-squares fit to the references, largest coefficient (aXis2000). */
-  | 'lsq'
-  /** Baseline: non-negative least-squares fit to the references, largest coefficient. */
-  | 'nnls';
-
-/** Every resolution method, in display order. */
-export const RESOLUTION_METHODS: readonly ResolutionMethod[] = [
+/**
+ * How ambiguous pixels are resolved (or, for the baselines, how every pixel
+ * is labelled), in display order. Each id is one module of
+ * src/core/analysis/methods/ (its label, the parameters it uses, its
+ * resolution), whose registry the compiler and a test keep in step with this
+ * list: 'gmvae' (the default: GMVAE latent space with the neighbourhood
+ * term), 'gmvae-pixel' (the paper's per-pixel rule), 'pcc' (Pearson argmax
+ * only), and the baselines 'pca-kmeans' (MANTiS), 'lsq' (aXis2000), 'nnls'.
+ */
+export const RESOLUTION_METHODS = [
   'gmvae',
   'gmvae-pixel',
   'pcc',
   'pca-kmeans',
   'lsq',
   'nnls'
-];
+] as const;
+export type ResolutionMethod = (typeof RESOLUTION_METHODS)[number];
 
 /** Engines the GMVAE trains on, the default first. */
 export const GMVAE_BACKENDS = ['kernel', 'wasm', 'cpu'] as const;

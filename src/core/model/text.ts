@@ -13,3 +13,9 @@ const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/g;
 export function displayText(text: string): string {
   return text.replace(BIDI_CONTROLS, '');
 }
+
+/** The message of any thrown value, on one line (errors as the CLI and the panel show them). */
+export function oneLine(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return text.replace(/\s+/g, ' ').trim();
+}

@@ -15,6 +15,7 @@ import {
   type AlignmentParams
 } from './align.js';
 import type { CropBox } from './shift.js';
+import { outcome, type PrepareStep } from './steps.js';
 
 export interface AlignStepResult {
   /** The aligned, cropped cube, or the input cube when not aligned. */
@@ -25,6 +26,31 @@ export interface AlignStepResult {
   provenance: ProvenanceStep;
   warnings: RunWarning[];
 }
+
+/** The alignment step of the list (prepare.ts): the cube aligned and cropped, or as it was. */
+export const alignmentStep: PrepareStep = {
+  name: 'alignment',
+  run(state, { params, file }) {
+    const { frames } = state;
+    const aligned = alignStep(state.data, frames.energies, state.ny, state.nx, params, file);
+    const { crop } = aligned;
+    return outcome(
+      {
+        ...state,
+        data: aligned.data,
+        crop,
+        ny: crop.y1 - crop.y0,
+        nx: crop.x1 - crop.x0,
+        y: frames.y.slice(crop.y0, crop.y1),
+        x: frames.x.slice(crop.x0, crop.x1),
+        dx: aligned.dx,
+        dy: aligned.dy
+      },
+      [aligned.provenance],
+      aligned.warnings
+    );
+  }
+};
 
 export function alignStep(
   cube: Float32Array,

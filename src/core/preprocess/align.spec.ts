@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { driftScene, hardDisk } from '../../test-setup/fixtures.js';
+import { driftScene, hardDisk } from './align.fixtures.js';
 import { Rng } from '../simulate/rng.js';
 import { alignFrames, largestDrift, registerFrames } from './align.js';
 import { Fft2d } from './fft2d.js';

@@ -9,12 +9,14 @@
 import type { ReferenceSet } from '../model/references.js';
 import type { PreprocessParams, ProvenanceStep } from '../model/result.js';
 import { describeShift, type RunWarning } from '../model/warnings.js';
+import { leaveOutUncovered } from './coverage.js';
 import {
   DEFAULT_CALIBRATION_CRITERIA,
   calibrationVerdict,
   estimateEnergyShift,
   type EnergyShiftResult
 } from './energy-shift.js';
+import { outcome, type PrepareStep } from './steps.js';
 
 export interface CalibrateStepResult {
   shiftEv: number;
@@ -26,6 +28,40 @@ export interface CalibrateStepResult {
 const DISAGREE_EV = 0.1;
 /** An applied shift this large is reported as a warning, not a note. */
 const LARGE_SHIFT_EV = 0.75;
+
+/**
+ * The calibration step of the list (prepare.ts): the shift decided, and the
+ * frames the shifted references no longer cover left out of the analysis.
+ */
+export const calibrationStep: PrepareStep = {
+  name: 'energy calibration of the references',
+  run(state, { params, references, file }) {
+    const mask = state.mask;
+    if (!mask) {
+      throw new Error(`${file}: the energy calibration needs the particle mask first`);
+    }
+    const c = calibrateStep(
+      state.data,
+      state.frames.energies,
+      mask,
+      state.nx,
+      references,
+      params,
+      file
+    );
+    const calibrated = { ...state, energyShiftEv: c.shiftEv };
+    const provenance = c.provenance ? [c.provenance] : [];
+    if (!references || c.shiftEv === (params.energyShift === 'auto' ? 0 : params.energyShift)) {
+      return outcome(calibrated, provenance, c.warnings);
+    }
+    const covered = leaveOutUncovered(calibrated, references, c.shiftEv, file);
+    return outcome(
+      covered.state,
+      [...provenance, ...covered.provenance],
+      [...c.warnings, ...covered.warnings]
+    );
+  }
+};
 
 export function calibrateStep(
   od: Float32Array,

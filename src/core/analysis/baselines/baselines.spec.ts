@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { Rng } from '../../simulate/rng.js';
 import { fitReferences, nnlsGram } from './least-squares.js';
-import { choleskySolve, symmetricEigen } from './linalg.js';
+import { choleskySolve, symmetricEigen } from '../../math/linalg.js';
 import { kmeans, pcaKmeans } from './pca-kmeans.js';
 
 /** Three references on 6 energies, and a cube of their non-negative mixtures (E, 1, px). */

@@ -6,7 +6,7 @@
  * phase of a pixel is its largest coefficient; the confidence is that
  * coefficient's share of the positive ones.
  */
-import { choleskySolve } from './linalg.js';
+import { choleskySolve } from '../../math/linalg.js';
 
 export interface FitMaps {
   phase: Int16Array;

@@ -7,7 +7,7 @@
  */
 import { Rng, randomInt } from '../../simulate/rng.js';
 import { standardisedSpectra } from '../features.js';
-import { symmetricEigen } from './linalg.js';
+import { symmetricEigen } from '../../math/linalg.js';
 
 export interface ClusterMaps {
   phase: Int16Array;

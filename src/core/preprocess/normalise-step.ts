@@ -1,0 +1,57 @@
+/**
+ * The ring-current and dwell step (counts only): counts normalised by the
+ * ring current (`control`) when the file has it, and to one dwell time when
+ * the dwell differs between energies (normalise.ts). What the counts were
+ * normalised to is kept for a measured I0 spectrum.
+ */
+import type { ProvenanceStep } from '../model/result.js';
+import { normaliseDwell, normaliseRingCurrent } from './normalise.js';
+import { outcome, round, type PrepareStep } from './steps.js';
+
+export const normaliseStep: PrepareStep = {
+  name: 'ring current and dwell',
+  run(state, { params, isOd }) {
+    if (isOd) {
+      return outcome(state);
+    }
+    const s = state.frames;
+    const work = state.data;
+    const ne = s.energies.length;
+    const npx = state.ny * state.nx;
+    const provenance: ProvenanceStep[] = [];
+    let ringCurrentMa: number | undefined;
+    if (params.ringCurrent && s.control) {
+      const r = normaliseRingCurrent(work, s.control);
+      ringCurrentMa = r.meanCurrent;
+      provenance.push({
+        step: 'ring current',
+        details: {
+          applied: true,
+          meanCurrent: round(r.meanCurrent),
+          pixelsWithoutCurrent: r.skipped
+        }
+      });
+    } else {
+      provenance.push({
+        step: 'ring current',
+        details: {
+          applied: false,
+          reason: params.ringCurrent ? 'the file has no ring current (control)' : 'turned off'
+        }
+      });
+    }
+    let dwellMs: number | undefined;
+    const dwell = s.metadata.dwellMs;
+    if (dwell && dwell.length === ne) {
+      const d = params.dwell === false ? undefined : normaliseDwell(work, dwell, npx);
+      dwellMs = d?.referenceMs ?? dwell[0];
+      if (d) {
+        provenance.push({
+          step: 'dwell',
+          details: { applied: true, referenceMs: round(d.referenceMs) }
+        });
+      }
+    }
+    return outcome({ ...state, ringCurrentMa, dwellMs }, provenance);
+  }
+};
