@@ -20,7 +20,7 @@ import {
 import { pixelSize, type Stack } from '../model/stack.js';
 import type { H5Runtime } from './h5.js';
 import { readScan, readStack } from './read.js';
-import { listNxstxmRegions, readNxstxm } from './nxstxm.js';
+import { listNxstxmRegions, readNxstxm, readNxstxmHeader } from './nxstxm.js';
 
 let rt: H5Runtime;
 const dir = tempDir();
@@ -384,5 +384,53 @@ describe('scan kinds other than image stacks are recognised and named', () => {
     expect(() => readStack(rt, path, 'focus.h5')).toThrow(
       /focus\.h5: .* is a focus scan, not an image stack/
     );
+  });
+});
+
+describe('readNxstxmHeader: what readNxstxm reads, without the cube', () => {
+  const files: [string, () => string][] = [
+    [
+      'Pixelator',
+      () => (writeSynthetic(join(dir, 'h-pix.h5'), { shape: [3, 4, 5] }), join(dir, 'h-pix.h5'))
+    ],
+    [
+      'older I08',
+      () => (
+        writeI08Old(join(dir, 'h-i08.nxs'), [3, 4, 6], ['x', 'y', 'e']),
+        join(dir, 'h-i08.nxs')
+      )
+    ],
+    [
+      'ALS multi-entry',
+      () => {
+        const p = join(dir, 'h-als.stxm');
+        writeAlsMulti(p, [
+          { dims: [4, 4], scanType: 'sample image' },
+          { dims: [2, 3, 5], scanType: 'sample image stack' }
+        ]);
+        return p;
+      }
+    ],
+    ...(HAVE_SHARED
+      ? (['sls_pollux_stack_C-K.hdf5', 'hermes_small_OK.hdf5'].map(n => [
+          n,
+          () => join(SHARED_DATA, 'stxm', n)
+        ]) as [string, () => string][])
+      : [])
+  ];
+  it.each(files)('%s: axes, source and metadata equal; the ring current is seen', (_, make) => {
+    const path = make();
+    const stack = readNxstxm(rt, path, 'f');
+    const header = readNxstxmHeader(rt, path, 'f');
+    expect(header).not.toHaveProperty('data');
+    expect(header.energies).toEqual(stack.energies);
+    expect(header.x).toEqual(stack.x);
+    expect(header.y).toEqual(stack.y);
+    expect(header.source).toEqual(stack.source);
+    const { nanFrames, incompleteFrames, zeroFrames, ...rest } = stack.metadata;
+    void [nanFrames, incompleteFrames, zeroFrames];
+    expect(header.metadata).toEqual(rest);
+    expect(header.hasControl).toBe(stack.control !== undefined);
+    expect(header.dtype).toMatch(/^(float|u?int)\d+$/);
   });
 });
