@@ -1,7 +1,15 @@
 /** Ring current, beamline and dialect of an NXstxm entry. */
 import type { Dataset, Group } from 'h5wasm';
 
-import { child, isDataset, isGroup, stringAttr, stringDataset, toFloat64 } from './h5.js';
+import {
+  child,
+  isDataset,
+  isGroup,
+  stringAttr,
+  stringDataset,
+  toFloat64,
+  type H5RawRead
+} from './h5.js';
 import { isNumericDataset, readCube, type DimMap } from './nxstxm-cube.js';
 import { cleanText } from './text.js';
 
@@ -40,14 +48,15 @@ export function readControl(
   entry: Group,
   shape: number[],
   map: DimMap,
-  dims: [number, number, number]
+  dims: [number, number, number],
+  raw?: H5RawRead
 ): Float32Array | undefined {
   const found = findControl(entry, shape, dims);
   if (!found) {
     return undefined;
   }
   if (found.full) {
-    return readCube(found.ds, shape, map, dims).data;
+    return readCube(found.ds, shape, map, dims, raw).data;
   }
   const perFrame = toFloat64(found.ds.value);
   if (!perFrame || perFrame.length !== dims[0]) {

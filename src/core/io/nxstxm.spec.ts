@@ -18,7 +18,7 @@ import {
   writeTreeFile
 } from '../../test-setup/fixtures.js';
 import { pixelSize, type Stack } from '../model/stack.js';
-import type { H5Runtime } from './h5.js';
+import type { H5RawRead, H5Runtime } from './h5.js';
 import { readScan, readStack } from './read.js';
 import { listNxstxmRegions, readNxstxm, readNxstxmHeader } from './nxstxm.js';
 
@@ -432,5 +432,79 @@ describe('readNxstxmHeader: what readNxstxm reads, without the cube', () => {
     expect(header.metadata).toEqual(rest);
     expect(header.hasControl).toBe(stack.control !== undefined);
     expect(header.dtype).toMatch(/^(float|u?int)\d+$/);
+  });
+});
+
+describe('the cube read through h5wasm’s raw read equals Dataset.slice’s', () => {
+  const tree = (dtype: string, shape: number[], axes: string[], beamline = 'PolLux') => ({
+    children: {
+      entry1: {
+        attrs: { NX_class: 'NXentry' },
+        children: {
+          instrument: { children: { name: { data: [beamline] } } },
+          counter0: {
+            attrs: { NX_class: 'NXdata', signal: 'data', axes },
+            children: {
+              data: {
+                data: Float64Array.from(
+                  { length: shape.reduce((a, b) => a * b, 1) },
+                  (_, i) => (i * 37) % 251
+                ),
+                shape,
+                dtype
+              },
+              energy: { data: ramp(shape[axes.indexOf('energy')], 520) },
+              sample_y: { data: ramp(shape[axes.indexOf('sample_y')], 0, 0.1) },
+              sample_x: { data: ramp(shape[axes.indexOf('sample_x')], 0, 0.2) }
+            }
+          }
+        }
+      }
+    }
+  });
+  it.each([
+    ['<f', [3, 4, 5], ['energy', 'sample_y', 'sample_x']],
+    ['<d', [3, 4, 5], ['energy', 'sample_y', 'sample_x']],
+    ['<H', [3, 4, 5], ['energy', 'sample_y', 'sample_x']],
+    ['<h', [3, 4, 5], ['energy', 'sample_y', 'sample_x']],
+    ['<i', [3, 4, 5], ['energy', 'sample_y', 'sample_x']],
+    ['<B', [3, 4, 5], ['energy', 'sample_y', 'sample_x']],
+    ['<f', [4, 5, 3], ['sample_y', 'sample_x', 'energy']],
+    ['<H', [5, 3, 4], ['sample_x', 'energy', 'sample_y']]
+  ])('%s %j %j', (dtype, shape, axes) => {
+    const p = join(
+      dir,
+      `raw-${dtype.replace(/[<>]/g, c => (c === '<' ? 'le' : 'be'))}-${axes.join('-')}.h5`
+    );
+    writeTreeFile(p, tree(dtype, shape, axes));
+    const raw = rt.raw;
+    if (!raw) {
+      throw new Error('the runtime has no raw read');
+    }
+    let calls = 0;
+    const counted: H5RawRead = {
+      get_dataset_data: (...args) => (calls++, raw.get_dataset_data(...args)),
+      _malloc: n => raw._malloc(n),
+      _free: ptr => raw._free(ptr),
+      get HEAPU8() {
+        return raw.HEAPU8;
+      }
+    };
+    const direct = readStack({ ...rt, raw: counted }, p, 'raw.h5');
+    expect(calls).toBe(shape[axes.indexOf('energy')]);
+    const sliced = readStack({ File: rt.File, FS: rt.FS }, p, 'raw.h5');
+    expect(direct.data).toEqual(sliced.data);
+    expect(Array.from(direct.data.subarray(0, 4))).toEqual(Array.from(sliced.data.subarray(0, 4)));
+    expect(direct.data.some(v => v !== 0)).toBe(true);
+  });
+
+  it.skipIf(!HAVE_SHARED)('real files: identical cubes and ring currents', () => {
+    for (const name of ['sls_pollux_stack_C-K.hdf5', 'hermes_small_OK.hdf5']) {
+      const p = join(SHARED_DATA, 'stxm', name);
+      const direct = readStack(rt, p);
+      const sliced = readStack({ File: rt.File, FS: rt.FS }, p);
+      expect(direct.data).toEqual(sliced.data);
+      expect(direct.control).toEqual(sliced.control);
+    }
   });
 });

@@ -35,6 +35,7 @@ import {
   stringAttr,
   stringDataset,
   toFloat64,
+  type H5RawRead,
   type H5Runtime
 } from './h5.js';
 import { energyDatasetName } from './nxstxm-axes.js';
@@ -76,7 +77,7 @@ export function readNxstxm(
   options: NxstxmOptions = {}
 ): Stack {
   return withFile(runtime, path, displayName, file =>
-    readFromFile(file, displayName, options, true, plan => plan.readStack())
+    readFromFile(file, displayName, options, true, plan => plan.readStack(runtime.raw))
   );
 }
 
@@ -206,7 +207,7 @@ function summarise(file: H5File, entryName: string): RegionSummary {
 /** An entry whose metadata is read and checked; its cube is read on demand. */
 interface EntryPlan {
   header: StackHeader;
-  readStack(): Stack;
+  readStack(raw?: H5RawRead): Stack;
 }
 
 function readFromFile<T>(
@@ -361,14 +362,14 @@ function planEntry(
     }
   };
 
-  const readStack = (): Stack => {
-    const { data, stats } = readCube(signal, shape, map, dims);
+  const readStack = (raw?: H5RawRead): Stack => {
+    const { data, stats } = readCube(signal, shape, map, dims, raw);
     if (kind !== 'focus' && stats.nanFrames.length === n0) {
       fail(
         n0 === 1 ? `${where} holds only NaN` : `every frame of ${where} is NaN (no data recorded)`
       );
     }
-    const control = readControl(entry, shape, map, dims);
+    const control = readControl(entry, shape, map, dims, raw);
     const { metadata, source } = header;
     const stack: Stack = {
       data,
