@@ -17,7 +17,10 @@ import {
 import type { CropBox } from './shift.js';
 
 export interface AlignStepResult {
-  /** The aligned, cropped cube, or the input cube when not aligned. */
+  /**
+   * The aligned, cropped cube (written into the input cube's own buffer: a
+   * view of its first values), or the input cube when not aligned.
+   */
   data: Float32Array;
   crop: CropBox;
   dx: Float64Array;
@@ -26,13 +29,19 @@ export interface AlignStepResult {
   warnings: RunWarning[];
 }
 
+/**
+ * Measure the drift and align when it matters; `cube` (prepare's private OD
+ * cube) is overwritten. `spare`: a buffer nothing uses any more, for the
+ * registration's work buffers (see `Arena`).
+ */
 export function alignStep(
   cube: Float32Array,
   energies: Float64Array,
   ny: number,
   nx: number,
   params: PreprocessParams,
-  file: string
+  file: string,
+  spare?: ArrayBuffer
 ): AlignStepResult {
   const ne = energies.length;
   const none = {
@@ -61,7 +70,7 @@ export function alignStep(
     interpolation: params.alignInterpolation,
     upsample: params.alignUpsample
   };
-  const measured = measureDrift(cube, ne, ny, nx, options, file);
+  const measured = measureDrift(cube, ne, ny, nx, options, file, spare);
   const drift = largestDrift(measured);
   const apply =
     params.align === true || (params.align === 'auto' && drift >= params.alignMinDriftPx);
@@ -102,8 +111,9 @@ export function alignStep(
     };
   }
   // frames measured binned are registered again at full resolution to be moved
-  const reg = measured.binning > 1 ? registerFrames(cube, ne, ny, nx, options, file) : measured;
-  const a = applyRegistration(cube, ne, ny, nx, reg, options, file);
+  const reg =
+    measured.binning > 1 ? registerFrames(cube, ne, ny, nx, options, file, spare) : measured;
+  const a = applyRegistration(cube, ne, ny, nx, reg, options, file, true);
   const crop = a.box;
   const margin = Math.max(crop.y0, ny - crop.y1, crop.x0, nx - crop.x1);
   const finalDrift = largestDrift(reg);

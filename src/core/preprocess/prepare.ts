@@ -46,7 +46,8 @@ export function prepareStack(
      * The optical density may be computed in `stack.data` itself (which then
      * no longer holds the counts): for a caller whose stack is a private copy
      * it will not use again — the worker's clone of the page's stack, the
-     * CLI's freshly read file. Saves one cube of memory.
+     * CLI's freshly read file. Saves one cube of memory; its ring current
+     * (`control`) is dropped once applied, another.
      */
     inPlace?: boolean;
   } = {}
@@ -130,12 +131,20 @@ export function prepareStack(
   const work = s.data === stack.data && !options.inPlace ? new Float32Array(stack.data) : s.data;
 
   let i0: Float64Array = new Float64Array(ne).fill(Number.NaN);
+  let spare: ArrayBuffer | undefined;
   if (!isOd) {
     // 2. ring current and dwell
     let ringCurrentMa: number | undefined;
     if (params.ringCurrent && s.control) {
       const r = normaliseRingCurrent(work, s.control);
       ringCurrentMa = r.meanCurrent;
+      if (options.inPlace) {
+        // consumed: the ring current has been applied, its cube is not needed again
+        // (its memory becomes the alignment's work space instead of waiting for the GC)
+        spare = s.control.byteOffset === 0 ? (s.control.buffer as ArrayBuffer) : undefined;
+        stack.control = undefined;
+        s.control = undefined;
+      }
       provenance.push({
         step: 'ring current',
         details: {
@@ -216,7 +225,7 @@ export function prepareStack(
   }
 
   // 5. alignment
-  const aligned = alignStep(work, s.energies, ny, nx, params, file);
+  const aligned = alignStep(work, s.energies, ny, nx, params, file, spare);
   provenance.push(aligned.provenance);
   warnings.push(...aligned.warnings);
   let data: Float32Array = aligned.data;
