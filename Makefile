@@ -43,6 +43,7 @@ help:
 	@echo "make test       full check from a clean clone (build, unit, lint, UI)"
 	@echo "make bench      performance against numpy / PyTorch / h5py (not part of make test)"
 	@echo "make bench-defaults  map with no options on realistic stacks vs options set by hand"
+	@echo "make bench-memory    peak RSS / raw cube of map, info's cost, read MiB/s vs h5py"
 	@echo "make venv | node-deps | build | install | test-unit | lint | test-ui | clean | distclean"
 
 # --------------------------------------------------------------------------- setup
@@ -150,6 +151,13 @@ bench: install ui-deps bench-venv
 bench-defaults: $(NODE_STAMP)
 	$(NPM) run build:lib
 	node bench/defaults.mjs
+
+# Memory (issue 16): peak RSS of `map` / raw cube at 256² and 1024² × 20, `info`'s time and
+# memory, read throughput against h5py on the same file. Stacks under /tmp, removed after.
+.PHONY: bench-memory
+bench-memory: $(NODE_STAMP) venv
+	$(NPM) run build:lib
+	node bench/memory.mjs --python $(VBIN)/python --json bench/results/memory.json
 
 # Accuracy of the phase maps on the simulator's stacks (PCC, PCC + GMVAE, baselines)
 # against ground truth: tables into docs/benchmarks.md, raw numbers into bench/results/.
