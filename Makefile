@@ -48,6 +48,7 @@ help:
 	@echo "make bench      performance against numpy / PyTorch / h5py (not part of make test)"
 	@echo "make bench-defaults  map with no options on realistic stacks vs options set by hand"
 	@echo "make bench-scaling   stacks per minute: one process, LocalCluster of 1 and 2 workers"
+	@echo "make bench-memory    peak RSS / raw cube of map, info's cost, read MiB/s vs h5py"
 	@echo "make venv | node-deps | build | install | test-unit | test-wheel | lint | test-ui | clean | distclean"
 
 # --------------------------------------------------------------------------- setup
@@ -170,6 +171,13 @@ bench-defaults: $(NODE_STAMP)
 .PHONY: bench-scaling
 bench-scaling: install
 	$(VBIN)/python bench/scaling.py $(BENCH_ARGS)
+
+# Memory (issue 16): peak RSS of `map` / raw cube at 256² and 1024² × 20, `info`'s time and
+# memory, read throughput against h5py on the same file. Stacks under /tmp, removed after.
+.PHONY: bench-memory
+bench-memory: $(NODE_STAMP) venv
+	$(NPM) run build:lib
+	node bench/memory.mjs --python $(VBIN)/python --json bench/results/memory.json
 
 # Accuracy of the phase maps on the simulator's stacks (PCC, PCC + GMVAE, baselines)
 # against ground truth: tables into docs/benchmarks.md, raw numbers into bench/results/.

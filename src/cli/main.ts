@@ -18,12 +18,14 @@ import { UsageError, nodeIO, type CommandIO } from './io.js';
 const USAGE_TEMPLATE = `usage: stxm-phasemap <command> [options]
 
 commands:
-  info FILE [--json] [--entry NAME] [--channel NAME] [--energies FILE]
+  info FILE [--json] [--frames] [--entry NAME] [--channel NAME] [--energies FILE]
                        format, dialect, scan type, shape (energies, y, x),
-                       energy range and pixel size of a scan file: NXstxm
-                       (.h5 .hdf5 .nxs .stxm), aXis2000 .hdr (+ .xim beside
-                       it), multi-page TIFF (+ energy list); --entry picks an
-                       ALS entry or aXis2000 region
+                       energy range, pixel size and value type of a scan file:
+                       NXstxm (.h5 .hdf5 .nxs .stxm), aXis2000 .hdr (+ .xim
+                       beside it), multi-page TIFF (+ energy list); --entry
+                       picks an ALS entry or aXis2000 region. An HDF5 file's
+                       data are not read: --frames reads them to list NaN and
+                       empty frames
   map FILE --refs REFS.csv [--out RESULT.h5] [--json] [--quiet] [parameters]
                        the whole pipeline: optical density, alignment and
                        energy calibration decided from the data, Pearson maps,

@@ -16,7 +16,7 @@ import type {
 import type { Stack } from '../core/model/stack.js';
 import type { DemoOptions, DemoTruth } from '../core/simulate/demo.js';
 import type { SampleConfig } from '../core/simulate/sample.js';
-import type { WorkerRequest, WorkerResponse } from './protocol.js';
+import { stackTransferables, type WorkerRequest, type WorkerResponse } from './protocol.js';
 
 /** The part of the DOM `Worker` the client uses. */
 export interface WorkerLike {
@@ -136,15 +136,25 @@ export class AnalysisWorkerClient {
   }
 
   /**
-   * Run the pipeline on a copy of `stack` in a worker of its own, so that a
-   * cancel (through `signal`) terminates it at once, mid-computation, and
-   * reads in other workbenches never wait behind a run.
+   * Run the pipeline on `stack` in a worker of its own, so that a cancel
+   * (through `signal`) terminates it at once, mid-computation, and reads in
+   * other workbenches never wait behind a run.
+   *
+   * With `transfer`, the stack's buffers move to the worker (they are emptied
+   * here): no copy of the cube is made, and the worker computes the optical
+   * density in them. Without it (the default) the worker gets a structured
+   * clone — one more cube for the run — which a caller needs while it keeps
+   * drawing from its own stack (the workbench's views do today).
    */
   run(
     stack: Stack,
     references: ReferenceSet,
     params: DeepPartial<PipelineParams>,
-    options: { onProgress?: (p: ProgressEvent) => void; signal?: AbortSignal } = {}
+    options: {
+      onProgress?: (p: ProgressEvent) => void;
+      signal?: AbortSignal;
+      transfer?: boolean;
+    } = {}
   ): Promise<PhaseMapResult> {
     const { onProgress, signal } = options;
     if (signal?.aborted) {
@@ -180,7 +190,10 @@ export class AnalysisWorkerClient {
         finish();
         reject(new Error(`analysis worker failed: ${ev.message || 'could not start'}`));
       });
-      worker.postMessage({ id: ++this._nextId, kind: 'run', stack, references, params }, []);
+      worker.postMessage(
+        { id: ++this._nextId, kind: 'run', stack, references, params },
+        options.transfer ? stackTransferables(stack) : []
+      );
     });
   }
 

@@ -74,7 +74,7 @@ export type WorkerRequest =
   | {
       id: number;
       kind: 'run';
-      /** A copy of the page's stack (structured clone). */
+      /** The page's stack: a structured clone, or its buffers transferred (`run(…, { transfer })`). */
       stack: Stack;
       references: ReferenceSet;
       params: DeepPartial<PipelineParams>;

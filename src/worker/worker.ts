@@ -52,7 +52,7 @@ function runtime(): Promise<H5Runtime> {
 
 async function handle(req: WorkerRequest): Promise<void> {
   if (req.kind === 'run') {
-    // req.stack is this message's own structured clone: the pipeline may consume it
+    // req.stack is this message's own (a clone, or transferred buffers): the pipeline may consume it
     const result = await runPipeline(req.stack, req.references, req.params, {
       consumeInput: true,
       onProgress: progress =>
