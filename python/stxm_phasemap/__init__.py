@@ -12,6 +12,12 @@ its comm. Arrays go to the workbench and come back as numpy::
 
 Every call returns at once; ``await`` it in an async cell, or read
 ``.result()`` of the returned object in a later cell (docs/python.md).
+
+Without JupyterLab (scripts, ``nbconvert --execute``, CI, Dask workers) the engine
+the package carries maps stacks directly::
+
+    result = spm.map_file("particle.h5", "refs.csv", seed=0)       # the same Result
+    batch = spm.map_files(paths, "refs.csv", client=dask_client)   # table + figure
 """
 
 from __future__ import annotations
@@ -21,17 +27,21 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from ._api import Lab, Workbench
+from ._batch import Batch, map_files
 from ._comm import Connection
 from ._display import MIME_TYPE
 from ._errors import (
+    EngineUnavailableError,
     ExtensionUnavailableError,
     InvalidRequestError,
     NotReadyError,
     RunCancelledError,
+    StackFileError,
     StxmPhaseMapError,
     WorkbenchNotFoundError,
     WorkbenchReloadedError,
 )
+from ._headless import map_arrays, map_file, run_cli, write_nxstxm
 from ._palette import PHASE_COLORS
 from ._pending import Pending, gather
 from ._protocol import PROTOCOL
@@ -48,7 +58,9 @@ __all__ = [
     "PHASE_COLORS",
     "PROTOCOL",
     "RESULT_FIELDS",
+    "Batch",
     "Connection",
+    "EngineUnavailableError",
     "ExtensionUnavailableError",
     "InvalidRequestError",
     "Lab",
@@ -60,6 +72,7 @@ __all__ = [
     "RunWarning",
     "Simulation",
     "Stack",
+    "StackFileError",
     "StxmPhaseMapError",
     "Workbench",
     "WorkbenchNotFoundError",
@@ -69,9 +82,14 @@ __all__ = [
     "current",
     "gather",
     "get_stack",
+    "map_arrays",
+    "map_file",
+    "map_files",
     "open_arrays",
+    "run_cli",
     "simulate",
     "workbenches",
+    "write_nxstxm",
 ]
 
 # `open` is not in __all__: `from stxm_phasemap import *` must not shadow the builtin.

@@ -705,6 +705,16 @@ ERROR_KINDS = {
         "python": "NotReadyError",
         "description": "a pending answer was read before it arrived",
     },
+    "bad-file": {
+        "wire": "engine",
+        "python": "StackFileError",
+        "description": "the headless engine cannot use an input file (a stack, references, a manifest): the command line's exit-2 line, naming the file",
+    },
+    "engine-unavailable": {
+        "wire": "engine",
+        "python": "EngineUnavailableError",
+        "description": "the headless engine cannot run (no engine bundle, no Node.js) or stopped (a crash)",
+    },
 }
 #: The kinds of the extension's error replies.
 REPLY_ERROR_KINDS = [

@@ -56,6 +56,29 @@ class ProtocolError(ContractError):
         super().__init__(path, message)
 
 
+# --- headless runs (map_file, map_files): the engine in a Node process, no JupyterLab page
+
+
+class StackFileError(StxmPhaseMapError, ValueError):
+    """The engine cannot use an input file: a stack, a references CSV, a manifest.
+
+    ``message`` names the file and the reason in one line (the command line's
+    exit-2 line); ``path`` is the file named (None when the message names none).
+    ``kind`` is the contract's ``"bad-file"``.
+    """
+
+    def __init__(self, kind: str, message: str, path: str | None = None):
+        super().__init__(kind, message)
+        self.path = path
+
+
+class EngineUnavailableError(StxmPhaseMapError):
+    """The headless engine cannot run: its bundle or its Node.js is missing, or it crashed.
+
+    ``kind`` is the contract's ``"engine-unavailable"``.
+    """
+
+
 #: Each error kind's exception, as the contract names it (ERROR_KINDS[kind]["python"]).
 _KINDS: dict[str, type[StxmPhaseMapError]] = {
     kind: globals()[spec["python"]] for kind, spec in ERROR_KINDS.items()

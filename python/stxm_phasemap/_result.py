@@ -166,6 +166,21 @@ class Result:
         self.versions: dict[str, str] = dict(json.get("versions") or {})
         self.phase_counts: list[int] = list(json.get("phaseCounts") or [])
         self.warnings: list[RunWarning] = warnings_from_json(json.get("warnings"))
+        #: The result file this was read from (``from_file``, ``map_file(out=…)``), else None.
+        self.result_file: str | None = None
+
+    @classmethod
+    def from_file(cls, path: Any, source: str | None = None) -> Result:
+        """A result file (NeXus/HDF5, DESIGN.md §3) as the ``Result`` the workbench gives for it.
+
+        ``source``: the stack's path (``path`` of the result; default the file's own).
+        """
+        from ._resultfile import read_result_file
+
+        json, arrays = read_result_file(path, source)
+        result = cls(json, arrays)
+        result.result_file = str(path)
+        return result
 
     def __getattr__(self, name: str) -> np.ndarray:
         arrays = self.__dict__.get("arrays", {})

@@ -1,4 +1,7 @@
-/** `stxm-phasemap info FILE [--json] [--entry NAME] [--channel NAME] [--energies FILE]` */
+/**
+ * `stxm-phasemap info FILE [--json] [--frames] [--entry NAME] [--channel NAME] [--energies FILE]`:
+ * an HDF5 file's metadata only (the cube is read with `--frames`).
+ */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -8,13 +11,20 @@ import { nodeH5Runtime } from './runtime.js';
 import { UsageError, type CommandIO } from './io.js';
 
 export async function infoCommand(args: string[], io: CommandIO): Promise<number> {
-  let values: { json?: boolean; entry?: string; channel?: string; energies?: string };
+  let values: {
+    json?: boolean;
+    frames?: boolean;
+    entry?: string;
+    channel?: string;
+    energies?: string;
+  };
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({
       args,
       options: {
         json: { type: 'boolean' },
+        frames: { type: 'boolean' },
         entry: { type: 'string' },
         channel: { type: 'string' },
         energies: { type: 'string' }
@@ -48,7 +58,8 @@ export async function infoCommand(args: string[], io: CommandIO): Promise<number
   const info = describeFile(await nodeH5Runtime(), resolve(file), file, {
     entry: values.entry,
     channel: values.channel,
-    energies
+    energies,
+    frames: values.frames
   });
   io.out(values.json ? JSON.stringify(info, null, 2) : formatFileInfo(info));
   return 0;

@@ -25,6 +25,7 @@ import {
 } from '../core/index.js';
 import { resolutionMethod } from '../core/analysis/methods/index.js';
 import { writeResult } from '../core/io/result-write.js';
+import type { DeepPartial } from '../core/model/params.js';
 import { UsageError, joinNegativeValues, type CommandIO } from './io.js';
 import { PARAMETER_OPTIONS, normaliseFlags, parametersFromOptions } from './params.js';
 import { nodeH5Runtime } from './runtime.js';
@@ -59,18 +60,47 @@ export async function mapCommand(args: string[], io: CommandIO): Promise<number>
     throw new UsageError('map: --refs REFS.csv is required (reference spectra, DESIGN.md §3)');
   }
   const params = await parametersFromOptions('map', values);
-  const file = positionals[0];
+  const { summary } = await mapFile(positionals[0], values.refs, params, {
+    out: values.out,
+    quiet: values.quiet === true,
+    io
+  });
+  io.out(values.json ? JSON.stringify(summary, null, 2) : formatSummary(summary));
+  return 0;
+}
+
+export interface MapFileOptions {
+  /** Write the result file here. */
+  out?: string;
+  /** No progress nor warnings on stderr. */
+  quiet?: boolean;
+  io: CommandIO;
+}
+
+/**
+ * The whole pipeline on one stack file with checked (partial) parameters: what
+ * `map` and each stack of `batch` run. Problems of the input throw a
+ * `StackReadError` naming the file.
+ */
+export async function mapFile(
+  file: string,
+  refs: string,
+  params: DeepPartial<PipelineParams>,
+  options: MapFileOptions
+): Promise<{ result: PhaseMapResult; summary: MapSummary }> {
+  const { io, out } = options;
+  const quiet = options.quiet === true;
   if (!existsSync(file)) {
     throw new StackReadError(file, 'no such file');
   }
-  if (!existsSync(values.refs)) {
-    throw new StackReadError(values.refs, 'no such file');
+  if (!existsSync(refs)) {
+    throw new StackReadError(refs, 'no such file');
   }
-  const references = parseOrExplain(values.refs);
+  const references = parseOrExplain(refs);
   const stack = readStack(await nodeH5Runtime(), resolve(file), file);
   configureNodeWasm();
 
-  const report = progressReporter(io, values.quiet === true);
+  const report = progressReporter(io, quiet);
   const t0 = performance.now();
   let result: PhaseMapResult;
   try {
@@ -79,24 +109,23 @@ export async function mapCommand(args: string[], io: CommandIO): Promise<number>
       consumeInput: true // the stack is read for this run only
     });
   } catch (err) {
-    throw explain(err, file, values.refs);
+    throw explain(err, file, refs);
   }
   const totalMs = performance.now() - t0;
-  if (values.quiet !== true) {
+  if (!quiet) {
     for (const w of result.warnings) {
       io.err(formatWarning(w));
     }
   }
-  if (values.out) {
-    writeResult(await nodeH5Runtime(), resolve(values.out), result, {
+  if (out) {
+    writeResult(await nodeH5Runtime(), resolve(out), result, {
       sourceFile: basename(file),
-      referencesFile: basename(values.refs)
+      referencesFile: basename(refs)
     });
-    report({ stage: 'resolve', fraction: 1, message: `wrote ${values.out}` });
+    report({ stage: 'resolve', fraction: 1, message: `wrote ${out}` });
   }
-  const summary = mapSummary(result, { file, refs: values.refs, out: values.out ?? null, totalMs });
-  io.out(values.json ? JSON.stringify(summary, null, 2) : formatSummary(summary));
-  return 0;
+  const summary = mapSummary(result, { file, refs, out: out ?? null, totalMs });
+  return { result, summary };
 }
 
 /** One warning line for stderr: `warning: …` or, for a decision taken, `note: …`. */

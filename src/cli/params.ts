@@ -122,25 +122,30 @@ function isFileI0(v: unknown): v is { mode: 'file'; path: string } {
   return isObject(v) && v.mode === 'file' && typeof v.path === 'string';
 }
 
-/** `--params FILE.json`: a (partial) parameter set, nested as PipelineParams. */
+/**
+ * `--params FILE.json`: a (partial) parameter set, nested as PipelineParams;
+ * `--params -` reads it from standard input (how Python hands its keywords over).
+ */
 function paramsFile(path: string): Record<string, unknown> {
-  if (!existsSync(path)) {
+  const stdin = path === '-';
+  const name = stdin ? 'parameters on standard input' : path;
+  if (!stdin && !existsSync(path)) {
     throw new StackReadError(path, 'no such file');
   }
   let value: unknown;
   try {
-    value = JSON.parse(readFileSync(path, 'utf8'));
+    value = JSON.parse(readFileSync(stdin ? 0 : path, 'utf8'));
   } catch (err) {
-    throw new StackReadError(path, `not a JSON parameter file: ${(err as Error).message}`);
+    throw new StackReadError(name, `not a JSON parameter file: ${(err as Error).message}`);
   }
   if (!isObject(value)) {
-    throw new StackReadError(path, 'a parameter file holds one JSON object');
+    throw new StackReadError(name, 'a parameter file holds one JSON object');
   }
   try {
     validateParams(value);
   } catch (err) {
     if (err instanceof ParameterError) {
-      throw new StackReadError(path, err.message);
+      throw new StackReadError(name, err.message);
     }
     throw err;
   }
@@ -216,7 +221,7 @@ export function parameterHelp(indent = '      '): string {
   out.push(
     ...entry(
       '--params FILE.json',
-      'a whole parameter set (JSON, nested as a result file records it)'
+      'a whole parameter set (JSON, nested as a result file records it; - reads it from standard input)'
     )
   );
   out.push(

@@ -14,6 +14,8 @@ import { parseArgs } from 'node:util';
 import { describeStack, formatReferenceCsv, formatStackInfo } from '../core/index.js';
 import { writeNxstxm } from '../core/io/nxstxm-write.js';
 import { DEMO_SAMPLE } from '../core/simulate/demo-sample.js';
+import { simulateDemo } from '../core/simulate/demo.js';
+import { nvpfSpectrum } from '../core/simulate/xanes.js';
 import { MATERIALS, type MaterialId } from '../core/simulate/materials.js';
 import { MORPHOLOGIES, type Morphology } from '../core/simulate/morphology.js';
 import { DEFAULT_SAMPLE, simulateSample, type SampleConfig } from '../core/simulate/sample.js';
@@ -46,6 +48,7 @@ const OPTIONS = {
   'missing-phase': { type: 'string' },
   refs: { type: 'string' },
   truth: { type: 'string' },
+  soc: { type: 'string' },
   'list-scenarios': { type: 'boolean' }
 } as const;
 
@@ -95,6 +98,9 @@ export async function simulateCommand(args: string[], io: CommandIO): Promise<nu
   }
   const runtime = await nodeH5Runtime();
   const general = GENERAL.some(k => values[k] !== undefined);
+  if (values.soc !== undefined) {
+    return simulateSoc(values, seed, runtime, io);
+  }
 
   let config: SampleConfig;
   try {
@@ -140,6 +146,76 @@ export async function simulateCommand(args: string[], io: CommandIO): Promise<nu
     io.out(
       JSON.stringify(
         { ...info, simulation: config, refs: values.refs ?? null, truth: values.truth ?? null },
+        null,
+        2
+      )
+    );
+  } else {
+    io.out(formatStackInfo(info));
+  }
+  return 0;
+}
+
+/** Reference grid of `--soc`'s two spectra (as the Python simulate's references). */
+const SOC_REF_GRID = Float64Array.from({ length: 181 }, (_, i) => 505 + 0.25 * i);
+
+/**
+ * `simulate --soc S`: the two-phase core–shell particle (Na3 core, Na1 shell) of
+ * `lab.simulate(soc)` in Python, at state of charge S (the Na1 share: the front's
+ * radius is √(1 − S)), for series of states of charge.
+ */
+function simulateSoc(
+  values: Values,
+  seed: number | undefined,
+  runtime: Awaited<ReturnType<typeof nodeH5Runtime>>,
+  io: CommandIO
+): number {
+  const text = values.soc ?? '';
+  const soc = Number(text);
+  if (text.trim() === '' || !(soc >= 0 && soc <= 1)) {
+    throw new UsageError(`simulate: --soc must be a number in 0…1, not "${text}"`);
+  }
+  const others = GENERAL.filter(k => k !== 'size' && values[k] !== undefined);
+  if (others.length > 0 || values.truth !== undefined) {
+    throw new UsageError(
+      `simulate: --soc takes --seed, --size and --refs only, not --${[...others, ...(values.truth !== undefined ? ['truth'] : [])].join(', --')}`
+    );
+  }
+  let ny = 48;
+  let nx = 64;
+  if (values.size !== undefined) {
+    const m = /^(\d+)x(\d+)$/.exec(values.size);
+    if (!m || Number(m[1]) < 8 || Number(m[2]) < 8 || Number(m[1]) * Number(m[2]) > 4096 * 4096) {
+      throw new UsageError(
+        `simulate: --size must be ROWSxCOLUMNS of at least 8x8 (e.g. 48x64), not "${values.size}"`
+      );
+    }
+    ny = Number(m[1]);
+    nx = Number(m[2]);
+  }
+  const { stack, truth } = simulateDemo({ seed: seed ?? 1, ny, nx, front: Math.sqrt(1 - soc) });
+  stack.metadata.title = `NVPF particle, state of charge ${soc}`;
+  writeNxstxm(runtime, resolve(values.out!), stack);
+  if (values.refs) {
+    const valences = [3.0, 4.0];
+    const spectra = valences.map(v => nvpfSpectrum(SOC_REF_GRID, v));
+    writeFileSync(
+      values.refs,
+      '# reference spectra from the STXM PhaseMap simulator (nvpf, core–shell); exact model spectra\n' +
+        formatReferenceCsv(truth.phaseNames, SOC_REF_GRID, (i, e) => spectra[i][e])
+    );
+  }
+  const inside = truth.phase.filter(p => p >= 0);
+  const na1 = inside.filter(p => p === 1).length / Math.max(1, inside.length);
+  const info = { ...describeStack(stack), file: values.out! };
+  if (values.json) {
+    io.out(
+      JSON.stringify(
+        {
+          ...info,
+          simulation: { soc, seed: seed ?? 1, ny, nx, truthFractions: [1 - na1, na1] },
+          refs: values.refs ?? null
+        },
         null,
         2
       )

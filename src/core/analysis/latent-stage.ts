@@ -1,6 +1,8 @@
 /**
  * The latent stage of the pipeline: pixel features → GMVAE training → latent
- * means of every particle pixel, as a (y, x, L) map.
+ * means of every particle pixel, as a (y, x, L) map. The features are
+ * computed on demand (the subsample trained on, then block by block as they
+ * are encoded), never as a whole (pixels × dim) matrix.
  *
  * The training code is loaded on first use (dynamic import), and tfjs only
  * when a tfjs backend trains: the page bundle, which imports the core for
@@ -8,7 +10,7 @@
  * one file) and Node load it when a run needs it.
  */
 import type { GmvaeParams, ProgressEvent, TrainingSummary } from '../model/result.js';
-import { pixelFeatures } from './features.js';
+import { featureRows } from './features.js';
 
 export interface LatentStageResult {
   latent: Float32Array;
@@ -37,7 +39,7 @@ export async function latentStage(
   const { useBackend } = await import('./gmvae/backend.js');
   const { encodeAll, trainGmvae } = await import('./gmvae/train.js');
   const { backend, note } = await useBackend(gmvae.backend);
-  const features = pixelFeatures(cube, ne, shape, mask, options.context);
+  const features = featureRows(cube, ne, shape, mask, options.context);
   const count = features.pixels.length;
   const modelShape = {
     inputDim: features.dim,
@@ -45,7 +47,7 @@ export async function latentStage(
     components: gmvae.components > 0 ? gmvae.components : phases,
     latentDim: gmvae.latentDim
   };
-  const trained = await trainGmvae(features.values, count, {
+  const trained = await trainGmvae(features, count, {
     shape: modelShape,
     epochs: gmvae.epochs,
     batchSize: gmvae.batchSize,
@@ -65,7 +67,7 @@ export async function latentStage(
         message: `epoch ${epoch + 1}: loss ${loss.toFixed(4)}, validation ${valLoss.toFixed(4)}`
       })
   });
-  const { latent: rows } = await encodeAll(trained, features.values, count);
+  const { latent: rows } = await encodeAll(trained, features, count);
   const l = modelShape.latentDim;
   const latent = new Float32Array(ny * nx * l).fill(Number.NaN);
   features.pixels.forEach((p, k) => latent.set(rows.subarray(k * l, (k + 1) * l), p * l));

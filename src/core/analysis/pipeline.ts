@@ -40,7 +40,8 @@ export interface PipelineHooks {
   /**
    * The input stack is the caller's private copy and may be overwritten
    * (pre-processing computes the optical density in its data array, one cube
-   * less in memory). Its counts are gone afterwards.
+   * less in memory). Its counts are gone afterwards, and so is its ring
+   * current (`control`), once applied.
    */
   consumeInput?: boolean;
   /**

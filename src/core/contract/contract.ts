@@ -72,8 +72,9 @@ export const DTYPE_NAMES = Object.keys(DTYPES) as DType[];
 
 /**
  * Error kinds. `wire`: who sends it (`extension` in error replies, `kernel`
- * in error notices, `local` never on the wire: the kernel's own). `python`:
- * the exception Python raises for it.
+ * in error notices, `local` never on the wire: the kernel's own, `engine` the
+ * headless engine's exit status and error line, for map_file / map_files).
+ * `python`: the exception Python raises for it.
  */
 export const ERROR_KINDS = {
   'invalid-request': {
@@ -126,6 +127,18 @@ export const ERROR_KINDS = {
     wire: 'local',
     python: 'NotReadyError',
     description: 'a pending answer was read before it arrived'
+  },
+  'bad-file': {
+    wire: 'engine',
+    python: 'StackFileError',
+    description:
+      "the headless engine cannot use an input file (a stack, references, a manifest): the command line's exit-2 line, naming the file"
+  },
+  'engine-unavailable': {
+    wire: 'engine',
+    python: 'EngineUnavailableError',
+    description:
+      'the headless engine cannot run (no engine bundle, no Node.js) or stopped (a crash)'
   }
 } as const;
 export type ErrorKindName = keyof typeof ERROR_KINDS;

@@ -4,9 +4,10 @@
  * frames that hold no data, and what the reader noticed.
  */
 import { describeStack, type StackInfo } from '../model/info.js';
-import type { ScanKind, Stack } from '../model/stack.js';
-import { listNxstxmRegions, type RegionSummary } from './nxstxm.js';
-import { readScan, type ReadOptions } from './read.js';
+import type { ScanKind, Stack, StackHeader } from '../model/stack.js';
+import { listNxstxmRegions, readNxstxmHeader, type RegionSummary } from './nxstxm.js';
+import { detectStackFormat, readScan, type ReadOptions } from './read.js';
+import { fsFileAccess } from './files.js';
 import type { H5Runtime } from './h5.js';
 
 export interface FileInfo extends StackInfo {
@@ -17,17 +18,23 @@ export interface FileInfo extends StackInfo {
   regions: RegionSummary[] | null;
   channel: string | null;
   channels: string[] | null;
-  /** Energy indices of frames that are all NaN, partly NaN, all zero. */
-  nanFrames: number[];
-  incompleteFrames: number[];
-  zeroFrames: number[];
+  /** Element type of the values in the file ("float32", "uint16", …), when known. */
+  dtype: string | null;
+  /**
+   * Energy indices of frames that are all NaN, partly NaN, all zero; `null`
+   * when the data were not read (HDF5 files, unless `frames` is asked for).
+   */
+  nanFrames: number[] | null;
+  incompleteFrames: number[] | null;
+  zeroFrames: number[] | null;
   positionUnits: 'µm' | 'pixel';
   notes: string[];
 }
 
-export function describeScan(stack: Stack, regions?: RegionSummary[]): FileInfo {
+export function describeScan(stack: Stack | StackHeader, regions?: RegionSummary[]): FileInfo {
   const base = describeStack(stack);
   const m = stack.metadata;
+  const read = 'data' in stack;
   const pixel = m.positionUnits === 'pixel';
   return {
     ...base,
@@ -43,27 +50,48 @@ export function describeScan(stack: Stack, regions?: RegionSummary[]): FileInfo 
           : null,
     channel: stack.source.channel ?? null,
     channels: stack.source.channels ?? null,
-    nanFrames: m.nanFrames ?? [],
-    incompleteFrames: m.incompleteFrames ?? [],
-    zeroFrames: m.zeroFrames ?? [],
+    dtype: 'dtype' in stack ? (stack.dtype ?? null) : null,
+    nanFrames: read ? (m.nanFrames ?? []) : null,
+    incompleteFrames: read ? (m.incompleteFrames ?? []) : null,
+    zeroFrames: read ? (m.zeroFrames ?? []) : null,
     positionUnits: m.positionUnits ?? 'µm',
     notes: m.notes ?? []
   };
 }
 
-/** Read a file and describe it (any scan kind). */
+export interface DescribeOptions extends ReadOptions {
+  /**
+   * Read the data too, to list the frames that are NaN or all zero (and to
+   * refuse a file whose every frame is NaN). Without it an HDF5 file's cube
+   * is never read: only its attributes and small datasets.
+   */
+  frames?: boolean;
+}
+
+/**
+ * Describe a file (any scan kind). An NXstxm file is described from its
+ * metadata alone unless `options.frames`; aXis2000 and TIFF scans are read.
+ */
 export function describeFile(
   runtime: H5Runtime,
   path: string,
   displayName = path,
-  options: ReadOptions = {}
+  options: DescribeOptions = {}
 ): FileInfo {
-  const stack = readScan(runtime, path, displayName, options);
+  const files = options.files ?? fsFileAccess(runtime.FS);
+  const header =
+    detectStackFormat(runtime, path, displayName, files) === 'nxstxm'
+      ? readNxstxmHeader(runtime, path, displayName, { entry: options.entry })
+      : undefined;
+  const stack =
+    header && options.frames !== true
+      ? header
+      : readScan(runtime, path, displayName, { ...options, files });
   const regions =
     stack.source.format.startsWith('NXstxm') && stack.source.regions
       ? listNxstxmRegions(runtime, path, displayName)
       : undefined;
-  return describeScan(stack, regions);
+  return { ...describeScan(stack, regions), dtype: header?.dtype ?? null };
 }
 
 /** Human-readable summary, as the command line prints it. */
@@ -90,8 +118,9 @@ export function formatFileInfo(info: FileInfo): string {
       ? 'pixel size  unknown (positions are pixel indices)'
       : `pixel size  ${px(info.pixelSize.x)} µm (x) × ${px(info.pixelSize.y)} µm (y)`
   ];
-  if (info.quantity === 'optical density') {
-    lines.push('values      optical density');
+  if (info.quantity === 'optical density' || info.dtype) {
+    const what = info.quantity === 'optical density' ? 'optical density' : 'counts';
+    lines.push(`values      ${info.dtype ? `${info.dtype} ` : ''}${what}`);
   }
   if (info.beamline) {
     lines.push(`beamline    ${info.beamline}`);
@@ -124,9 +153,12 @@ export function formatFileInfo(info: FileInfo): string {
       lines.push(`${label} ${list.map(e => `${e} (${info.energies[e]} eV)`).join(', ')}`);
     }
   };
-  frames('NaN frames  ', info.nanFrames);
-  frames('partly NaN  ', info.incompleteFrames);
-  frames('zero frames ', info.zeroFrames);
+  frames('NaN frames  ', info.nanFrames ?? []);
+  frames('partly NaN  ', info.incompleteFrames ?? []);
+  frames('zero frames ', info.zeroFrames ?? []);
+  if (info.nanFrames === null) {
+    lines.push('frames      not read (--frames checks them for NaN and empty frames)');
+  }
   for (const note of info.notes) {
     lines.push(`note        ${note}`);
   }

@@ -22,14 +22,37 @@ export interface H5FileSystem {
   stat(path: string): { size: number };
 }
 
+/**
+ * h5wasm's low-level hyperslab read into its own heap: what `Dataset.slice`
+ * calls, without the two copies it then makes (out of the heap, then into
+ * the caller's array). The cube reader reads each frame into one buffer of
+ * the heap and copies it once, straight into the cube.
+ */
+export interface H5RawRead {
+  get_dataset_data(
+    fileId: bigint,
+    path: string,
+    count: bigint[] | null,
+    offset: bigint[] | null,
+    strides: bigint[] | null,
+    ptr: bigint
+  ): number;
+  _malloc(size: number): number;
+  _free(ptr: number): void;
+  /** The heap; replaced by a new view when the heap grows (read it after each call). */
+  HEAPU8: Uint8Array;
+}
+
 /** What a reader needs from an initialised h5wasm module. */
 export interface H5Runtime {
   File: new (filename: string, mode?: 'r' | 'w' | 'a') => H5File;
   FS: H5FileSystem;
+  /** The module's raw read, when it has one (every h5wasm build does). */
+  raw?: H5RawRead;
 }
 
 /** The parts of an initialised h5wasm module used to build a runtime. */
-export interface H5ModuleLike {
+export interface H5ModuleLike extends Partial<H5RawRead> {
   FS: unknown;
   activate_throwing_error_handler?: () => number;
 }
@@ -41,7 +64,14 @@ export interface H5ModuleLike {
  */
 export function createH5Runtime(File: H5Runtime['File'], module: H5ModuleLike): H5Runtime {
   module.activate_throwing_error_handler?.();
-  return { File, FS: module.FS as H5FileSystem };
+  const raw =
+    typeof module.get_dataset_data === 'function' &&
+    typeof module._malloc === 'function' &&
+    typeof module._free === 'function' &&
+    module.HEAPU8 instanceof Uint8Array
+      ? (module as H5RawRead)
+      : undefined;
+  return { File, FS: module.FS as H5FileSystem, ...(raw ? { raw } : {}) };
 }
 
 /**

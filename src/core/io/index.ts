@@ -16,7 +16,7 @@ export {
   readStack
 } from './read.js';
 export type { ReadOptions, StackFormat } from './read.js';
-export { readNxstxm, listNxstxmRegions, MAX_VALUES } from './nxstxm.js';
+export { readNxstxm, readNxstxmHeader, listNxstxmRegions, MAX_VALUES } from './nxstxm.js';
 export type { NxstxmOptions, RegionSummary } from './nxstxm.js';
 export { readAxis2000, axis2000DataFiles } from './axis2000.js';
 export type { Axis2000Options } from './axis2000.js';
@@ -26,7 +26,7 @@ export { fsFileAccess, memoryFileAccess } from './files.js';
 export type { FileAccess } from './files.js';
 export { scanKindOf, describeKind } from './scan.js';
 export { describeFile, describeScan, formatFileInfo } from './describe.js';
-export type { FileInfo } from './describe.js';
+export type { DescribeOptions, FileInfo } from './describe.js';
 export {
   REFERENCE_EXTENSIONS,
   combineReferences,

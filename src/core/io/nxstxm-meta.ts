@@ -1,17 +1,27 @@
 /** Ring current, beamline and dialect of an NXstxm entry. */
-import type { Group } from 'h5wasm';
+import type { Dataset, Group } from 'h5wasm';
 
-import { child, isDataset, isGroup, stringAttr, stringDataset, toFloat64 } from './h5.js';
+import {
+  child,
+  isDataset,
+  isGroup,
+  stringAttr,
+  stringDataset,
+  toFloat64,
+  type H5RawRead
+} from './h5.js';
 import { isNumericDataset, readCube, type DimMap } from './nxstxm-cube.js';
 import { cleanText } from './text.js';
 
-/** The ring current: an NXmonitor group (`control`) whose data has the signal's shape, or one value per frame. */
-export function readControl(
+/**
+ * The ring current's dataset, found without reading it: an NXmonitor group
+ * (`control`) whose data has the signal's shape (`full`), or one value per frame.
+ */
+export function findControl(
   entry: Group,
   shape: number[],
-  map: DimMap,
   dims: [number, number, number]
-): Float32Array | undefined {
+): { ds: Dataset; full: boolean } | undefined {
   const names = entry.keys().filter(k => {
     const g = child(entry, k);
     return isGroup(g) && (k === 'control' || stringAttr(g, 'NX_class') === 'NXmonitor');
@@ -24,19 +34,40 @@ export function readControl(
     }
     const cshape = ds.shape ?? [];
     if (JSON.stringify(cshape) === JSON.stringify(shape)) {
-      return readCube(ds, shape, map, dims).data;
+      return { ds, full: true };
     }
-    const perFrame = toFloat64(ds.value);
-    if (perFrame && perFrame.length === dims[0] && dims[0] > 1) {
-      const frame = dims[1] * dims[2];
-      const out = new Float32Array(dims[0] * frame);
-      for (let e = 0; e < dims[0]; e++) {
-        out.fill(perFrame[e], e * frame, (e + 1) * frame);
-      }
-      return out;
+    if (cshape.reduce((a, b) => a * b, 1) === dims[0] && dims[0] > 1) {
+      return { ds, full: false };
     }
   }
   return undefined;
+}
+
+/** The ring current in the layout of the cube (see `findControl`). */
+export function readControl(
+  entry: Group,
+  shape: number[],
+  map: DimMap,
+  dims: [number, number, number],
+  raw?: H5RawRead
+): Float32Array | undefined {
+  const found = findControl(entry, shape, dims);
+  if (!found) {
+    return undefined;
+  }
+  if (found.full) {
+    return readCube(found.ds, shape, map, dims, raw).data;
+  }
+  const perFrame = toFloat64(found.ds.value);
+  if (!perFrame || perFrame.length !== dims[0]) {
+    return undefined;
+  }
+  const frame = dims[1] * dims[2];
+  const out = new Float32Array(dims[0] * frame);
+  for (let e = 0; e < dims[0]; e++) {
+    out.fill(perFrame[e], e * frame, (e + 1) * frame);
+  }
+  return out;
 }
 
 export function beamlineOf(entry: Group): string | undefined {

@@ -16,9 +16,9 @@ import {
 import { writeTreeFile } from '../../test-setup/h5-tree.js';
 import { writeAlsMulti, writeI08Old, writeSynthetic } from './nxstxm.fixtures.js';
 import { pixelSize, type Stack } from '../model/stack.js';
-import type { H5Runtime } from './h5.js';
+import type { H5RawRead, H5Runtime } from './h5.js';
 import { readScan, readStack } from './read.js';
-import { listNxstxmRegions, readNxstxm } from './nxstxm.js';
+import { listNxstxmRegions, readNxstxm, readNxstxmHeader } from './nxstxm.js';
 
 let rt: H5Runtime;
 const dir = tempDir();
@@ -382,5 +382,127 @@ describe('scan kinds other than image stacks are recognised and named', () => {
     expect(() => readStack(rt, path, 'focus.h5')).toThrow(
       /focus\.h5: .* is a focus scan, not an image stack/
     );
+  });
+});
+
+describe('readNxstxmHeader: what readNxstxm reads, without the cube', () => {
+  const files: [string, () => string][] = [
+    [
+      'Pixelator',
+      () => (writeSynthetic(join(dir, 'h-pix.h5'), { shape: [3, 4, 5] }), join(dir, 'h-pix.h5'))
+    ],
+    [
+      'older I08',
+      () => (
+        writeI08Old(join(dir, 'h-i08.nxs'), [3, 4, 6], ['x', 'y', 'e']),
+        join(dir, 'h-i08.nxs')
+      )
+    ],
+    [
+      'ALS multi-entry',
+      () => {
+        const p = join(dir, 'h-als.stxm');
+        writeAlsMulti(p, [
+          { dims: [4, 4], scanType: 'sample image' },
+          { dims: [2, 3, 5], scanType: 'sample image stack' }
+        ]);
+        return p;
+      }
+    ],
+    ...(HAVE_SHARED
+      ? (['sls_pollux_stack_C-K.hdf5', 'hermes_small_OK.hdf5'].map(n => [
+          n,
+          () => join(SHARED_DATA, 'stxm', n)
+        ]) as [string, () => string][])
+      : [])
+  ];
+  it.each(files)('%s: axes, source and metadata equal; the ring current is seen', (_, make) => {
+    const path = make();
+    const stack = readNxstxm(rt, path, 'f');
+    const header = readNxstxmHeader(rt, path, 'f');
+    expect(header).not.toHaveProperty('data');
+    expect(header.energies).toEqual(stack.energies);
+    expect(header.x).toEqual(stack.x);
+    expect(header.y).toEqual(stack.y);
+    expect(header.source).toEqual(stack.source);
+    const { nanFrames, incompleteFrames, zeroFrames, ...rest } = stack.metadata;
+    void [nanFrames, incompleteFrames, zeroFrames];
+    expect(header.metadata).toEqual(rest);
+    expect(header.hasControl).toBe(stack.control !== undefined);
+    expect(header.dtype).toMatch(/^(float|u?int)\d+$/);
+  });
+});
+
+describe('the cube read through h5wasm’s raw read equals Dataset.slice’s', () => {
+  const tree = (dtype: string, shape: number[], axes: string[], beamline = 'PolLux') => ({
+    children: {
+      entry1: {
+        attrs: { NX_class: 'NXentry' },
+        children: {
+          instrument: { children: { name: { data: [beamline] } } },
+          counter0: {
+            attrs: { NX_class: 'NXdata', signal: 'data', axes },
+            children: {
+              data: {
+                data: Float64Array.from(
+                  { length: shape.reduce((a, b) => a * b, 1) },
+                  (_, i) => (i * 37) % 251
+                ),
+                shape,
+                dtype
+              },
+              energy: { data: ramp(shape[axes.indexOf('energy')], 520) },
+              sample_y: { data: ramp(shape[axes.indexOf('sample_y')], 0, 0.1) },
+              sample_x: { data: ramp(shape[axes.indexOf('sample_x')], 0, 0.2) }
+            }
+          }
+        }
+      }
+    }
+  });
+  it.each([
+    ['<f', [3, 4, 5], ['energy', 'sample_y', 'sample_x']],
+    ['<d', [3, 4, 5], ['energy', 'sample_y', 'sample_x']],
+    ['<H', [3, 4, 5], ['energy', 'sample_y', 'sample_x']],
+    ['<h', [3, 4, 5], ['energy', 'sample_y', 'sample_x']],
+    ['<i', [3, 4, 5], ['energy', 'sample_y', 'sample_x']],
+    ['<B', [3, 4, 5], ['energy', 'sample_y', 'sample_x']],
+    ['<f', [4, 5, 3], ['sample_y', 'sample_x', 'energy']],
+    ['<H', [5, 3, 4], ['sample_x', 'energy', 'sample_y']]
+  ])('%s %j %j', (dtype, shape, axes) => {
+    const p = join(
+      dir,
+      `raw-${dtype.replace(/[<>]/g, c => (c === '<' ? 'le' : 'be'))}-${axes.join('-')}.h5`
+    );
+    writeTreeFile(p, tree(dtype, shape, axes));
+    const raw = rt.raw;
+    if (!raw) {
+      throw new Error('the runtime has no raw read');
+    }
+    let calls = 0;
+    const counted: H5RawRead = {
+      get_dataset_data: (...args) => (calls++, raw.get_dataset_data(...args)),
+      _malloc: n => raw._malloc(n),
+      _free: ptr => raw._free(ptr),
+      get HEAPU8() {
+        return raw.HEAPU8;
+      }
+    };
+    const direct = readStack({ ...rt, raw: counted }, p, 'raw.h5');
+    expect(calls).toBe(shape[axes.indexOf('energy')]);
+    const sliced = readStack({ File: rt.File, FS: rt.FS }, p, 'raw.h5');
+    expect(direct.data).toEqual(sliced.data);
+    expect(Array.from(direct.data.subarray(0, 4))).toEqual(Array.from(sliced.data.subarray(0, 4)));
+    expect(direct.data.some(v => v !== 0)).toBe(true);
+  });
+
+  it.skipIf(!HAVE_SHARED)('real files: identical cubes and ring currents', () => {
+    for (const name of ['sls_pollux_stack_C-K.hdf5', 'hermes_small_OK.hdf5']) {
+      const p = join(SHARED_DATA, 'stxm', name);
+      const direct = readStack(rt, p);
+      const sliced = readStack({ File: rt.File, FS: rt.FS }, p);
+      expect(direct.data).toEqual(sliced.data);
+      expect(direct.control).toEqual(sliced.control);
+    }
   });
 });

@@ -17,7 +17,12 @@
  */
 import type { Dataset, File as H5File, Group } from 'h5wasm';
 
-import { assertStackConsistent, type ScanKind, type Stack } from '../model/stack.js';
+import {
+  assertStackConsistent,
+  type ScanKind,
+  type Stack,
+  type StackHeader
+} from '../model/stack.js';
 import { MAX_VALUES } from './checks.js';
 import { StackReadError } from './errors.js';
 import {
@@ -30,12 +35,13 @@ import {
   stringAttr,
   stringDataset,
   toFloat64,
+  type H5RawRead,
   type H5Runtime
 } from './h5.js';
 import { energyDatasetName } from './nxstxm-axes.js';
 import { isNumericDataset, readCube } from './nxstxm-cube.js';
 import { layoutOf, type Layout } from './nxstxm-layout.js';
-import { beamlineOf, dialectOf, readControl } from './nxstxm-meta.js';
+import { beamlineOf, dialectOf, findControl, readControl } from './nxstxm-meta.js';
 import { checkEnergies, positionsOf, type Positions } from './nxstxm-fields.js';
 import { cleanText } from './text.js';
 
@@ -70,7 +76,26 @@ export function readNxstxm(
   displayName = path,
   options: NxstxmOptions = {}
 ): Stack {
-  return withFile(runtime, path, displayName, file => readFromFile(file, displayName, options));
+  return withFile(runtime, path, displayName, file =>
+    readFromFile(file, displayName, options, true, plan => plan.readStack(runtime.raw))
+  );
+}
+
+/**
+ * What `readNxstxm` would read, but without the cube: the axes, the source,
+ * the metadata and the signal's element type. Reads the small datasets and
+ * the attributes only, so it takes the same time for any size of stack; the
+ * frames' NaN/zero checks (which need the data) are not made.
+ */
+export function readNxstxmHeader(
+  runtime: H5Runtime,
+  path: string,
+  displayName = path,
+  options: NxstxmOptions = {}
+): StackHeader {
+  return withFile(runtime, path, displayName, file =>
+    readFromFile(file, displayName, options, false, plan => plan.header)
+  );
 }
 
 /** Every entry (region) of an NXstxm file with its scan type and shape, without reading data. */
@@ -179,7 +204,19 @@ function summarise(file: H5File, entryName: string): RegionSummary {
   return { name: entryName, scanType, kind, shape };
 }
 
-function readFromFile(file: H5File, name: string, options: NxstxmOptions): Stack {
+/** An entry whose metadata is read and checked; its cube is read on demand. */
+interface EntryPlan {
+  header: StackHeader;
+  readStack(raw?: H5RawRead): Stack;
+}
+
+function readFromFile<T>(
+  file: H5File,
+  name: string,
+  options: NxstxmOptions,
+  forData: boolean,
+  finish: (plan: EntryPlan) => T
+): T {
   const entries = entriesOf(file);
   if (entries.length === 0) {
     throw new StackReadError(name, 'no NXentry group: not a NeXus/NXstxm file');
@@ -209,11 +246,11 @@ function readFromFile(file: H5File, name: string, options: NxstxmOptions): Stack
       continue;
     }
     try {
-      const stack = readEntry(entry, entryName, groups, name);
+      const plan = planEntry(entry, entryName, groups, name, forData);
       if (entries.length > 1) {
-        stack.source.regions = entries.map(e => '/' + e);
+        plan.header.source.regions = entries.map(e => '/' + e);
       }
-      return stack;
+      return finish(plan);
     } catch (err) {
       if (err instanceof StackReadError) {
         firstError ??= err;
@@ -235,12 +272,13 @@ function readFromFile(file: H5File, name: string, options: NxstxmOptions): Stack
   );
 }
 
-function readEntry(
+function planEntry(
   entry: Group,
   entryName: string,
   groups: { name: string; group: Group }[],
-  name: string
-): Stack {
+  name: string,
+  forData: boolean
+): EntryPlan {
   const { name: groupName, group } = groups[0];
   const sigName = signalName(group);
   const signal = child(group, sigName) as Dataset;
@@ -257,7 +295,7 @@ function readEntry(
   if (shape.length > 0 && total === 0) {
     fail(`${where} is empty (shape ${JSON.stringify(shape)})`);
   }
-  if (total > MAX_VALUES) {
+  if (forData && total > MAX_VALUES) {
     fail(
       `${where} is too large to load (shape ${JSON.stringify(shape)}, ${total} values; at most ${MAX_VALUES})`
     );
@@ -280,14 +318,6 @@ function readEntry(
   // positions
   const pos: Positions = positionsOf(group, layout, where, fail);
 
-  const { data, stats } = readCube(signal, shape, map, dims);
-  if (kind !== 'focus' && stats.nanFrames.length === n0) {
-    fail(
-      n0 === 1 ? `${where} holds only NaN` : `every frame of ${where} is NaN (no data recorded)`
-    );
-  }
-
-  const control = readControl(entry, shape, map, dims);
   const countTime = numericDataset(group, 'count_time');
   const dwellMs =
     countTime && (countTime.length === n0 || countTime.length === 1) && kind !== 'focus'
@@ -304,12 +334,12 @@ function readEntry(
   }
   const signalLongName = stringAttr(signal, 'long_name') ?? stringAttr(signal, 'quantity') ?? '';
 
-  const stack: Stack = {
-    data,
+  const header: StackHeader = {
     energies,
     x: pos.x,
     y: pos.y,
-    control,
+    hasControl: findControl(entry, shape, dims) !== undefined,
+    dtype: dtypeOf(signal),
     source: {
       file: name,
       format: 'NXstxm (HDF5)',
@@ -327,15 +357,59 @@ function readEntry(
       dwellMs,
       startTime: clean(stringDataset(entry, 'start_time')),
       title: clean(stringDataset(entry, 'title')),
-      nanFrames: stats.nanFrames.length ? stats.nanFrames : undefined,
-      incompleteFrames: stats.incompleteFrames.length ? stats.incompleteFrames : undefined,
-      zeroFrames: stats.zeroFrames.length ? stats.zeroFrames : undefined,
       positionUnits: pos.units,
       notes: notes.length ? notes : undefined
     }
   };
-  assertStackConsistent(stack);
-  return stack;
+
+  const readStack = (raw?: H5RawRead): Stack => {
+    const { data, stats } = readCube(signal, shape, map, dims, raw);
+    if (kind !== 'focus' && stats.nanFrames.length === n0) {
+      fail(
+        n0 === 1 ? `${where} holds only NaN` : `every frame of ${where} is NaN (no data recorded)`
+      );
+    }
+    const control = readControl(entry, shape, map, dims, raw);
+    const { metadata, source } = header;
+    const stack: Stack = {
+      data,
+      energies,
+      x: pos.x,
+      y: pos.y,
+      control,
+      source,
+      metadata: {
+        beamline: metadata.beamline,
+        scanType: metadata.scanType,
+        scanKind: metadata.scanKind,
+        quantity: metadata.quantity,
+        dwellMs: metadata.dwellMs,
+        startTime: metadata.startTime,
+        title: metadata.title,
+        nanFrames: stats.nanFrames.length ? stats.nanFrames : undefined,
+        incompleteFrames: stats.incompleteFrames.length ? stats.incompleteFrames : undefined,
+        zeroFrames: stats.zeroFrames.length ? stats.zeroFrames : undefined,
+        positionUnits: metadata.positionUnits,
+        notes: metadata.notes
+      }
+    };
+    assertStackConsistent(stack);
+    return stack;
+  };
+  return { header, readStack };
+}
+
+/** The signal's element type as numpy would name it ("float32", "uint16", …). */
+function dtypeOf(ds: Dataset): string | undefined {
+  try {
+    const { type, size, signed } = ds.metadata;
+    if (type === 1) {
+      return `float${size * 8}`;
+    }
+    return type === 0 ? `${signed ? 'int' : 'uint'}${size * 8}` : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** SOLEIL HERMES writes image stacks as (energy, x, y) without saying so. */

@@ -2,7 +2,7 @@
  * A short, JSON-safe description of a stack: what `stxm-phasemap info`
  * prints, what the panel shows and what the Python side receives.
  */
-import { finiteRange, pixelSize, stackShape, type Stack } from './stack.js';
+import { finiteRange, pixelSize, stackShape, type Stack, type StackHeader } from './stack.js';
 
 export interface StackInfo {
   file: string;
@@ -22,7 +22,8 @@ export interface StackInfo {
   signal: string | null;
 }
 
-export function describeStack(stack: Stack): StackInfo {
+/** Describe a stack, or a header read without the cube. */
+export function describeStack(stack: Stack | StackHeader): StackInfo {
   const [ne, ny, nx] = stackShape(stack);
   const px = pixelSize(stack);
   const [emin, emax] = finiteRange(stack.energies);
@@ -38,7 +39,7 @@ export function describeStack(stack: Stack): StackInfo {
     energyRange: [round(emin), round(emax)],
     pixelSize: { x: finiteOrNull(px.x), y: finiteOrNull(px.y), units: 'µm' },
     dwellMs: stack.metadata.dwellMs ? stack.metadata.dwellMs.map(round) : null,
-    hasRingCurrent: stack.control !== undefined,
+    hasRingCurrent: 'hasControl' in stack ? stack.hasControl : stack.control !== undefined,
     entry: stack.source.entry ?? null,
     signal: stack.source.signal ?? null
   };

@@ -88,10 +88,24 @@ export interface Stack {
   metadata: StackMetadata;
 }
 
+/**
+ * What a file says about a stack without its cube (`stxm-phasemap info`
+ * reads only this): the axes, the source and the metadata.
+ */
+export interface StackHeader extends Omit<Stack, 'data' | 'control'> {
+  /** Whether the file holds a ring current (`control`) for the stack. */
+  hasControl: boolean;
+  /** Element type of the signal in the file ("float32", "uint16", …), when known. */
+  dtype?: string;
+}
+
+/** The axes of a stack (or of a header): what its shape and pixel size come from. */
+export type StackAxes = Pick<Stack, 'energies' | 'y' | 'x'>;
+
 /** Shape of a stack as (energies, y, x). */
 export type StackShape = readonly [number, number, number];
 
-export function stackShape(stack: Stack): StackShape {
+export function stackShape(stack: StackAxes): StackShape {
   return [stack.energies.length, stack.y.length, stack.x.length];
 }
 
@@ -99,7 +113,7 @@ export function stackShape(stack: Stack): StackShape {
  * Pixel size in µm along x and y: the median step of the positions, which is
  * robust to a single irregular step. `NaN` along an axis with one position.
  */
-export function pixelSize(stack: Stack): { x: number; y: number } {
+export function pixelSize(stack: StackAxes): { x: number; y: number } {
   return { x: medianStep(stack.x), y: medianStep(stack.y) };
 }
 

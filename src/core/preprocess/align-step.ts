@@ -18,7 +18,10 @@ import type { CropBox } from './shift.js';
 import { outcome, type PrepareStep } from './steps.js';
 
 export interface AlignStepResult {
-  /** The aligned, cropped cube, or the input cube when not aligned. */
+  /**
+   * The aligned, cropped cube (written into the input cube's own buffer: a
+   * view of its first values), or the input cube when not aligned.
+   */
   data: Float32Array;
   crop: CropBox;
   dx: Float64Array;
@@ -32,7 +35,15 @@ export const alignmentStep: PrepareStep = {
   name: 'alignment',
   run(state, { params, file }) {
     const { frames } = state;
-    const aligned = alignStep(state.data, frames.energies, state.ny, state.nx, params, file);
+    const aligned = alignStep(
+      state.data,
+      frames.energies,
+      state.ny,
+      state.nx,
+      params,
+      file,
+      state.spare
+    );
     const { crop } = aligned;
     return outcome(
       {
@@ -44,7 +55,8 @@ export const alignmentStep: PrepareStep = {
         y: frames.y.slice(crop.y0, crop.y1),
         x: frames.x.slice(crop.x0, crop.x1),
         dx: aligned.dx,
-        dy: aligned.dy
+        dy: aligned.dy,
+        spare: undefined
       },
       [aligned.provenance],
       aligned.warnings
@@ -52,13 +64,19 @@ export const alignmentStep: PrepareStep = {
   }
 };
 
+/**
+ * Measure the drift and align when it matters; `cube` (prepare's private OD
+ * cube) is overwritten. `spare`: a buffer nothing uses any more, for the
+ * registration's work buffers (see `Arena`).
+ */
 export function alignStep(
   cube: Float32Array,
   energies: Float64Array,
   ny: number,
   nx: number,
   params: PreprocessParams,
-  file: string
+  file: string,
+  spare?: ArrayBuffer
 ): AlignStepResult {
   const ne = energies.length;
   const none = {
@@ -87,7 +105,7 @@ export function alignStep(
     interpolation: params.alignInterpolation,
     upsample: params.alignUpsample
   };
-  const measured = measureDrift(cube, ne, ny, nx, options, file);
+  const measured = measureDrift(cube, ne, ny, nx, options, file, spare);
   const drift = largestDrift(measured);
   const apply =
     params.align === true || (params.align === 'auto' && drift >= params.alignMinDriftPx);
@@ -128,8 +146,9 @@ export function alignStep(
     };
   }
   // frames measured binned are registered again at full resolution to be moved
-  const reg = measured.binning > 1 ? registerFrames(cube, ne, ny, nx, options, file) : measured;
-  const a = applyRegistration(cube, ne, ny, nx, reg, options, file);
+  const reg =
+    measured.binning > 1 ? registerFrames(cube, ne, ny, nx, options, file, spare) : measured;
+  const a = applyRegistration(cube, ne, ny, nx, reg, options, file, true);
   const crop = a.box;
   const margin = Math.max(crop.y0, ny - crop.y1, crop.x0, nx - crop.x1);
   const finalDrift = largestDrift(reg);

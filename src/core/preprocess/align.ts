@@ -10,7 +10,7 @@
  */
 import { binCube } from './bin.js';
 import { PreprocessError } from './errors.js';
-import { PhaseCorrelator } from './register.js';
+import { Arena, PhaseCorrelator } from './register.js';
 import { commonArea, shiftFrame, type CropBox, type Interpolation } from './shift.js';
 
 export interface AlignResult {
@@ -87,11 +87,12 @@ export function measureDrift(
   ny: number,
   nx: number,
   params: AlignmentParams = {},
-  file = 'stack'
+  file = 'stack',
+  spare?: ArrayBuffer
 ): Registration {
   const b = Math.max(1, Math.ceil(Math.max(ny, nx) / MEASURE_SIDE));
   if (b === 1 || Math.floor(ny / b) < 8 || Math.floor(nx / b) < 8) {
-    return registerFrames(cube, ne, ny, nx, params, file);
+    return registerFrames(cube, ne, ny, nx, params, file, spare);
   }
   const zeros = (n: number): Float64Array => new Float64Array(n);
   const binned = binCube(cube, ne, ny, nx, zeros(ny), zeros(nx), b);
@@ -135,7 +136,13 @@ export function alignFrames(
   );
 }
 
-/** Move every frame by its registered shift and crop to the area every frame covers. */
+/**
+ * Move every frame by its registered shift and crop to the area every frame
+ * covers. With `inPlace` the aligned frames are written into `cube` itself
+ * (the result is a view of its first ne·h·w values): each frame is read
+ * whole before its cropped, shifted copy is written, at an offset no later
+ * than its own, so no frame is overwritten before it is read.
+ */
 export function applyRegistration(
   cube: Float32Array,
   ne: number,
@@ -143,7 +150,8 @@ export function applyRegistration(
   nx: number,
   reg: Registration,
   params: AlignmentParams = {},
-  file = 'stack'
+  file = 'stack',
+  inPlace = false
 ): AlignResult {
   const npx = ny * nx;
   const frameOf = (e: number): Float32Array => cube.subarray(e * npx, (e + 1) * npx);
@@ -158,7 +166,8 @@ export function applyRegistration(
   }
   const h = box.y1 - box.y0;
   const w = box.x1 - box.x0;
-  const data = new Float32Array(ne * h * w);
+  const data = inPlace ? cube.subarray(0, ne * h * w) : new Float32Array(ne * h * w);
+  const scratch = {};
   for (let e = 0; e < ne; e++) {
     shiftFrame(
       frameOf(e),
@@ -167,7 +176,8 @@ export function applyRegistration(
       dx[e],
       box,
       interpolation,
-      data.subarray(e * h * w, (e + 1) * h * w)
+      data.subarray(e * h * w, (e + 1) * h * w),
+      scratch
     );
   }
   return {
@@ -183,15 +193,21 @@ export function applyRegistration(
   };
 }
 
-/** Register every frame (two passes, see the top of this file). */
+/**
+ * Register every frame (two passes, see the top of this file). The work
+ * buffers are carved out of `spare` (a buffer nothing else uses any more)
+ * while it has room.
+ */
 export function registerFrames(
   cube: Float32Array,
   ne: number,
   ny: number,
   nx: number,
   params: AlignmentParams = {},
-  file = 'stack'
+  file = 'stack',
+  spare?: ArrayBuffer
 ): Registration {
+  const arena = new Arena(spare);
   const npx = ny * nx;
   const frameOf = (e: number): Float32Array => cube.subarray(e * npx, (e + 1) * npx);
   const upsample = params.upsample ?? DEFAULT_UPSAMPLE;
@@ -220,12 +236,12 @@ export function registerFrames(
     );
   }
 
-  const corr = new PhaseCorrelator(ny, nx, { maxShiftPx, upsample, lowPass: LOW_PASS });
+  const corr = new PhaseCorrelator(ny, nx, { maxShiftPx, upsample, lowPass: LOW_PASS }, arena);
   const values = twoPass(corr, frameOf, ne, ny, nx, reference);
   // the particle's outline does not change with energy; its chemical contrast does, and a
   // frame whose contrast differs most from the reference can lock onto the wrong edge
-  const outline = silhouettes(cube, ne, npx);
-  const shape = twoPass(corr, e => outline.subarray(e * npx, (e + 1) * npx), ne, ny, nx, reference);
+  const outline = silhouetteFrames(cube, npx);
+  const shape = twoPass(corr, outline, ne, ny, nx, reference);
   const dx = new Float64Array(ne);
   const dy = new Float64Array(ne);
   const outlineFrames: number[] = [];
@@ -253,7 +269,8 @@ export function registerFrames(
 /**
  * Two passes of phase correlation: to the reference frame, then to the mean
  * of the frames moved back by their whole-pixel displacement. Shifts are
- * relative to the reference (the content moves by +dx, +dy).
+ * relative to the reference (the content moves by +dx, +dy). Each frame
+ * `frameOf` returns is used before the next is asked for.
  */
 function twoPass(
   corr: PhaseCorrelator,
@@ -265,16 +282,13 @@ function twoPass(
 ): { dx: Float64Array; dy: Float64Array; peaks: Float64Array } {
   const npx = ny * nx;
   // spectra are recomputed in each pass rather than kept: one FFT is cheaper than 16 MiB per frame
-  const refSpectrum = corr.spectrum(frameOf(reference));
+  const refSpectrum = corr.referenceSpectrum(frameOf(reference));
   // pass 1: to the reference frame
   const d1 = Array.from({ length: ne }, (_, e) =>
-    e === reference
-      ? { dy: 0, dx: 0, peak: 1 }
-      : corr.register(refSpectrum, corr.spectrum(frameOf(e)))
+    e === reference ? { dy: 0, dx: 0, peak: 1 } : corr.registerFrame(refSpectrum, frameOf(e))
   );
   // pass 2: to the mean of the frames moved back by their whole-pixel displacement
-  const mean = new Float64Array(npx);
-  const count = new Uint32Array(npx);
+  const { mean, count } = corr.meanScratch();
   for (let e = 0; e < ne; e++) {
     const f = frameOf(e);
     const oy = Math.round(d1[e].dy);
@@ -297,10 +311,8 @@ function twoPass(
   for (let p = 0; p < npx; p++) {
     mean[p] = count[p] > 0 ? mean[p] / count[p] : Number.NaN;
   }
-  const meanSpectrum = corr.spectrum(mean);
-  const d2 = Array.from({ length: ne }, (_, e) =>
-    corr.register(meanSpectrum, corr.spectrum(frameOf(e)))
-  );
+  const meanSpectrum = corr.referenceSpectrum(mean); // replaces refSpectrum, used no more
+  const d2 = Array.from({ length: ne }, (_, e) => corr.registerFrame(meanSpectrum, frameOf(e)));
   const dy = Float64Array.from(d2, d => -(d.dy - d2[reference].dy));
   const dx = Float64Array.from(d2, d => -(d.dx - d2[reference].dx));
   const peaks = Float64Array.from(d2, d => d.peak);
@@ -313,13 +325,16 @@ const OUTLINE_TOLERANCE_PX = 1;
 /**
  * Each frame's particle outline: 0 on the background, 1 from a tenth of the
  * way between the background (5th percentile) and the particle's top (95th)
- * on, a ramp in between (a soft, sub-pixel edge); NaN stays NaN.
+ * on, a ramp in between (a soft, sub-pixel edge); NaN stays NaN. Computed
+ * frame by frame when asked for, into one buffer: the frame returned is valid
+ * until the next call (twoPass uses each at once), so the outlines never take
+ * a cube of memory.
  */
-function silhouettes(cube: Float32Array, ne: number, npx: number): Float32Array {
-  const out = new Float32Array(cube.length);
+function silhouetteFrames(cube: Float32Array, npx: number): (e: number) => Float32Array {
+  const out = new Float32Array(npx);
   const sample = new Float64Array(Math.min(npx, 65_536));
   const stride = Math.max(1, Math.floor(npx / sample.length));
-  for (let e = 0; e < ne; e++) {
+  return (e: number): Float32Array => {
     let k = 0;
     for (let p = e * npx; p < (e + 1) * npx && k < sample.length; p += stride) {
       if (Number.isFinite(cube[p])) {
@@ -331,12 +346,12 @@ function silhouettes(cube: Float32Array, ne: number, npx: number): Float32Array 
     const hi = k ? sorted[Math.floor(0.95 * (k - 1))] : 1;
     const t = lo + OUTLINE_LEVEL * (hi - lo);
     const inv = t > lo ? 1 / (t - lo) : 0;
-    for (let p = e * npx; p < (e + 1) * npx; p++) {
+    for (let p = e * npx, q = 0; q < npx; p++, q++) {
       const v = cube[p];
-      out[p] = Number.isFinite(v) ? Math.min(1, Math.max(0, (v - lo) * inv)) : Number.NaN;
+      out[q] = Number.isFinite(v) ? Math.min(1, Math.max(0, (v - lo) * inv)) : Number.NaN;
     }
-  }
-  return out;
+    return out;
+  };
 }
 
 /** Where the outline saturates, as a fraction of the way from the background to the particle's top. */

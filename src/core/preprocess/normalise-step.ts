@@ -10,19 +10,27 @@ import { outcome, round, type PrepareStep } from './steps.js';
 
 export const normaliseStep: PrepareStep = {
   name: 'ring current and dwell',
-  run(state, { params, isOd }) {
+  run(state, { params, isOd, inPlace, input }) {
     if (isOd) {
       return outcome(state);
     }
-    const s = state.frames;
+    let s = state.frames;
     const work = state.data;
     const ne = s.energies.length;
     const npx = state.ny * state.nx;
     const provenance: ProvenanceStep[] = [];
     let ringCurrentMa: number | undefined;
+    let spare: ArrayBuffer | undefined;
     if (params.ringCurrent && s.control) {
       const r = normaliseRingCurrent(work, s.control);
       ringCurrentMa = r.meanCurrent;
+      if (inPlace) {
+        // consumed: the caller's private stack no longer needs its ring current,
+        // whose memory becomes the alignment's work space
+        spare = s.control.byteOffset === 0 ? (s.control.buffer as ArrayBuffer) : undefined;
+        input.control = undefined;
+        s = { ...s, control: undefined };
+      }
       provenance.push({
         step: 'ring current',
         details: {
@@ -52,6 +60,6 @@ export const normaliseStep: PrepareStep = {
         });
       }
     }
-    return outcome({ ...state, ringCurrentMa, dwellMs }, provenance);
+    return outcome({ ...state, frames: s, ringCurrentMa, dwellMs, spare }, provenance);
   }
 };

@@ -64,7 +64,8 @@ export function prepareStack(
      * The optical density may be computed in `stack.data` itself (which then
      * no longer holds the counts): for a caller whose stack is a private copy
      * it will not use again — the worker's clone of the page's stack, the
-     * CLI's freshly read file. Saves one cube of memory.
+     * CLI's freshly read file. Saves one cube of memory; its ring current
+     * (`control`) is dropped once applied, another.
      */
     inPlace?: boolean;
   } = {}

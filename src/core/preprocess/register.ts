@@ -39,6 +39,38 @@ export interface Displacement {
  * 96 × 120 px, I0 = 1000 counts, worst shift error 0.15 → 0.10 px.
  */
 const REGULARISATION = 10;
+
+/**
+ * Work buffers carved out of a spare `ArrayBuffer` while it has room (prepare
+ * passes the ring-current cube of a consumed stack once it has been applied:
+ * 80 MiB at 1024² × 20 that would otherwise wait for the garbage collector
+ * while alignment allocates as much again), else freshly allocated. Carved
+ * buffers hold old values: every user writes each value before reading it.
+ */
+export class Arena {
+  private used = 0;
+  constructor(private readonly buffer?: ArrayBuffer) {}
+
+  float64(n: number): Float64Array {
+    const at = this.take(n * 8);
+    return at === null ? new Float64Array(n) : new Float64Array(this.buffer as ArrayBuffer, at, n);
+  }
+
+  uint32(n: number): Uint32Array {
+    const at = this.take(n * 4);
+    return at === null ? new Uint32Array(n) : new Uint32Array(this.buffer as ArrayBuffer, at, n);
+  }
+
+  private take(bytes: number): number | null {
+    if (!this.buffer || this.used + bytes > this.buffer.byteLength) {
+      return null;
+    }
+    const at = this.used;
+    this.used += Math.ceil(bytes / 8) * 8;
+    return at;
+  }
+}
+
 export class PhaseCorrelator {
   readonly ny: number;
   readonly nx: number;
@@ -50,8 +82,17 @@ export class PhaseCorrelator {
   private readonly lowPass: Float64Array;
   private readonly lowPassSum: number;
   private readonly options: RegisterOptions;
+  /**
+   * Work buffers, allocated on first use and reused by every registration
+   * (16 MiB each at 1024²): a frame's transform (then the correlation), the
+   * cross-power spectrum, and the reference's transform.
+   */
+  private scratch?: { moving: Float64Array; cross: Float64Array; reference: Float64Array };
+  private means?: { mean: Float64Array; count: Uint32Array };
+  private readonly arena: Arena;
 
-  constructor(ny: number, nx: number, options: RegisterOptions) {
+  constructor(ny: number, nx: number, options: RegisterOptions, arena = new Arena()) {
+    this.arena = arena;
     this.ny = ny;
     this.nx = nx;
     this.P = nextPow2(ny);
@@ -61,7 +102,7 @@ export class PhaseCorrelator {
     this.wx = tukey(nx, 0.25);
     this.options = options;
     const { P, Q } = this;
-    this.lowPass = new Float64Array(P * Q);
+    this.lowPass = arena.float64(P * Q);
     let sum = 0;
     const s2 = 2 * options.lowPass * options.lowPass;
     for (let ky = 0; ky < P; ky++) {
@@ -76,9 +117,55 @@ export class PhaseCorrelator {
     this.lowPassSum = sum;
   }
 
-  /** The transform of a prepared (mean-free, tapered, padded) frame; NaN counts as the mean. */
-  spectrum(frame: ArrayLike<number>): Float64Array {
-    const { ny, nx, P, Q, wy, wx } = this;
+  private work(): NonNullable<PhaseCorrelator['scratch']> {
+    const n = 2 * this.P * this.Q;
+    this.scratch ??= {
+      moving: this.arena.float64(n),
+      cross: this.arena.float64(n),
+      reference: this.arena.float64(n)
+    };
+    return this.scratch;
+  }
+
+  /** A (ny × nx) sum and count, zeroed, reused by every call (for a mean frame). */
+  meanScratch(): { mean: Float64Array; count: Uint32Array } {
+    const npx = this.ny * this.nx;
+    this.means ??= { mean: this.arena.float64(npx), count: this.arena.uint32(npx) };
+    this.means.mean.fill(0);
+    this.means.count.fill(0);
+    return this.means;
+  }
+
+  /**
+   * `spectrum(frame)` into the correlator's own reference buffer: valid until
+   * the next call (a reference replaces the previous one).
+   */
+  referenceSpectrum(frame: ArrayLike<number>): Float64Array {
+    const out = this.work().reference;
+    out.fill(0);
+    return this.spectrum(frame, out);
+  }
+
+  /**
+   * Where `frame` sits relative to the frame of spectrum `reference`: the same
+   * as `register(reference, spectrum(frame))`, with the frame's transform in
+   * a reused buffer.
+   */
+  registerFrame(reference: Float64Array, frame: ArrayLike<number>): Displacement {
+    const moving = this.work().moving;
+    moving.fill(0);
+    return this.register(reference, this.spectrum(frame, moving));
+  }
+
+  /**
+   * The transform of a prepared (mean-free, tapered, padded) frame; NaN counts
+   * as the mean. Into `out` (all zeros, 2·P·Q values) when given.
+   */
+  spectrum(
+    frame: ArrayLike<number>,
+    out: Float64Array = new Float64Array(2 * this.P * this.Q)
+  ): Float64Array {
+    const { ny, nx, Q, wy, wx } = this;
     let sum = 0;
     let n = 0;
     for (let i = 0; i < ny * nx; i++) {
@@ -89,7 +176,6 @@ export class PhaseCorrelator {
       }
     }
     const mean = n > 0 ? sum / n : 0;
-    const out = new Float64Array(2 * P * Q);
     for (let y = 0; y < ny; y++) {
       for (let x = 0; x < nx; x++) {
         const v = frame[y * nx + x];
@@ -100,10 +186,14 @@ export class PhaseCorrelator {
     return out;
   }
 
-  /** Where the frame of spectrum `moving` sits relative to the frame of spectrum `reference`. */
+  /**
+   * Where the frame of spectrum `moving` sits relative to the frame of
+   * spectrum `reference`. `moving` is not used after the cross-power spectrum
+   * is formed: the correlator's own moving buffer then holds the correlation.
+   */
   register(reference: Float64Array, moving: Float64Array): Displacement {
     const { P, Q, lowPass } = this;
-    const cross = new Float64Array(2 * P * Q);
+    const { cross, moving: corr } = this.work();
     let maxMag = 0;
     for (let k = 0; k < P * Q; k++) {
       const ar = reference[2 * k];
@@ -119,17 +209,15 @@ export class PhaseCorrelator {
     if (!(maxMag > 0)) {
       return { dy: 0, dx: 0, peak: 0 };
     }
-    const mags = new Float64Array(P * Q);
+    const magnitude = (k: number): number =>
+      Math.sqrt(cross[2 * k] * cross[2 * k] + cross[2 * k + 1] * cross[2 * k + 1]);
+    const eps = REGULARISATION * median(P * Q, magnitude) + maxMag * 1e-12;
     for (let k = 0; k < P * Q; k++) {
-      mags[k] = Math.sqrt(cross[2 * k] * cross[2 * k] + cross[2 * k + 1] * cross[2 * k + 1]);
-    }
-    const eps = REGULARISATION * median(mags) + maxMag * 1e-12;
-    for (let k = 0; k < P * Q; k++) {
-      const g = lowPass[k] / (mags[k] + eps);
+      const g = lowPass[k] / (magnitude(k) + eps);
       cross[2 * k] *= g;
       cross[2 * k + 1] *= g;
     }
-    const corr = Float64Array.from(cross);
+    corr.set(cross);
     this.fft.inverse(corr);
 
     // integer peak within ±maxShift
@@ -237,12 +325,12 @@ export class PhaseCorrelator {
   }
 }
 
-/** Median of (a sample of at most ~65 000 of) the values. */
-function median(values: Float64Array): number {
-  const stride = Math.max(1, Math.floor(values.length / 65_536));
-  const sample = new Float64Array(Math.ceil(values.length / stride));
-  for (let i = 0, k = 0; i < values.length; i += stride, k++) {
-    sample[k] = values[i];
+/** Median of (a sample of at most ~65 000 of) the `n` values `value(0…n−1)`. */
+function median(n: number, value: (i: number) => number): number {
+  const stride = Math.max(1, Math.floor(n / 65_536));
+  const sample = new Float64Array(Math.ceil(n / stride));
+  for (let i = 0, k = 0; i < n; i += stride, k++) {
+    sample[k] = value(i);
   }
   return medianInPlace(sample);
 }

@@ -86,6 +86,9 @@ export function commonArea(
 /**
  * Shift one frame (rows of `nx` values) by (sy, sx) px and write the crop box into `out`
  * ((y1 − y0) × (x1 − x0), row-major). The box must come from `commonArea`.
+ * Every value of `frame` it needs is read before the first is written, so
+ * `out` may overlap `frame` (alignment in place). `scratch.tmp` keeps its
+ * work buffer for the next frame.
  */
 export function shiftFrame(
   frame: ArrayLike<number>,
@@ -94,7 +97,8 @@ export function shiftFrame(
   sx: number,
   box: CropBox,
   interpolation: Interpolation,
-  out: Float32Array
+  out: Float32Array,
+  scratch?: { tmp?: Float64Array }
 ): void {
   const ty = tapsFor(sy, interpolation);
   const tx = tapsFor(sx, interpolation);
@@ -103,7 +107,15 @@ export function shiftFrame(
   // rows needed by the y taps
   const r0 = box.y0 + ty.offset;
   const r1 = box.y1 - 1 + ty.offset + ty.weights.length - 1;
-  const tmp = new Float64Array((r1 - r0 + 1) * w);
+  const size = (r1 - r0 + 1) * w;
+  // the rows shifted along x (every value written before it is read): reused across frames
+  let tmp = scratch?.tmp;
+  if (!tmp || tmp.length < size) {
+    tmp = new Float64Array(size);
+    if (scratch) {
+      scratch.tmp = tmp;
+    }
+  }
   for (let r = r0; r <= r1; r++) {
     const rowIn = r * nx;
     const rowTmp = (r - r0) * w;

@@ -56,6 +56,11 @@ export interface PrepareState {
   /** Ring current and dwell the counts were normalised to, for a measured I0. */
   ringCurrentMa?: number;
   dwellMs?: number;
+  /**
+   * A buffer nothing uses any more (the ring current once applied to a private
+   * stack), for the alignment's work space instead of waiting for the GC.
+   */
+  spare?: ArrayBuffer;
 }
 
 export interface StepOutcome {

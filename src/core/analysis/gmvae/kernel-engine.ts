@@ -5,6 +5,7 @@
  */
 import type { EngineSetup, TrainingEngine } from './engine.js';
 import { GmvaeKernel } from './gmvae-wasm.js';
+import type { FeatureRows } from '../features.js';
 import type { GmvaeShape, NamedWeights } from './layout.js';
 
 /** Samples per kernel call outside the training batches (validation, encoding). */
@@ -42,17 +43,16 @@ export function kernelEngine(setup: EngineSetup): TrainingEngine {
 export function kernelEncode(
   shape: GmvaeShape,
   weights: NamedWeights,
-  features: Float32Array,
+  features: Pick<FeatureRows, 'range'>,
   count: number
 ): { latent: Float32Array; qy: Float32Array } {
-  const dim = shape.inputDim;
   const kernel = new GmvaeKernel(shape, Math.min(CHUNK, Math.max(1, count)));
   kernel.setWeights(weights);
   const latent = new Float32Array(count * shape.latentDim);
   const qy = new Float32Array(count * shape.components);
   for (let start = 0; start < count; start += kernel.capacity) {
     const n = Math.min(kernel.capacity, count - start);
-    kernel.input.set(features.subarray(start * dim, (start + n) * dim));
+    features.range(start, n, kernel.input);
     const out = kernel.encode(n);
     latent.set(out.latent, start * shape.latentDim);
     qy.set(out.qy, start * shape.components);

@@ -6,6 +6,7 @@
 import * as tf from './tf.js';
 
 import type { EngineSetup, TrainingEngine } from './engine.js';
+import type { FeatureRows } from '../features.js';
 import type { GmvaeShape, NamedWeights } from './layout.js';
 import { latentMeans, loss, type Weights } from './model.js';
 
@@ -64,7 +65,7 @@ function snapshot(w: Weights): NamedWeights {
 export function tfjsEncode(
   shape: GmvaeShape,
   weights: NamedWeights,
-  features: Float32Array,
+  features: Pick<FeatureRows, 'range'>,
   count: number
 ): { latent: Float32Array; qy: Float32Array } {
   const dim = shape.inputDim;
@@ -76,10 +77,12 @@ export function tfjsEncode(
   }
   try {
     const batch = 4096;
+    const block = new Float32Array(Math.min(batch, count) * dim);
     for (let start = 0; start < count; start += batch) {
       const end = Math.min(count, start + batch);
+      features.range(start, end - start, block);
       tf.tidy(() => {
-        const x = tf.tensor2d(features.subarray(start * dim, end * dim), [end - start, dim]);
+        const x = tf.tensor2d(block.subarray(0, (end - start) * dim), [end - start, dim]);
         const out = latentMeans(w as Weights, x, shape);
         latent.set(out.z.dataSync(), start * shape.latentDim);
         qy.set(out.qy.dataSync(), start * shape.components);

@@ -9,6 +9,7 @@
  */
 import { Rng, shuffleInPlace } from '../../simulate/rng.js';
 import { CancelledError } from '../cancel.js';
+import type { FeatureRows } from '../features.js';
 import type { EngineName, EngineSetup, TrainingEngine } from './engine.js';
 import { initialWeights } from './init.js';
 import { kernelEncode, kernelEngine } from './kernel-engine.js';
@@ -59,14 +60,37 @@ function yieldToEventLoop(): Promise<void> {
  */
 const YIELD_EVERY_MS = 50;
 
+/** A (count × dim) matrix as `FeatureRows`. */
+export function matrixRows(
+  values: Float32Array,
+  dim: number
+): Pick<FeatureRows, 'gather' | 'range'> {
+  return {
+    gather(idx, from, to, out) {
+      for (let i = from, o = 0; i < to; i++) {
+        for (let s = idx[i] * dim, e = s + dim; s < e; s++, o++) {
+          out[o] = values[s];
+        }
+      }
+    },
+    range(start, n, out) {
+      out.set(values.subarray(start * dim, (start + n) * dim));
+    }
+  };
+}
+
+/**
+ * Train on `count` samples: a (count × inputDim) matrix, or rows computed on
+ * demand (`FeatureRows`, of which only the subsample trained on is gathered).
+ */
 export async function trainGmvae(
-  features: Float32Array,
+  features: Float32Array | Pick<FeatureRows, 'gather'>,
   count: number,
   options: TrainOptions
 ): Promise<TrainedGmvae> {
   const { shape, batchSize, signal } = options;
   const dim = shape.inputDim;
-  if (features.length !== count * dim) {
+  if (features instanceof Float32Array && features.length !== count * dim) {
     throw new RangeError(`features hold ${features.length} values, ${count} × ${dim} expected`);
   }
   if (count < 2) {
@@ -79,12 +103,19 @@ export async function trainGmvae(
   );
   const used = options.maxSamples > 0 ? Math.min(count, options.maxSamples) : count;
   const nVal = used >= 20 ? Math.max(1, Math.round(used * (options.validationFraction ?? 0.1))) : 0;
-  const valIdx = order.subarray(0, nVal);
+  // the samples used (order[0…used)), gathered once; indices below are into `sample`
+  const sample = new Float32Array(used * dim);
+  (features instanceof Float32Array ? matrixRows(features, dim) : features).gather(
+    order,
+    0,
+    used,
+    sample
+  );
+  const positions = (from: number, to: number): Int32Array =>
+    Int32Array.from({ length: to - from }, (_, i) => from + i);
+  const valIdx = positions(0, nVal);
   // tiny sets: validate on the training samples themselves
-  const trainIdx =
-    nVal > 0
-      ? Int32Array.from(order.subarray(nVal, used))
-      : Int32Array.from(order.subarray(0, used));
+  const trainIdx = nVal > 0 ? positions(nVal, used) : positions(0, used);
   const valRows = nVal > 0 ? valIdx : trainIdx;
 
   const initRng = new Rng(options.seed ^ 0x5eed0002);
@@ -94,7 +125,7 @@ export async function trainGmvae(
   const rows = (idx: Int32Array, from: number, to: number, out: Float32Array): Float32Array => {
     for (let i = from, o = 0; i < to; i++) {
       for (let s = idx[i] * dim, e = s + dim; s < e; s++, o++) {
-        out[o] = features[s];
+        out[o] = sample[s];
       }
     }
     return out;
@@ -186,12 +217,14 @@ export async function trainGmvae(
  */
 export async function encodeAll(
   model: TrainedGmvae,
-  features: Float32Array,
+  features: Float32Array | Pick<FeatureRows, 'range'>,
   count: number
 ): Promise<{ latent: Float32Array; qy: Float32Array }> {
+  const rows =
+    features instanceof Float32Array ? matrixRows(features, model.shape.inputDim) : features;
   if (model.engine === 'kernel') {
-    return kernelEncode(model.shape, model.weights, features, count);
+    return kernelEncode(model.shape, model.weights, rows, count);
   }
   const { tfjsEncode } = await import('./tfjs-engine.js');
-  return tfjsEncode(model.shape, model.weights, features, count);
+  return tfjsEncode(model.shape, model.weights, rows, count);
 }

@@ -1,0 +1,83 @@
+#!/usr/bin/env node
+/**
+ * One measurement of bench/memory.mjs, in a process of its own (so each peak
+ * RSS is that job's alone). Prints one JSON line.
+ *
+ *   node --expose-gc bench/node/memory-job.mjs map STACK.h5 REFS.csv
+ *       baseline: RSS with h5wasm ready and the file opened and closed; then
+ *       read + the whole pipeline as `stxm-phasemap map` runs it (consumeInput)
+ *   node bench/node/memory-job.mjs info STACK.h5
+ *       `stxm-phasemap info` in-process: wall time and the process's peak RSS
+ *   node bench/node/memory-job.mjs startup
+ *       the same process with h5wasm ready and nothing read (info's floor)
+ *   node --expose-gc bench/node/memory-job.mjs read STACK.h5 [--slice]
+ *       readStack three times, the best MiB/s of the file's size (--slice: through
+ *       Dataset.slice, the reader before issue 16, for comparison)
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+
+const [what, file, refsFile] = process.argv.slice(2);
+const t0 = performance.now();
+const { nodeH5Runtime } = await import('../../lib/cli/runtime.js');
+const rss = () => process.memoryUsage().rss;
+const maxRss = () => process.resourceUsage().maxRSS * 1024;
+const out = o => console.log(JSON.stringify(o));
+
+if (what === 'startup') {
+  await nodeH5Runtime();
+  out({ ms: performance.now() - t0, peakRss: maxRss() });
+} else if (what === 'info') {
+  const { main } = await import('../../lib/cli/main.js');
+  let text = '';
+  const code = await main(['info', file, '--json'], { out: t => (text += t), err: () => {} });
+  out({ ms: performance.now() - t0, peakRss: maxRss(), code, shape: JSON.parse(text).shape });
+} else if (what === 'read') {
+  const { readStack } = await import('../../lib/core/index.js');
+  const rt = await nodeH5Runtime();
+  const runtime = process.argv.includes('--slice') ? { File: rt.File, FS: rt.FS } : rt;
+  const bytes = statSync(file).size;
+  const times = [];
+  let cube = 0;
+  for (let i = 0; i < 3; i++) {
+    global.gc?.();
+    const t = performance.now();
+    const s = readStack(runtime, resolve(file), basename(file));
+    times.push(performance.now() - t);
+    cube = s.data.byteLength + (s.control?.byteLength ?? 0);
+  }
+  const best = Math.min(...times);
+  out({ fileBytes: bytes, bytesRead: cube, ms: times, mibPerS: cube / 2 ** 20 / (best / 1000) });
+} else if (what === 'map') {
+  const { configureNodeWasm } = await import('../../lib/cli/tf-node.js');
+  const { readStack, runPipeline } = await import('../../lib/core/index.js');
+  const { parseReferenceCsv } = await import('../../lib/core/io/references-csv.js');
+  const rt = await nodeH5Runtime();
+  configureNodeWasm();
+  const references = parseReferenceCsv(readFileSync(refsFile, 'utf8'), basename(refsFile));
+  new rt.File(resolve(file), 'r').close(); // "just opening the file"
+  global.gc?.();
+  const baseline = rss();
+  let sampled = baseline;
+  const timer = setInterval(() => (sampled = Math.max(sampled, rss())), 10);
+  const t = performance.now();
+  const stack = readStack(rt, resolve(file), basename(file));
+  const raw = stack.data.byteLength;
+  const shape = [stack.energies.length, stack.y.length, stack.x.length];
+  const result = await runPipeline(stack, references, {}, { consumeInput: true });
+  clearInterval(timer);
+  const peak = Math.max(sampled, maxRss(), rss());
+  out({
+    shape,
+    rawBytes: raw,
+    baselineRss: baseline,
+    peakRss: peak,
+    aboveBaseline: peak - baseline,
+    ratio: (peak - baseline) / raw,
+    ms: performance.now() - t,
+    particle: result.counts.particle
+  });
+} else {
+  console.error('usage: memory-job.mjs map|info|startup|read …');
+  process.exit(2);
+}
