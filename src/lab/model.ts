@@ -12,6 +12,7 @@ import { applyThreshold } from '../core/analysis/threshold.js';
 import { oneLine } from '../core/io/errors.js';
 import { validateParams } from '../core/model/param-specs.js';
 import {
+  frameOf,
   stackMeta,
   type CubeReader,
   type CubeStore,
@@ -69,7 +70,7 @@ export class WorkbenchModel implements IWorkbenchModel {
     return this._stack;
   }
   get cube(): CubeReader {
-    return this._store;
+    return this._reader;
   }
   get info(): StackInfo | null {
     return this._info;
@@ -174,6 +175,10 @@ export class WorkbenchModel implements IWorkbenchModel {
     this._info = describeStack(stack);
     const meta = stackMeta(stack);
     this._stack = meta;
+    // the first frame stays on the page until the image viewer takes it: a new stack is
+    // painted at once, not after a round trip to the stack worker
+    const [, ny, nx] = meta.shape;
+    this._firstFrame = ny * nx > 0 ? { stack: meta, values: frameOf(stack.data, ny, nx, 0) } : null;
     this._store.put(stack).catch((err: unknown) => {
       if (this._stack === meta) {
         this._error = oneLine(err);
@@ -441,6 +446,7 @@ export class WorkbenchModel implements IWorkbenchModel {
     this._prepares.dispose();
     Signal.clearData(this);
     this._stack = null;
+    this._firstFrame = null;
     this._result = null;
     this._store.dispose();
   }
@@ -448,6 +454,20 @@ export class WorkbenchModel implements IWorkbenchModel {
   private _status: LoadStatus = 'loading';
   private _stack: StackMeta | null = null;
   private readonly _store: CubeStore;
+  private _firstFrame: { stack: StackMeta; values: Float32Array } | null = null;
+  /** The store's answers, but frame 0 of a new stack from the page (handed over once). */
+  private readonly _reader: CubeReader = {
+    frame: (kind, e) => {
+      const first = this._firstFrame;
+      if (kind === 'raw' && e === 0 && first && first.stack === this._stack) {
+        this._firstFrame = null;
+        return Promise.resolve(first.values);
+      }
+      return this._store.frame(kind, e);
+    },
+    spectrum: (kind, ix, iy) => this._store.spectrum(kind, ix, iy),
+    meanSpectrum: (kind, region) => this._store.meanSpectrum(kind, region)
+  };
   private _info: StackInfo | null = null;
   private _error: string | null = null;
   private readonly _references = new ReferencesInUse();
