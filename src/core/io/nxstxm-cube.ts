@@ -1,8 +1,8 @@
 /**
  * Reading an N-dimensional HDF5 dataset into a float32 (frame, row, column)
- * cube one frame at a time (one hyperslab per frame), whatever the order of
- * the dimensions in the file, so reading holds the float32 cube plus one
- * frame, never a second copy of the cube. Frames that are all NaN, partly
+ * cube one slab at a time (one hyperslab of at most SLAB_BYTES), whatever the
+ * order of the dimensions in the file, so reading holds the float32 cube plus
+ * one slab, never a second copy of the cube. Frames that are all NaN, partly
  * NaN or all zero are counted on the way.
  */
 import type { Dataset } from 'h5wasm';
@@ -34,71 +34,142 @@ export function isNumericDataset(ds: Dataset): boolean {
   }
 }
 
+/** Bytes of the file read at once (one hyperslab): a few frames, or rows across every frame. */
+export const SLAB_BYTES = 16 * 2 ** 20;
+
+/** How far reading has got: values read of the cube's total. */
+export type ReadProgress = (done: number, total: number) => void;
+
 /**
- * Read the cube. With `raw` (h5wasm's low-level read), each frame goes into
- * one buffer of the wasm heap and is copied once, into the cube; otherwise
- * through `Dataset.slice` (a fresh array per frame, two copies).
+ * Read the cube in slabs along the file's slowest dimension (a run of
+ * frames for an (energy, y, x) file, a run of rows across every energy for
+ * an (x, y, energy) one): each slab is one contiguous part of the file, so a
+ * file read lazily (over HTTP range requests) is read once, in order,
+ * whatever the order of its dimensions. With `raw` (h5wasm's low-level
+ * read), each slab goes into one buffer of the wasm heap and is copied once,
+ * into the cube; otherwise through `Dataset.slice`.
  */
 export function readCube(
   ds: Dataset,
   shape: number[],
   map: DimMap,
   [n0, n1, n2]: [number, number, number],
-  raw?: H5RawRead
+  raw?: H5RawRead,
+  onProgress?: ReadProgress
 ): { data: Float32Array; stats: FrameStats } {
   const out = new Float32Array(n0 * n1 * n2);
   const frameSize = n1 * n2;
-  const stats: FrameStats = { nanFrames: [], incompleteFrames: [], zeroFrames: [] };
   const rank = shape.length;
-  const blockShape = shape.map((n, d) => (d === map[0] ? 1 : n));
-  const strides = new Array<number>(rank).fill(1);
-  for (let d = rank - 2; d >= 0; d--) {
-    strides[d] = strides[d + 1] * blockShape[d + 1];
+  if (rank === 0) {
+    out[0] = numbers(ds.value, 1)[0];
+    return { data: out, stats: frameStats(out, n0, frameSize) };
   }
-  const s1 = map[1] === null ? 0 : strides[map[1]];
-  const s2 = map[2] === null ? 0 : strides[map[2]];
-  const inOrder = s2 === 1 && s1 === n2;
-  const direct = raw && rank > 0 ? rawFrameReader(ds, raw, blockShape, map[0], frameSize) : null;
-
+  // where each dimension of the file goes in the cube: its stride there (0: a length-1 dimension)
+  const cubeStride = [frameSize, n2, 1];
+  const strideOf = shape.map((_, d) => {
+    const t = map.indexOf(d);
+    return t < 0 ? 0 : cubeStride[t];
+  });
+  const itemBytes = elementSize(ds);
+  const rowValues = shape.slice(1).reduce((a, b) => a * b, 1);
+  const perSlab = Math.max(1, Math.min(shape[0], Math.floor(SLAB_BYTES / (itemBytes * rowValues))));
+  const direct = raw ? rawSlabReader(ds, raw, shape, perSlab * rowValues) : null;
+  const total = out.length;
   try {
-    for (let i0 = 0; i0 < n0; i0++) {
-      const block = direct ? direct.read(i0) : sliceFrame(ds, shape, map[0], i0, frameSize);
-      copyFrame(block, out, i0 * frameSize, inOrder, n1, n2, s1, s2);
-      const offset = i0 * frameSize;
-      const { nan, zero } = countNanZero(out, offset, offset + frameSize);
-      if (nan === frameSize) {
-        stats.nanFrames.push(i0);
-      } else if (nan > 0) {
-        stats.incompleteFrames.push(i0);
-      } else if (zero === frameSize) {
-        stats.zeroFrames.push(i0);
-      }
+    for (let a = 0; a < shape[0]; a += perSlab) {
+      const b = Math.min(shape[0], a + perSlab);
+      const block = direct ? direct.read(a, b) : sliceSlab(ds, shape, a, b, (b - a) * rowValues);
+      scatter(block, out, shape, strideOf, a, b);
+      onProgress?.(Math.min(total, b * rowValues), total);
     }
   } finally {
     direct?.close();
   }
-  return { data: out, stats };
+  return { data: out, stats: frameStats(out, n0, frameSize) };
 }
 
-/** One frame through `Dataset.slice` (or the value of a rank-0 dataset). */
-function sliceFrame(
+/** NaN, partly-NaN and all-zero frames of the cube. */
+function frameStats(out: Float32Array, n0: number, frameSize: number): FrameStats {
+  const stats: FrameStats = { nanFrames: [], incompleteFrames: [], zeroFrames: [] };
+  for (let i0 = 0; i0 < n0; i0++) {
+    const offset = i0 * frameSize;
+    const { nan, zero } = countNanZero(out, offset, offset + frameSize);
+    if (nan === frameSize) {
+      stats.nanFrames.push(i0);
+    } else if (nan > 0) {
+      stats.incompleteFrames.push(i0);
+    } else if (zero === frameSize) {
+      stats.zeroFrames.push(i0);
+    }
+  }
+  return stats;
+}
+
+/**
+ * Slab [a, b) of the file's first dimension (values in the file's order)
+ * into the cube: the innermost dimension as one run (a plain copy when it is
+ * the cube's columns in order), the others by an odometer.
+ */
+function scatter(
+  block: ArrayLike<number>,
+  out: Float32Array,
+  shape: number[],
+  strideOf: number[],
+  a: number,
+  b: number
+): void {
+  const rank = shape.length;
+  const last = rank - 1;
+  const nLast = rank === 1 ? b - a : shape[last];
+  const sLast = strideOf[last];
+  const outer = shape.slice(0, last).map((_, d) => (d === 0 ? a : 0));
+  const ends = shape.slice(0, last).map((n, d) => (d === 0 ? b : n));
+  const index = outer.slice();
+  const runs = (b - a) * shape.slice(1, last).reduce((x, y) => x * y, 1);
+  const contiguous = sLast === 1 && ArrayBuffer.isView(block);
+  let k = 0;
+  for (let r = 0; r < (rank === 1 ? 1 : runs); r++) {
+    let base = 0;
+    if (rank > 1) {
+      for (let d = 0; d < last; d++) {
+        base += index[d] * strideOf[d];
+      }
+    } else {
+      base = a * sLast;
+    }
+    if (contiguous) {
+      out.set((block as TypedNumbers).subarray(k, k + nLast), base);
+      k += nLast;
+    } else {
+      for (let j = 0; j < nLast; j++) {
+        out[base + j * sLast] = block[k++];
+      }
+    }
+    // next run: the odometer over the outer dimensions, the last of them fastest
+    for (let d = last - 1; d >= 0; d--) {
+      if (++index[d] < ends[d]) {
+        break;
+      }
+      index[d] = outer[d];
+    }
+  }
+}
+
+/** Slab [a, b) of the first dimension through `Dataset.slice`. */
+function sliceSlab(
   ds: Dataset,
   shape: number[],
-  frameDim: number | null,
-  i0: number,
-  frameSize: number
+  a: number,
+  b: number,
+  size: number
 ): ArrayLike<number> {
-  if (shape.length === 0) {
-    return numbers(ds.value, frameSize);
-  }
   const ranges = shape.map((): [] | [number, number] => []);
-  if (frameDim !== null) {
-    ranges[frameDim] = [i0, i0 + 1];
-  }
-  return numbers(ds.slice(ranges), frameSize);
+  ranges[0] = [a, b];
+  return numbers(ds.slice(ranges), size);
 }
 
 type NumberArray = Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array;
+type TypedNumbers = Float32Array | Float64Array | NumberArray;
 type ArrayCtor = new (
   buffer: ArrayBufferLike,
   byteOffset: number,
@@ -131,68 +202,47 @@ function accessorOf(ds: Dataset): { ctor: ArrayCtor; size: number } | null {
   return ctor ? { ctor, size: m.size } : null;
 }
 
+/** Bytes per value of the dataset in the file (4 when h5wasm cannot say). */
+function elementSize(ds: Dataset): number {
+  try {
+    return Math.max(1, ds.metadata.size);
+  } catch {
+    return 4;
+  }
+}
+
 /**
- * Frames read by h5wasm's `get_dataset_data` into one buffer of its heap;
+ * Slabs read by h5wasm's `get_dataset_data` into one buffer of its heap;
  * each `read` returns a view of that buffer, valid until the next read.
  */
-function rawFrameReader(
+function rawSlabReader(
   ds: Dataset,
   raw: H5RawRead,
-  blockShape: number[],
-  frameDim: number | null,
-  frameSize: number
-): { read(i0: number): ArrayLike<number>; close(): void } | null {
+  shape: number[],
+  slabSize: number
+): { read(a: number, b: number): ArrayLike<number>; close(): void } | null {
   const accessor = accessorOf(ds);
   if (!accessor) {
     return null;
   }
   const { ctor, size } = accessor;
-  const ptr = raw._malloc(Math.max(1, frameSize * size));
+  const ptr = raw._malloc(Math.max(1, slabSize * size));
   if (!ptr) {
     return null;
   }
-  const count = blockShape.map(n => BigInt(n));
-  const strides = blockShape.map(() => 1n);
+  const strides = shape.map(() => 1n);
   return {
-    read(i0: number): ArrayLike<number> {
-      const offset = blockShape.map((_, d) => BigInt(d === frameDim ? i0 : 0));
+    read(a: number, b: number): ArrayLike<number> {
+      const count = shape.map((n, d) => BigInt(d === 0 ? b - a : n));
+      const offset = shape.map((_, d) => BigInt(d === 0 ? a : 0));
       raw.get_dataset_data(ds.file_id, ds.path, count, offset, strides, BigInt(ptr));
-      return new ctor(raw.HEAPU8.buffer, ptr, frameSize);
+      const n = Number(count.reduce((x, y) => x * y, 1n));
+      return new ctor(raw.HEAPU8.buffer, ptr, n);
     },
     close(): void {
       raw._free(ptr);
     }
   };
-}
-
-/** A frame (in the file's order) into the cube at `offset` (frame, row, column). */
-function copyFrame(
-  block: ArrayLike<number>,
-  out: Float32Array,
-  offset: number,
-  inOrder: boolean,
-  n1: number,
-  n2: number,
-  s1: number,
-  s2: number
-): void {
-  const frameSize = n1 * n2;
-  if (inOrder) {
-    if (ArrayBuffer.isView(block)) {
-      out.set(block, offset); // native conversion to float32
-    } else {
-      for (let k = 0; k < frameSize; k++) {
-        out[offset + k] = block[k];
-      }
-    }
-  } else {
-    let k = offset;
-    for (let i1 = 0; i1 < n1; i1++) {
-      for (let i2 = 0; i2 < n2; i2++) {
-        out[k++] = block[i1 * s1 + i2 * s2];
-      }
-    }
-  }
 }
 
 /** NaN and zero counts of a[from…to): one fast summing pass, counting only when a NaN shows. */

@@ -489,7 +489,8 @@ describe('the cube read through h5wasm’s raw read equals Dataset.slice’s', (
       }
     };
     const direct = readStack({ ...rt, raw: counted }, p, 'raw.h5');
-    expect(calls).toBe(shape[axes.indexOf('energy')]);
+    // one read per slab of the file's first dimension: a small cube is one slab
+    expect(calls).toBe(1);
     const sliced = readStack({ File: rt.File, FS: rt.FS }, p, 'raw.h5');
     expect(direct.data).toEqual(sliced.data);
     expect(Array.from(direct.data.subarray(0, 4))).toEqual(Array.from(sliced.data.subarray(0, 4)));

@@ -39,7 +39,7 @@ import {
   type H5Runtime
 } from './h5.js';
 import { energyDatasetName } from './nxstxm-axes.js';
-import { isNumericDataset, readCube } from './nxstxm-cube.js';
+import { isNumericDataset, readCube, type ReadProgress } from './nxstxm-cube.js';
 import { layoutOf, type Layout } from './nxstxm-layout.js';
 import { beamlineOf, dialectOf, findControl, readControl } from './nxstxm-meta.js';
 import { checkEnergies, positionsOf, type Positions } from './nxstxm-fields.js';
@@ -50,6 +50,8 @@ export { MAX_VALUES } from './checks.js';
 export interface NxstxmOptions {
   /** Entry (region) to read, e.g. "entry1" or "/entry1"; default: the first image stack. */
   entry?: string;
+  /** Called as the cube is read (values read, of the total), after each slab. */
+  onProgress?: ReadProgress;
 }
 
 /** One entry (region) of a file, as `info` lists it. */
@@ -77,7 +79,9 @@ export function readNxstxm(
   options: NxstxmOptions = {}
 ): Stack {
   return withFile(runtime, path, displayName, file =>
-    readFromFile(file, displayName, options, true, plan => plan.readStack(runtime.raw))
+    readFromFile(file, displayName, options, true, plan =>
+      plan.readStack(runtime.raw, options.onProgress)
+    )
   );
 }
 
@@ -207,7 +211,7 @@ function summarise(file: H5File, entryName: string): RegionSummary {
 /** An entry whose metadata is read and checked; its cube is read on demand. */
 interface EntryPlan {
   header: StackHeader;
-  readStack(raw?: H5RawRead): Stack;
+  readStack(raw?: H5RawRead, onProgress?: ReadProgress): Stack;
 }
 
 function readFromFile<T>(
@@ -362,8 +366,8 @@ function planEntry(
     }
   };
 
-  const readStack = (raw?: H5RawRead): Stack => {
-    const { data, stats } = readCube(signal, shape, map, dims, raw);
+  const readStack = (raw?: H5RawRead, onProgress?: ReadProgress): Stack => {
+    const { data, stats } = readCube(signal, shape, map, dims, raw, onProgress);
     if (kind !== 'focus' && stats.nanFrames.length === n0) {
       fail(
         n0 === 1 ? `${where} holds only NaN` : `every frame of ${where} is NaN (no data recorded)`

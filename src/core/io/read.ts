@@ -14,6 +14,7 @@ import { axis2000DataFiles, readAxis2000 } from './axis2000.js';
 import { StackReadError } from './errors.js';
 import { decodeText, extensionOf, fsFileAccess, type FileAccess } from './files.js';
 import { HDF5_SIGNATURE, type H5Runtime } from './h5.js';
+import type { ReadProgress } from './nxstxm-cube.js';
 import { readNxstxm } from './nxstxm.js';
 import { describeKind, IMAGE_KINDS } from './scan.js';
 import { energyListNames, isTiff, readTiffStack } from './tiff-stack.js';
@@ -37,6 +38,8 @@ export interface ReadOptions {
   pixelSizeUm?: number;
   /** Access to the file and its neighbours (default: h5wasm's file system). */
   files?: FileAccess;
+  /** NXstxm: called as the cube is read (values read, of the total). */
+  onProgress?: ReadProgress;
 }
 
 /** Which reader a file needs: by content first, then by extension. */
@@ -110,7 +113,10 @@ export function readScan(
       pixelSizeUm: options.pixelSizeUm
     });
   }
-  return readNxstxm(runtime, path, displayName, { entry: options.entry });
+  return readNxstxm(runtime, path, displayName, {
+    entry: options.entry,
+    onProgress: options.onProgress
+  });
 }
 
 /**
