@@ -20,7 +20,7 @@ import type { ColormapName } from '../views/shared/colormap.js';
 import { WorkbenchPanel } from '../views/workbench-panel.js';
 import type { AnalysisWorkerClient } from '../worker/client.js';
 import { WorkbenchActions, type ActionServices } from './actions.js';
-import { fetchCompanions, fetchFileBytes } from './files.js';
+import { readServerStack } from './files.js';
 import { WorkbenchModel } from './model.js';
 
 /** The document model factory of stack files (it loads no content). */
@@ -136,11 +136,10 @@ export class StxmWidgetFactory extends ABCWidgetFactory<StxmDocument> {
     widget = new StxmDocument({ context, content }, model, o.worker, actions);
     widget.title.caption = context.path;
     const load = (): void => {
-      void model.load(async () => {
-        const bytes = await fetchFileBytes(context.path, o.serverSettings);
-        const companions = await fetchCompanions(context.path, bytes, o.serverSettings);
-        return o.worker.readStack(context.path, bytes, companions);
-      });
+      void model.load(
+        async onProgress =>
+          (await readServerStack(o.worker, context.path, o.serverSettings, onProgress)).stack
+      );
     };
     void context.ready.then(load);
     // Follow renames: the model keeps its data, only the name changes.

@@ -2,7 +2,10 @@
 import { PathExt, URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection, type Contents } from '@jupyterlab/services';
 
-import { companionFiles } from '../core/io/read.js';
+import { companionFiles, STACK_EXTENSIONS } from '../core/io/read.js';
+import type { Stack } from '../core/model/stack.js';
+import type { AnalysisWorkerClient } from '../worker/client.js';
+import type { ServerRead } from '../worker/protocol.js';
 
 /**
  * What is at `path` on the server (file, notebook, directory …), or null when
@@ -69,4 +72,44 @@ export async function fetchCompanions(
     }
   }
   return out;
+}
+
+/**
+ * The absolute /files/ URL of `path` (with a query that keeps the browser's
+ * cache out of it) and the headers a request to it needs from a worker.
+ */
+export function serverFile(
+  path: string,
+  settings: ServerConnection.ISettings
+): { url: string; headers: Record<string, string> } {
+  const url = URLExt.join(settings.baseUrl, 'files', URLExt.encodeParts(path));
+  const absolute = new URL(url, globalThis.location?.href);
+  absolute.searchParams.set('_', String(Date.now()));
+  return {
+    url: absolute.href,
+    headers: settings.token ? { Authorization: `token ${settings.token}` } : {}
+  };
+}
+
+/**
+ * Read the stack at `path` on the server in the analysis worker. An HDF5
+ * file is read where it lies, with range requests, a slab of the cube at a
+ * time (`onProgress`: values read, of the total), so a file larger than the
+ * worker's memory for files opens; a multi-file scan (aXis2000, TIFF) is
+ * fetched with the files beside it.
+ */
+export async function readServerStack(
+  worker: Pick<AnalysisWorkerClient, 'readStack' | 'readStackFromServer'>,
+  path: string,
+  settings: ServerConnection.ISettings,
+  onProgress?: (done: number, total: number) => void
+): Promise<{ stack: Stack; read?: ServerRead }> {
+  const ext = PathExt.extname(path).toLowerCase();
+  if ((STACK_EXTENSIONS as readonly string[]).includes(ext)) {
+    const { url, headers } = serverFile(path, settings);
+    return worker.readStackFromServer(path, url, { headers, onProgress });
+  }
+  const bytes = await fetchFileBytes(path, settings);
+  const companions = await fetchCompanions(path, bytes, settings);
+  return { stack: await worker.readStack(path, bytes, companions) };
 }

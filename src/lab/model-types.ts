@@ -20,6 +20,11 @@ import type {
 import type { Stack } from '../core/model/stack.js';
 
 export type LoadStatus = 'loading' | 'ready' | 'error';
+/** How far a file being loaded has been read: values of its cube. */
+export interface LoadProgress {
+  done: number;
+  total: number;
+}
 export type RunState = 'idle' | 'running' | 'done' | 'failed' | 'cancelled';
 export type PrepareState = 'idle' | 'running' | 'done' | 'failed';
 
@@ -95,6 +100,9 @@ export interface IWorkbenchModel {
   readonly cube: CubeReader;
   readonly error: string | null;
   readonly stackChanged: ISignal<IWorkbenchModel, void>;
+  /** While the file loads: how far it has been read (`loadProgressChanged`). */
+  readonly loadProgress: LoadProgress | null;
+  readonly loadProgressChanged: ISignal<IWorkbenchModel, LoadProgress>;
 
   // the references: `referencesChanged`
   readonly references: ReferenceSet | null;

@@ -33,6 +33,7 @@ import type { Stack } from '../core/model/stack.js';
 import type { ReferencesOrigin } from './commandline.js';
 import type {
   IWorkbenchModel,
+  LoadProgress,
   LoadStatus,
   LossPoint,
   PipelineRunner,
@@ -65,6 +66,10 @@ export class WorkbenchModel implements IWorkbenchModel {
 
   get status(): LoadStatus {
     return this._status;
+  }
+  /** How far the file being loaded has been read; null before the first slab and once loaded. */
+  get loadProgress(): LoadProgress | null {
+    return this._status === 'loading' ? this._loadProgress : null;
   }
   get stack(): StackMeta | null {
     return this._stack;
@@ -135,6 +140,8 @@ export class WorkbenchModel implements IWorkbenchModel {
   }
 
   readonly stackChanged = new Signal<this, void>(this);
+  /** How far the file being loaded has been read (values of the cube), while it loads. */
+  readonly loadProgressChanged = new Signal<this, LoadProgress>(this);
   readonly referencesChanged = new Signal<this, void>(this);
   readonly paramsChanged = new Signal<this, void>(this);
   readonly thresholdChanged = new Signal<this, number>(this);
@@ -151,12 +158,21 @@ export class WorkbenchModel implements IWorkbenchModel {
    * Load the stack with `read`. On failure the model keeps any stack it had
    * and reports the error.
    */
-  async load(read: () => Promise<Stack>): Promise<void> {
+  async load(
+    read: (onProgress: (done: number, total: number) => void) => Promise<Stack>
+  ): Promise<void> {
     this._status = 'loading';
     this._error = null;
+    this._loadProgress = null;
     this.stackChanged.emit();
+    const onProgress = (done: number, total: number): void => {
+      if (this._status === 'loading') {
+        this._loadProgress = { done, total };
+        this.loadProgressChanged.emit(this._loadProgress);
+      }
+    };
     try {
-      this.setStack(await read());
+      this.setStack(await read(onProgress));
     } catch (err) {
       // Any stack loaded before stays in the model (and on screen) beside the message.
       this._error = oneLine(err);
@@ -452,6 +468,7 @@ export class WorkbenchModel implements IWorkbenchModel {
   }
 
   private _status: LoadStatus = 'loading';
+  private _loadProgress: LoadProgress | null = null;
   private _stack: StackMeta | null = null;
   private readonly _store: CubeStore;
   private _firstFrame: { stack: StackMeta; values: Float32Array } | null = null;

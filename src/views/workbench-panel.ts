@@ -169,6 +169,7 @@ export class WorkbenchPanel extends Panel {
     this._resize.observe(this._body.node);
 
     model.stackChanged.connect(this._render, this);
+    model.loadProgressChanged.connect(this._showLoadProgress, this);
     model.runStateChanged.connect(this._render, this);
     model.resultChanged.connect(this._onResult, this);
     this._render();
@@ -283,6 +284,24 @@ export class WorkbenchPanel extends Panel {
     }
   }
 
+  /** While a file loads: a progress bar of the cube read so far, with its percentage. */
+  private _showLoadProgress(): void {
+    const p = this.model.loadProgress;
+    if (this.model.status !== 'loading' || !p) {
+      return;
+    }
+    const fraction = p.total > 0 ? Math.min(1, p.done / p.total) : 0;
+    const percent = Math.round(100 * fraction);
+    this._message.textContent = `Loading stack… ${percent} %`;
+    const bar = document.createElement('progress');
+    bar.className = 'jp-STXMView-loadProgress';
+    bar.max = 1;
+    bar.value = fraction;
+    bar.setAttribute('aria-label', 'stack read');
+    bar.title = `${percent} % of the stack read`;
+    this._message.append(bar);
+  }
+
   private _render(): void {
     const { status, info, error, stack, path } = this.model;
     const runState = this.model.runState;
@@ -301,6 +320,7 @@ export class WorkbenchPanel extends Panel {
     this._message.textContent = '';
     if (status === 'loading') {
       this._message.textContent = 'Loading stack…';
+      this._showLoadProgress();
     } else if (status === 'error') {
       this._message.classList.add('jp-STXMView-error');
       setText(this._message, error ?? 'The stack could not be read.');

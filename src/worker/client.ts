@@ -19,6 +19,7 @@ import type { SampleConfig } from '../core/simulate/sample.js';
 import { WorkerCubeStore } from './store.js';
 import {
   stackTransferables,
+  type ServerRead,
   type WorkerLike,
   type WorkerRequest,
   type WorkerResponse
@@ -26,7 +27,12 @@ import {
 
 export type { WorkerLike } from './protocol.js';
 
-type Pending = { resolve: (r: WorkerResponse) => void; reject: (e: Error) => void };
+type Pending = {
+  resolve: (r: WorkerResponse) => void;
+  reject: (e: Error) => void;
+  /** Progress messages of a read from the server (they do not end the request). */
+  onProgress?: (done: number, total: number) => void;
+};
 
 // Distributive Omit, so each request variant keeps its own fields.
 type RequestBody = WorkerRequest extends infer R
@@ -73,6 +79,31 @@ export class AnalysisWorkerClient {
     ]);
     if (res.ok && res.kind === 'stack') {
       return res.stack;
+    }
+    throw new Error(res.ok ? 'worker answered a read with no stack' : res.message);
+  }
+
+  /**
+   * Read a stack file where it is on the server (`url`: its /files/ URL): the
+   * worker reads it with range requests, a slab of the cube at a time, and
+   * reports the values read so far. A server that ignores ranges sends the
+   * whole file, which is read as `readStack` would.
+   */
+  async readStackFromServer(
+    name: string,
+    url: string,
+    options: {
+      headers?: Record<string, string>;
+      onProgress?: (done: number, total: number) => void;
+    } = {}
+  ): Promise<{ stack: Stack; read?: ServerRead }> {
+    const res = await this.request(
+      { kind: 'read-url', name, url, headers: options.headers },
+      [],
+      options.onProgress
+    );
+    if (res.ok && res.kind === 'stack') {
+      return { stack: res.stack, read: res.read };
     }
     throw new Error(res.ok ? 'worker answered a read with no stack' : res.message);
   }
@@ -251,11 +282,15 @@ export class AnalysisWorkerClient {
     }
   }
 
-  private request(body: RequestBody, transfer: Transferable[]): Promise<WorkerResponse> {
+  private request(
+    body: RequestBody,
+    transfer: Transferable[],
+    onProgress?: (done: number, total: number) => void
+  ): Promise<WorkerResponse> {
     const worker = this.worker();
     const id = ++this._nextId;
     return new Promise<WorkerResponse>((resolve, reject) => {
-      this._pending.set(id, { resolve, reject });
+      this._pending.set(id, { resolve, reject, onProgress });
       worker.postMessage({ ...body, id }, transfer);
     });
   }
@@ -265,6 +300,10 @@ export class AnalysisWorkerClient {
       const worker = this.createWorker();
       worker.addEventListener('message', (ev: MessageEvent<WorkerResponse>) => {
         const pending = this._pending.get(ev.data.id);
+        if (pending && ev.data.ok && ev.data.kind === 'read-progress') {
+          pending.onProgress?.(ev.data.done, ev.data.total);
+          return;
+        }
         if (pending) {
           this._pending.delete(ev.data.id);
           pending.resolve(ev.data);

@@ -33,6 +33,21 @@ export type WorkerRequest =
     }
   | {
       id: number;
+      /**
+       * Read a stack file where it is, on the server: the worker reads it with
+       * HTTP range requests (a slab of the cube at a time), never the whole file
+       * at once, and says how far it has got ('read-progress').
+       */
+      kind: 'read-url';
+      /** File name, for messages and format detection. */
+      name: string;
+      /** Absolute URL of the file (the Jupyter server's /files/…). */
+      url: string;
+      /** Headers every request carries (the server's token). */
+      headers?: Record<string, string>;
+    }
+  | {
+      id: number;
       kind: 'simulate-demo';
       seed: number;
       /** Size and state of charge of the demo particle (defaults: the built-in demo). */
@@ -114,8 +129,23 @@ export type StoreResponse =
   | { id: number; ok: true; kind: 'run-input'; input: RunInput }
   | { id: number; ok: false; message: string };
 
+/** How a stack file was read from the server (`read-url`). */
+export interface ServerRead {
+  /** The file's size in bytes. */
+  bytes: number;
+  /** Read with range requests (false: the server sent the whole file, which was then read). */
+  lazy: boolean;
+  /** Requests made, bytes they delivered, most bytes the block cache held at once. */
+  requests: number;
+  bytesFetched: number;
+  cachePeakBytes: number;
+  /** Time from the first request to the stack, in ms. */
+  ms: number;
+}
+
 export type WorkerResponse =
-  | { id: number; ok: true; kind: 'stack'; stack: Stack }
+  | { id: number; ok: true; kind: 'stack'; stack: Stack; read?: ServerRead }
+  | { id: number; ok: true; kind: 'read-progress'; done: number; total: number }
   | { id: number; ok: true; kind: 'file'; bytes: ArrayBuffer }
   | { id: number; ok: true; kind: 'result'; result: PhaseMapResult }
   | { id: number; ok: true; kind: 'progress'; progress: ProgressEvent }

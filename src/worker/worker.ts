@@ -19,6 +19,7 @@ import { writeResult } from '../core/io/result-write.js';
 import { simulateDemo, simulateDemoFile } from '../core/simulate/demo.js';
 import { simulateSample } from '../core/simulate/sample.js';
 import { configureTfjsWasm, handleRun, handleStore, isStoreRequest } from './compute.js';
+import { readStackFromServer, throttledProgress } from './read-url.js';
 import {
   stackTransferables,
   type StoreRequest,
@@ -80,6 +81,17 @@ async function handle(req: WorkerRequest): Promise<void> {
     mkdir(path: string): void;
     rmdir(path: string): void;
   };
+  if (req.kind === 'read-url') {
+    const progress = throttledProgress((done, total) =>
+      scope.postMessage({ id: req.id, ok: true, kind: 'read-progress', done, total })
+    );
+    const { stack, read } = await readStackFromServer(rt, req, progress);
+    scope.postMessage(
+      { id: req.id, ok: true, kind: 'stack', stack, read },
+      stackTransferables(stack)
+    );
+    return;
+  }
   const fsPath = `/stxm-${req.id}.h5`;
   if (req.kind === 'read' && req.companions?.length) {
     // a multi-file scan: every file under its own name in one folder

@@ -1,0 +1,145 @@
+/**
+ * Reading a stack file where it lies, on the Jupyter server, from the
+ * analysis worker: `/files/…` answers HTTP range requests (tornado's static
+ * file handler), so h5wasm reads the file through a range-backed file
+ * (core/io/range-file.ts) with synchronous XHRs, which a worker may make:
+ * the metadata in small cached reads, the cube a slab at a time. The file
+ * is never held whole, and the worker says how far it has got.
+ */
+import { StackReadError } from '../core/io/errors.js';
+import { mountRangeFile, type EmscriptenFsLike, type RangeSource } from '../core/io/range-file.js';
+import { readStack } from '../core/io/read.js';
+import type { H5Runtime } from '../core/io/h5.js';
+import type { Stack } from '../core/model/stack.js';
+import type { ServerRead } from './protocol.js';
+
+/** What a first request (the file's first byte) tells about the file on the server. */
+type Probe = { kind: 'ranges'; size: number } | { kind: 'whole'; bytes: ArrayBuffer };
+
+/**
+ * Ask for the first byte: a 206 gives the size (Content-Range); a server that
+ * ignores ranges answers 200 with the whole file, which is then used as it is.
+ */
+export async function probeRanges(
+  name: string,
+  url: string,
+  headers: Record<string, string>
+): Promise<Probe> {
+  const response = await fetch(url, {
+    headers: { ...headers, Range: 'bytes=0-0' },
+    cache: 'no-store'
+  });
+  if (response.status === 206) {
+    const total = /\/(\d+)\s*$/.exec(response.headers.get('Content-Range') ?? '');
+    await response.arrayBuffer();
+    if (total) {
+      return { kind: 'ranges', size: Number(total[1]) };
+    }
+  }
+  if (response.status === 416) {
+    return { kind: 'whole', bytes: new ArrayBuffer(0) }; // an empty file: its reader says so
+  }
+  if (!response.ok) {
+    throw new Error(`${name}: the server answered ${response.status} ${response.statusText}`);
+  }
+  return { kind: 'whole', bytes: await response.arrayBuffer() };
+}
+
+/** Range requests with synchronous XHR (allowed in a worker, not on the page). */
+export function xhrRangeSource(
+  url: string,
+  headers: Record<string, string>,
+  size: number
+): RangeSource {
+  return {
+    size,
+    read(position: number, length: number): Uint8Array {
+      const xhr = new XMLHttpRequest();
+      xhr.open('GET', url, false);
+      xhr.responseType = 'arraybuffer';
+      for (const [k, v] of Object.entries(headers)) {
+        xhr.setRequestHeader(k, v);
+      }
+      xhr.setRequestHeader('Range', `bytes=${position}-${position + length - 1}`);
+      xhr.send();
+      if (xhr.status !== 206) {
+        throw new Error(
+          `the server answered ${xhr.status} ${xhr.statusText} to a range request at byte ${position}`
+        );
+      }
+      return new Uint8Array(xhr.response as ArrayBuffer);
+    }
+  };
+}
+
+/**
+ * Read the stack at `url` into a Stack. `onProgress(done, total)`: values
+ * of the cube read so far.
+ */
+export async function readStackFromServer(
+  runtime: H5Runtime,
+  request: { id: number; name: string; url: string; headers?: Record<string, string> },
+  onProgress: (done: number, total: number) => void
+): Promise<{ stack: Stack; read: ServerRead }> {
+  const t0 = performance.now();
+  const headers = request.headers ?? {};
+  const probe = await probeRanges(request.name, request.url, headers);
+  const fs = runtime.FS as unknown as EmscriptenFsLike & {
+    writeFile(path: string, data: Uint8Array, opts?: { canOwn?: boolean }): void;
+  };
+  const file = `stxm-url-${request.id}.h5`;
+  if (probe.kind === 'whole') {
+    const path = `/${file}`;
+    fs.writeFile(path, new Uint8Array(probe.bytes), { canOwn: true });
+    try {
+      const stack = readStack(runtime, path, request.name, { onProgress });
+      const n = probe.bytes.byteLength;
+      const read = { bytes: n, lazy: false, requests: 1, bytesFetched: n, cachePeakBytes: n };
+      return { stack, read: { ...read, ms: performance.now() - t0 } };
+    } finally {
+      fs.unlink(path);
+    }
+  }
+  const mount = mountRangeFile(fs, '/', file, xhrRangeSource(request.url, headers, probe.size));
+  try {
+    const stack = readStack(runtime, mount.path, request.name, { onProgress });
+    const { requests, bytesFetched, cachePeakBytes } = mount.reader.stats;
+    return {
+      stack,
+      read: {
+        bytes: probe.size,
+        lazy: true,
+        requests: requests + 1,
+        bytesFetched: bytesFetched + 1,
+        cachePeakBytes,
+        ms: performance.now() - t0
+      }
+    };
+  } catch (err) {
+    const failure = mount.reader.failure;
+    if (failure) {
+      // HDF5 saw a failed read; the reason is the server's answer
+      throw new StackReadError(
+        request.name,
+        `could not be read from the server: ${failure.message}`
+      );
+    }
+    throw err;
+  } finally {
+    mount.unmount();
+  }
+}
+
+/** Progress at most every 1 % of the cube (and at its end): a few dozen messages per read. */
+export function throttledProgress(
+  post: (done: number, total: number) => void
+): (done: number, total: number) => void {
+  let last = -1;
+  return (done, total) => {
+    const step = Math.floor((100 * done) / Math.max(1, total));
+    if (step > last || done === total) {
+      last = step;
+      post(done, total);
+    }
+  };
+}

@@ -1,0 +1,94 @@
+/**
+ * A stack file is read where it lies, on the server: the analysis worker asks
+ * /files/ for ranges of it (a slab of the cube at a time), never for the
+ * whole file, and the workbench shows a progress bar while it reads.
+ */
+import { expect, test } from '@jupyterlab/galata';
+
+import { waitForStatus } from './helpers';
+import { VIEWPORT } from './workbench-helpers';
+
+test.use({ viewport: VIEWPORT });
+
+test('a 100 MB stack opens through range requests, with a progress bar while it reads', async ({
+  page,
+  tmpPath
+}) => {
+  const name = 'large-stack.h5';
+  // a simulated 1024 × 1024 × 12 stack (100 MB of float64: six slabs)
+  await page.evaluate(
+    async ({ dir, name }) => {
+      await window.jupyterapp.commands.execute('stxm-phasemap:open-demo', {
+        dir,
+        name,
+        ny: 1024,
+        nx: 1024
+      });
+    },
+    { dir: tmpPath, name }
+  );
+  const first = await page.activity.getPanelLocator(name);
+  await waitForStatus(first!.locator('.jp-STXMView'), 'ready', 90_000);
+  // close it, then open it again while watching the requests and the panel
+  await page.activity.closeAll();
+
+  const reads: { range: string | null; bytes: number }[] = [];
+  page.on('request', async request => {
+    if (request.url().includes(`/files/${tmpPath}/${name}`)) {
+      reads.push({ range: (await request.allHeaders())['range'] ?? null, bytes: -1 });
+    }
+  });
+  page.on('response', async response => {
+    if (response.url().includes(`/files/${tmpPath}/${name}`)) {
+      const length = Number(response.headers()['content-length'] ?? -1);
+      reads.push({ range: `status ${response.status()}`, bytes: length });
+    }
+  });
+  // every progress bar the panel shows, with its value (a MutationObserver on the page)
+  await page.evaluate(() => {
+    const seen: number[] = [];
+    (window as unknown as { stxmProgress: number[] }).stxmProgress = seen;
+    new MutationObserver(records => {
+      for (const r of records) {
+        for (const n of r.addedNodes) {
+          if (
+            n instanceof HTMLProgressElement &&
+            n.classList.contains('jp-STXMView-loadProgress')
+          ) {
+            seen.push(n.value);
+          }
+        }
+      }
+    }).observe(document.body, { childList: true, subtree: true });
+  });
+  expect(await page.filebrowser.open(`${tmpPath}/${name}`)).toBe(true);
+  const panel = await page.activity.getPanelLocator(name);
+  const view = panel!.locator('.jp-STXMView');
+  await waitForStatus(view, 'ready', 90_000);
+  await expect(view.locator('.jp-STXMView-shape')).toHaveText('12 energies × 1024 × 1024 px');
+  await expect(view.locator('.jp-STXMView-loadProgress')).toHaveCount(0);
+
+  const size = (await page.contents.getContentMetadata(`${tmpPath}/${name}`))!.size as number;
+  expect(size).toBeGreaterThan(96 * 2 ** 20);
+  const requests = reads.filter(r => r.bytes < 0);
+  const responses = reads.filter(r => r.bytes >= 0);
+  // every request asked for a range; every answer was a 206 of at most one slab (16 MiB)
+  expect(requests.length).toBeGreaterThanOrEqual(4);
+  expect(requests.filter(r => r.range === null)).toEqual([]);
+  expect(responses.every(r => r.range === 'status 206')).toBe(true);
+  expect(Math.max(...responses.map(r => r.bytes))).toBeLessThanOrEqual(16 * 2 ** 20);
+  const fetched = responses.reduce((n, r) => n + r.bytes, 0);
+  expect(fetched).toBeGreaterThan(0.95 * size);
+  expect(fetched).toBeLessThan(1.1 * size);
+
+  const progress = await page.evaluate(
+    () => (window as unknown as { stxmProgress: number[] }).stxmProgress
+  );
+  expect(progress.length, 'no progress bar was shown while reading').toBeGreaterThanOrEqual(2);
+  expect(progress).toEqual([...progress].sort((a, b) => a - b));
+  expect(Math.max(...progress)).toBeGreaterThan(0.5);
+
+  // the image is the file's: not blank
+  const canvas = view.locator('.jp-STXMView-image canvas');
+  await expect(canvas).toBeVisible();
+});
