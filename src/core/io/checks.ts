@@ -1,7 +1,7 @@
 /** Checks shared by the readers. */
 
-/** Largest cube a reader accepts (values: 1 GiB of float32), far above any real STXM stack. */
-export const MAX_VALUES = 2 ** 28;
+/** Largest cube a reader accepts (values: 4 GiB of float32; a browser worker holds ~4.8 GB in one array). */
+export const MAX_VALUES = 2 ** 30;
 
 /** Finite and strictly increasing or strictly decreasing; calls `fail` with the first problem. */
 export function checkMonotonic(
