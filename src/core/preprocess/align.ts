@@ -6,7 +6,9 @@
  * frame covers (see shift.ts).
  *
  * `measureDrift` registers only (on frames binned to at most 256 px a side,
- * so it is cheap on every stack): the automatic alignment decides from it.
+ * on a sub-pixel grid as many times finer, so it is cheap on every stack and
+ * its shifts are in full-resolution pixels): the automatic alignment decides
+ * from it, and moves the frames by its shifts.
  */
 import { binCube } from './bin.js';
 import { PreprocessError } from './errors.js';
@@ -100,12 +102,14 @@ export function measureDrift(
     params.maxShiftPx === undefined || params.maxShiftPx === 'auto'
       ? undefined
       : params.maxShiftPx / b;
+  // a b-times finer sub-pixel grid: the same precision in full-resolution pixels
+  const upsample = (params.upsample ?? DEFAULT_UPSAMPLE) * b;
   const r = registerFrames(
     binned.data,
     ne,
     binned.ny,
     binned.nx,
-    { ...params, maxShiftPx: maxShift },
+    { ...params, maxShiftPx: maxShift, upsample },
     file
   );
   return {
