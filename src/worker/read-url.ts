@@ -13,6 +13,21 @@ import type { H5Runtime } from '../core/io/h5.js';
 import type { Stack } from '../core/model/stack.js';
 import type { ServerRead } from './protocol.js';
 
+/**
+ * The largest cube the workbench opens: 1 GiB of float32. Chromium's
+ * postMessage moves no ArrayBuffer of 2 GiB or more, and the cube crosses
+ * from the read worker to the stack worker and, as OD, to the run's worker;
+ * 0.5 GB stacks are measured (docs/benchmarks.md). Larger stacks go to the
+ * engine outside the browser, which reads 2.5 GB ones.
+ */
+export const WORKBENCH_MAX_VALUES = 2 ** 28;
+export const WORKBENCH_LIMIT = {
+  values: WORKBENCH_MAX_VALUES,
+  advice:
+    'the workbench holds up to that; map it with `stxm-phasemap map FILE --refs R` or ' +
+    '`stxm_phasemap.map_file` (Python), which read larger stacks'
+};
+
 /** What a first request (the file's first byte) tells about the file on the server. */
 type Probe = { kind: 'ranges'; size: number } | { kind: 'whole'; bytes: ArrayBuffer };
 
@@ -92,7 +107,7 @@ export async function readStackFromServer(
     const path = `/${file}`;
     fs.writeFile(path, new Uint8Array(probe.bytes), { canOwn: true });
     try {
-      const stack = readStack(runtime, path, request.name, { onProgress });
+      const stack = readStack(runtime, path, request.name, { onProgress, limit: WORKBENCH_LIMIT });
       const n = probe.bytes.byteLength;
       const read = { bytes: n, lazy: false, requests: 1, bytesFetched: n, cachePeakBytes: n };
       return { stack, read: { ...read, ms: performance.now() - t0 } };
@@ -102,7 +117,10 @@ export async function readStackFromServer(
   }
   const mount = mountRangeFile(fs, '/', file, xhrRangeSource(request.url, headers, probe.size));
   try {
-    const stack = readStack(runtime, mount.path, request.name, { onProgress });
+    const stack = readStack(runtime, mount.path, request.name, {
+      onProgress,
+      limit: WORKBENCH_LIMIT
+    });
     const { requests, bytesFetched, cachePeakBytes } = mount.reader.stats;
     return {
       stack,

@@ -52,6 +52,11 @@ export interface NxstxmOptions {
   entry?: string;
   /** Called as the cube is read (values read, of the total), after each slab. */
   onProgress?: ReadProgress;
+  /**
+   * A smaller limit than MAX_VALUES where the stack is read (the workbench),
+   * with what to tell the user of a larger one.
+   */
+  limit?: { values: number; advice: string };
 }
 
 /** One entry (region) of a file, as `info` lists it. */
@@ -80,7 +85,7 @@ export function readNxstxm(
 ): Stack {
   return withFile(runtime, path, displayName, file =>
     readFromFile(file, displayName, options, true, plan =>
-      plan.readStack(runtime.raw, options.onProgress)
+      plan.readStack(runtime.raw, options.onProgress, options.limit)
     )
   );
 }
@@ -211,7 +216,7 @@ function summarise(file: H5File, entryName: string): RegionSummary {
 /** An entry whose metadata is read and checked; its cube is read on demand. */
 interface EntryPlan {
   header: StackHeader;
-  readStack(raw?: H5RawRead, onProgress?: ReadProgress): Stack;
+  readStack(raw?: H5RawRead, onProgress?: ReadProgress, limit?: NxstxmOptions['limit']): Stack;
 }
 
 function readFromFile<T>(
@@ -366,7 +371,18 @@ function planEntry(
     }
   };
 
-  const readStack = (raw?: H5RawRead, onProgress?: ReadProgress): Stack => {
+  const readStack = (
+    raw?: H5RawRead,
+    onProgress?: ReadProgress,
+    limit?: NxstxmOptions['limit']
+  ): Stack => {
+    if (limit && total > limit.values) {
+      const gib = (n: number): string => ((n * 4) / 2 ** 30).toFixed(1);
+      fail(
+        `${where} is too large here: ${gib(total)} GiB as float32 (shape ${JSON.stringify(shape)}), ` +
+          `at most ${gib(limit.values)} GiB: ${limit.advice}`
+      );
+    }
     const { data, stats } = readCube(signal, shape, map, dims, raw, onProgress);
     if (kind !== 'focus' && stats.nanFrames.length === n0) {
       fail(

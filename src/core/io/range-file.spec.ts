@@ -204,6 +204,30 @@ describe('a stack read through a range-backed file', () => {
     }
   });
 
+  it('a stack over the limit of where it is read is refused before its cube is read, with advice', () => {
+    const path = join(dir, 'limit.h5');
+    writeSynthetic(path, { shape: [3, 4, 5] });
+    const source = diskSource(path);
+    const mount = mountRangeFile(fsOf(web), '/', 'limit.h5', source);
+    try {
+      const progress: number[] = [];
+      expect(() =>
+        readStack(web, mount.path, 'limit.h5', {
+          limit: { values: 59, advice: 'use the CLI' },
+          onProgress: done => progress.push(done)
+        })
+      ).toThrow(/^limit\.h5: \/entry1\/counter0\/data is too large here: .* use the CLI$/);
+      // refused before any of the cube was read
+      expect(progress).toEqual([]);
+      expect(
+        readStack(web, mount.path, 'limit.h5', { limit: { values: 60, advice: '' } }).data
+      ).toHaveLength(60);
+    } finally {
+      mount.unmount();
+      source.close();
+    }
+  });
+
   it('an empty or foreign file is named as such, as from a local file', () => {
     const empty = join(dir, 'empty.h5');
     writeFileSync(empty, new Uint8Array(0));

@@ -40,6 +40,8 @@ export interface ReadOptions {
   files?: FileAccess;
   /** NXstxm: called as the cube is read (values read, of the total). */
   onProgress?: ReadProgress;
+  /** NXstxm: a smaller size limit than MAX_VALUES, and what to tell of a larger stack. */
+  limit?: { values: number; advice: string };
 }
 
 /** Which reader a file needs: by content first, then by extension. */
@@ -115,7 +117,8 @@ export function readScan(
   }
   return readNxstxm(runtime, path, displayName, {
     entry: options.entry,
-    onProgress: options.onProgress
+    onProgress: options.onProgress,
+    limit: options.limit
   });
 }
 
