@@ -308,6 +308,14 @@ export class AnalysisWorkerClient {
           this._pending.delete(ev.data.id);
           pending.resolve(ev.data);
         }
+        // a stack read from the server: its size is known only now
+        if (
+          ev.data.ok &&
+          ev.data.kind === 'stack' &&
+          (ev.data.read?.bytes ?? 0) > RECYCLE_AFTER_BYTES
+        ) {
+          this._recycleWhenIdle = true;
+        }
         if (this._recycleWhenIdle && this._pending.size === 0 && this._worker === worker) {
           worker.terminate();
           this._worker = undefined;
