@@ -49,6 +49,7 @@ help:
 	@echo "make bench-defaults  map with no options on realistic stacks vs options set by hand"
 	@echo "make bench-scaling   stacks per minute: one process, LocalCluster of 1 and 2 workers"
 	@echo "make bench-memory    peak RSS / raw cube of map, info's cost, read MiB/s vs h5py"
+	@echo "make bench-large     0.5 GB and 2.5 GB stacks: read vs h5py, map in Node and in the Chromium workbench"
 	@echo "make venv | node-deps | build | install | test-unit | test-wheel | lint | test-ui | clean | distclean"
 
 # --------------------------------------------------------------------------- setup
@@ -181,6 +182,15 @@ bench-memory: $(NODE_STAMP) venv
 
 # Accuracy of the phase maps on the simulator's stacks (PCC, PCC + GMVAE, baselines)
 # against ground truth: tables into docs/benchmarks.md, raw numbers into bench/results/.
+# Large stack files (issue 16 §4): a 0.5 GB and a 2.5 GB stack (made once into
+# $(LARGE_DIR), ~3.5 GB of disk), read throughput vs h5py, map in Node and in the
+# workbench in Chromium (range requests). Figures on stdout and in bench/results/large.json.
+LARGE_DIR ?= /tmp/stxm-large
+.PHONY: bench-large
+bench-large: $(NODE_STAMP) venv ui-deps
+	npm run build:lib
+	node bench/large-files.mjs --dir $(LARGE_DIR) --python $(VBIN)/python --json bench/results/large.json $(BENCH_ARGS)
+
 .PHONY: bench-accuracy
 bench-accuracy: $(NODE_STAMP)
 	$(NPM) run build:lib

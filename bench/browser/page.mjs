@@ -67,9 +67,10 @@ async function fetchOk(url) {
 /** State between pipelineSetup and pipelineRun. */
 let prepared = null;
 
-async function pipelineSetup({ stackUrl, stackName, refsUrl, refsName }) {
+async function pipelineSetup({ stackUrl, stackName, refsUrl, refsName, lazy = false }) {
   const t0 = performance.now();
-  const bytes = await (await fetchOk(stackUrl)).arrayBuffer();
+  // lazy: the workbench's read, from the server with range requests (the page fetches nothing)
+  const bytes = lazy ? null : await (await fetchOk(stackUrl)).arrayBuffer();
   const t1 = performance.now();
   const refsText = await (await fetchOk(refsUrl)).text();
   const references = referencesFromTexts([{ name: refsName, text: refsText }]);
@@ -87,9 +88,15 @@ async function pipelineSetup({ stackUrl, stackName, refsUrl, refsName }) {
     err => String(err.message ?? err)
   );
   const t3 = performance.now();
-  prepared = { client, bytes, stackName, references };
+  prepared = {
+    client,
+    bytes,
+    stackName,
+    references,
+    stackUrl: new URL(stackUrl, location.href).href
+  };
   return {
-    fileBytes: bytes.byteLength,
+    fileBytes: bytes?.byteLength ?? 0,
     fetchMs: round(t1 - t0),
     referencesParseMs: round(t2 - t1),
     references: references.spectra.map(s => s.name),
@@ -168,10 +175,10 @@ async function workbenchRun(params) {
   if (!prepared) {
     throw new Error('workbenchRun before pipelineSetup');
   }
-  const { client, bytes, stackName, references } = prepared;
+  const { client, bytes, stackName, references, stackUrl } = prepared;
   prepared = null;
   try {
-    return await openAndRun({ client, bytes, stackName, references, params, mark, log });
+    return await openAndRun({ client, bytes, stackUrl, stackName, references, params, mark, log });
   } finally {
     client.dispose();
   }

@@ -22,11 +22,14 @@ const TYPES = {
 /**
  * @param {{ dirs: Record<string, string>, files: Record<string, string> }} routes
  *   `dirs`: URL prefix (ending in `/`) → folder; `files`: exact URL → file.
- * @returns {Promise<{ origin: string, requests: string[], close: () => Promise<void> }>}
- *   `requests` lists every URL path served with status 200, in order.
+ * @returns {Promise<{ origin: string, requests: string[], ranges: { count: number, bytes: number }, close: () => Promise<void> }>}
+ *   `requests` lists every URL path served whole (status 200), in order; `ranges` counts
+ *   the range requests answered (206) and their bytes. A `Range: bytes=a-b` request is
+ *   answered as Jupyter's /files/ (tornado's static handler) answers it.
  */
 export async function startServer(routes) {
   const requests = [];
+  const ranges = { count: 0, bytes: 0 };
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
     const file = resolveRoute(routes, path);
@@ -40,10 +43,35 @@ export async function startServer(routes) {
       res.writeHead(404, { 'Content-Type': 'text/plain' }).end(`not found: ${path}\n`);
       return;
     }
+    // a single byte range, as tornado's static handler (Jupyter's /files/) answers it
+    const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
+    const type = TYPES[extname(file)] ?? 'application/octet-stream';
+    if (range) {
+      const start = Number(range[1]);
+      const end = Math.min(size - 1, range[2] === '' ? size - 1 : Number(range[2]));
+      if (start >= size || end < start) {
+        res.writeHead(416, { 'Content-Range': `bytes */${size}` }).end();
+        return;
+      }
+      ranges.count++;
+      ranges.bytes += end - start + 1;
+      res.writeHead(206, {
+        'Content-Type': type,
+        'Content-Length': end - start + 1,
+        'Content-Range': `bytes ${start}-${end}/${size}`,
+        'Accept-Ranges': 'bytes',
+        'Cache-Control': 'no-store'
+      });
+      createReadStream(file, { start, end })
+        .on('error', () => res.destroy())
+        .pipe(res);
+      return;
+    }
     requests.push(path);
     res.writeHead(200, {
-      'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'Content-Type': type,
       'Content-Length': size,
+      'Accept-Ranges': 'bytes',
       'Cache-Control': 'no-store'
     });
     createReadStream(file)
@@ -58,6 +86,7 @@ export async function startServer(routes) {
   return {
     origin: `http://127.0.0.1:${port}`,
     requests,
+    ranges,
     close: () =>
       new Promise(resolve => {
         server.closeAllConnections();

@@ -30,13 +30,38 @@ async function readOnScreen(model) {
   return { spectrumMs: times.sort((a, b) => a - b)[times.length >> 1], frameLength: frame.length };
 }
 
-export async function openAndRun({ client, bytes, stackName, references, params, mark, log }) {
+export async function openAndRun({
+  client,
+  bytes,
+  stackUrl,
+  stackName,
+  references,
+  params,
+  mark,
+  log
+}) {
   // as src/lab/document.ts: the cube lives in the workbench's stack worker
   const model = new WorkbenchModel(stackName, params, client.createStore());
   model.setReferences(references);
   mark('open');
   const t0 = performance.now();
-  await model.load(() => client.readStack(stackName, bytes));
+  // bytes null: read from the server with range requests, as a workbench reads an HDF5 file
+  let read = null;
+  let progressEvents = 0;
+  await model.load(async onProgress => {
+    if (bytes) {
+      return client.readStack(stackName, bytes);
+    }
+    const r = await client.readStackFromServer(stackName, stackUrl, {
+      onProgress: (done, total) => {
+        progressEvents++;
+        onProgress(done, total);
+      }
+    });
+    read = r.read;
+    return r.stack;
+  });
+  const tRead = performance.now();
   if (!model.stack) {
     throw new Error(model.error ?? 'no stack');
   }
@@ -46,7 +71,7 @@ export async function openAndRun({ client, bytes, stackName, references, params,
   await prepared;
   const t1 = performance.now();
   const onScreen = await readOnScreen(model);
-  log(`open + prepare in ${(t1 - t0).toFixed(0)} ms`);
+  log(`open + prepare in ${(t1 - t0).toFixed(0)} ms (read ${(tRead - t0).toFixed(0)} ms)`);
   mark('run');
   await model.run((stack, refs, p, options) =>
     client.run(stack, refs, p, { ...options, transfer: true })
@@ -59,7 +84,13 @@ export async function openAndRun({ client, bytes, stackName, references, params,
   model.dispose();
   return {
     stack: { energies: s.energies.length, ny: s.y.length, nx: s.x.length },
-    timingsMs: { openAndPrepare: round(t1 - t0, 0), run: round(t2 - t1, 0) },
+    timingsMs: {
+      read: round(tRead - t0, 0),
+      openAndPrepare: round(t1 - t0, 0),
+      run: round(t2 - t1, 0)
+    },
+    serverRead: read,
+    readProgressEvents: progressEvents,
     hoverSpectrumMs: round(onScreen.spectrumMs, 3),
     result,
     pageHolds: holds

@@ -1,0 +1,13 @@
+import { openSync, readSync, statSync } from 'node:fs';
+import h5wasmWeb from 'h5wasm';
+import { createH5Runtime } from '../lib/core/io/h5.js';
+import { mountRangeFile } from '../lib/core/io/range-file.js';
+import { readStack } from '../lib/core/io/read.js';
+const web = createH5Runtime(h5wasmWeb.File, await h5wasmWeb.ready);
+const path = process.argv[2];
+const fd = openSync(path, 'r');
+let n = 0; let bytes = 0; const t0 = performance.now();
+const source = { size: statSync(path).size, read(pos, len) { n++; bytes += len; if (n < 20 || n % 50 === 0) console.log('read', pos, len); const out = new Uint8Array(len); readSync(fd, out, 0, len, pos); return out; } };
+const mount = mountRangeFile(web.FS, '/', 'big.h5', source);
+const s = readStack(web, mount.path, 'big.h5', { onProgress: (d, t) => { if (Math.random() < 0.05) console.log('progress', (d / t).toFixed(3), ((performance.now() - t0) / 1000).toFixed(1), 's', n, 'requests', (bytes / 2 ** 20).toFixed(0), 'MiB'); } });
+console.log('done', s.data.length, n, bytes, (performance.now() - t0) / 1000);
