@@ -308,12 +308,9 @@ export class AnalysisWorkerClient {
           this._pending.delete(ev.data.id);
           pending.resolve(ev.data);
         }
-        // a stack read from the server: its size is known only now
-        if (
-          ev.data.ok &&
-          ev.data.kind === 'stack' &&
-          (ev.data.read?.bytes ?? 0) > RECYCLE_AFTER_BYTES
-        ) {
+        // a stack read from the server: the worker's heap grew by a slab (up to 16 MiB) and
+        // its requests left their responses to the garbage collector; a fresh worker costs less
+        if (ev.data.ok && ev.data.kind === 'stack' && ev.data.read !== undefined) {
           this._recycleWhenIdle = true;
         }
         if (this._recycleWhenIdle && this._pending.size === 0 && this._worker === worker) {
