@@ -82,6 +82,28 @@ function oneOf(list, allowed, option) {
  * Each task: `options(values)` checks the command line before anything
  * starts; `run(ctx, options)` measures, in the launched page.
  */
+/**
+ * Serve the stack and references, take the page-only baseline, set the page up
+ * (`lazy`: the stack stays on the server, read with range requests; else its
+ * bytes are fetched into the page) and take the baseline after that.
+ */
+async function setUp(ctx, stack, refs, lazy) {
+  const { sampler, page } = ctx;
+  ctx.files['/data/stack'] = stack;
+  ctx.files['/data/references'] = refs;
+  await sleep(500);
+  const baselinePage = sampler.recent(400);
+  const setup = await inPage(page, o => window.stxmBench.pipelineSetup(o), {
+    stackUrl: '/data/stack',
+    stackName: basename(stack),
+    refsUrl: '/data/references',
+    refsName: basename(refs),
+    lazy
+  });
+  await sleep(800); // let the set-up's allocations settle before the baseline
+  return { baselinePage, setup, baseline: sampler.recent(500) };
+}
+
 export const TASKS = {
   pearson: {
     options: values => ({
@@ -130,19 +152,8 @@ export const TASKS = {
     },
     async run(ctx, { stack, refs, params }) {
       const { sampler, page } = ctx;
-      ctx.files['/data/stack'] = stack;
-      ctx.files['/data/references'] = refs;
-      await sleep(500);
-      const baselinePage = sampler.recent(400);
       log(`pipeline: fetching ${basename(stack)} (${mib(statSync(stack).size)} MiB) into the page`);
-      const setup = await inPage(page, o => window.stxmBench.pipelineSetup(o), {
-        stackUrl: '/data/stack',
-        stackName: basename(stack),
-        refsUrl: '/data/references',
-        refsName: basename(refs)
-      });
-      await sleep(800); // let the fetch's allocations settle before the baseline
-      const baseline = sampler.recent(500);
+      const { baselinePage, setup, baseline } = await setUp(ctx, stack, refs, false);
       log(
         `pipeline: baseline renderer RSS ${baseline.rendererRssMiB} MiB; reading and running (${params.method})`
       );
@@ -187,22 +198,10 @@ export const TASKS = {
     options: values => TASKS.pipeline.options(values),
     async run(ctx, { stack, refs, params }) {
       const { sampler, page } = ctx;
-      ctx.files['/data/stack'] = stack;
-      ctx.files['/data/references'] = refs;
-      await sleep(500);
-      const baselinePage = sampler.recent(400);
       log(
         `workbench: ${basename(stack)} (${mib(statSync(stack).size)} MiB) read from the server with range requests`
       );
-      const setup = await inPage(page, o => window.stxmBench.pipelineSetup(o), {
-        stackUrl: '/data/stack',
-        stackName: basename(stack),
-        refsUrl: '/data/references',
-        refsName: basename(refs),
-        lazy: true
-      });
-      await sleep(800);
-      const baseline = sampler.recent(500);
+      const { baselinePage, setup, baseline } = await setUp(ctx, stack, refs, true);
       log(`workbench: baseline renderer RSS ${baseline.rendererRssMiB} MiB; open, prepare, run`);
       const run = await inPage(page, p => window.stxmBench.workbenchRun(p), params);
       await sleep(600);

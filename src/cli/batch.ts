@@ -14,7 +14,6 @@
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 
 import { StackReadError } from '../core/io/errors.js';
 import type { DeepPartial, PipelineParams } from '../core/model/params.js';
@@ -24,8 +23,13 @@ import { keptRecord, planTasks, type BatchTask, type PlanInput } from './batch-p
 import { runPool } from './batch-pool.js';
 import { TAIL_COLUMNS, tableCsv, tableRows, taskRow, type BatchRow } from './batch-table.js';
 import { runTask } from './batch-task.js';
-import { UsageError, joinNegativeValues, type CommandIO } from './io.js';
-import { PARAMETER_OPTIONS, normaliseFlags, parametersFromOptions } from './params.js';
+import { UsageError, type CommandIO } from './io.js';
+import {
+  PARAMETER_OPTIONS,
+  parametersFromOptions,
+  parseCommandLine,
+  type CommandLine
+} from './params.js';
 
 const OPTIONS = {
   ...PARAMETER_OPTIONS,
@@ -42,21 +46,10 @@ const OPTIONS = {
   name: { type: 'string' }
 } as const;
 
-type Values = ReturnType<
-  typeof parseArgs<{ args: string[]; options: typeof OPTIONS; allowPositionals: true }>
->['values'];
+type Values = CommandLine<typeof OPTIONS>['values'];
 
 export async function batchCommand(args: string[], io: CommandIO): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: joinNegativeValues(normaliseFlags(args), OPTIONS),
-      options: OPTIONS,
-      allowPositionals: true
-    });
-  } catch (err) {
-    throw new UsageError(`batch: ${(err as Error).message}`);
-  }
+  const parsed = parseCommandLine('batch', args, OPTIONS);
   const { values, positionals } = parsed;
   if (!values.out) {
     throw new UsageError('batch: --out DIR is required (one result file per stack goes there)');

@@ -14,7 +14,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 import { readResult } from '../core/io/result-read.js';
 import { nodeRuntime, tempDir } from '../test-setup/fixtures.js';
-import { runCli } from '../test-setup/cli.js';
+import { expectSameMaps, runCli } from '../test-setup/cli.js';
 import type { MapSummary } from './map.js';
 
 const run = promisify(execFile);
@@ -109,16 +109,7 @@ describe('the engine bundle', () => {
     const runtime = await nodeRuntime();
     const x = readResult(runtime, join(dir, 'bundle.h5'));
     const y = readResult(runtime, join(dir, 'checkout.h5'));
-    for (const k of [
-      'phase',
-      'initialPhase',
-      'pcc',
-      'latent',
-      'confidence',
-      'ambiguous'
-    ] as const) {
-      expect(Buffer.from(x[k].buffer).equals(Buffer.from(y[k].buffer)), k).toBe(true);
-    }
+    expectSameMaps(x, y);
     expect(x.trainingLoss).toEqual(y.trainingLoss);
 
     const batch = await node(

@@ -8,7 +8,6 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 
 import {
   PreprocessError,
@@ -26,8 +25,8 @@ import {
 import { resolutionMethod } from '../core/analysis/methods/index.js';
 import { writeResult } from '../core/io/result-write.js';
 import type { DeepPartial } from '../core/model/params.js';
-import { UsageError, joinNegativeValues, type CommandIO } from './io.js';
-import { PARAMETER_OPTIONS, normaliseFlags, parametersFromOptions } from './params.js';
+import { UsageError, type CommandIO } from './io.js';
+import { PARAMETER_OPTIONS, parametersFromOptions, parseCommandLine } from './params.js';
 import { nodeH5Runtime } from './runtime.js';
 import { configureNodeWasm } from './tf-node.js';
 
@@ -40,18 +39,7 @@ const OPTIONS = {
 } as const;
 
 export async function mapCommand(args: string[], io: CommandIO): Promise<number> {
-  let parsed: ReturnType<
-    typeof parseArgs<{ args: string[]; options: typeof OPTIONS; allowPositionals: true }>
-  >;
-  try {
-    parsed = parseArgs({
-      args: joinNegativeValues(normaliseFlags(args), OPTIONS),
-      options: OPTIONS,
-      allowPositionals: true
-    });
-  } catch (err) {
-    throw new UsageError(`map: ${(err as Error).message}`);
-  }
+  const parsed = parseCommandLine('map', args, OPTIONS);
   const { values, positionals } = parsed;
   if (positionals.length !== 1) {
     throw new UsageError('map: expected exactly one stack FILE');

@@ -8,6 +8,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { extname } from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 import { parseSpectrumText } from '../core/io/references-text.js';
 import { readResult } from '../core/io/result-read.js';
@@ -16,7 +17,7 @@ import { StackReadError } from '../core/io/errors.js';
 import { PARAMETER_SPECS, ParameterError, validateParams } from '../core/model/param-specs.js';
 import type { DeepPartial, PipelineParams } from '../core/model/params.js';
 import { i0SpectrumFromStack } from '../core/preprocess/i0.js';
-import { UsageError } from './io.js';
+import { UsageError, joinNegativeValues } from './io.js';
 import { nodeH5Runtime } from './runtime.js';
 
 /** parseArgs options for every parameter, and for --params / --params-from. */
@@ -45,6 +46,34 @@ export function normaliseFlags(args: string[]): string[] {
     }
   }
   return out;
+}
+
+type CommandOptions = NonNullable<ParseArgsConfig['options']>;
+
+/** What `parseCommandLine` gives a command with these options. */
+export type CommandLine<O extends CommandOptions> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: O; allowPositionals: true }>
+>;
+
+/**
+ * A command's arguments as `parseArgs` reads them, after `--align`/`--no-align`
+ * and negative values are normalised; a wrong line is a UsageError naming the
+ * command.
+ */
+export function parseCommandLine<O extends CommandOptions>(
+  command: string,
+  args: string[],
+  options: O
+): CommandLine<O> {
+  try {
+    return parseArgs({
+      args: joinNegativeValues(normaliseFlags(args), options),
+      options,
+      allowPositionals: true
+    });
+  } catch (err) {
+    throw new UsageError(`${command}: ${(err as Error).message}`);
+  }
 }
 
 /** `--align` is followed by nothing, another option, or the stack file (not by a value). */

@@ -29,11 +29,16 @@ export async function pathEntry(
   return items.find(item => item.name === name) ?? null;
 }
 
+/** The server's /files/ URL of `path`. */
+function filesUrl(path: string, settings: ServerConnection.ISettings): string {
+  return URLExt.join(settings.baseUrl, 'files', URLExt.encodeParts(path));
+}
+
 export async function fetchFileBytes(
   path: string,
   settings: ServerConnection.ISettings
 ): Promise<ArrayBuffer> {
-  const url = URLExt.join(settings.baseUrl, 'files', URLExt.encodeParts(path));
+  const url = filesUrl(path, settings);
   const response = await ServerConnection.makeRequest(url, { cache: 'no-store' }, settings);
   if (!response.ok) {
     throw new Error(`${path}: the server answered ${response.status} ${response.statusText}`);
@@ -82,8 +87,7 @@ export function serverFile(
   path: string,
   settings: ServerConnection.ISettings
 ): { url: string; headers: Record<string, string> } {
-  const url = URLExt.join(settings.baseUrl, 'files', URLExt.encodeParts(path));
-  const absolute = new URL(url, globalThis.location?.href);
+  const absolute = new URL(filesUrl(path, settings), globalThis.location?.href);
   absolute.searchParams.set('_', String(Date.now()));
   return {
     url: absolute.href,

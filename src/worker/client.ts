@@ -97,6 +97,9 @@ export class AnalysisWorkerClient {
       onProgress?: (done: number, total: number) => void;
     } = {}
   ): Promise<{ stack: Stack; read?: ServerRead }> {
+    // the worker's heap grows by a slab (up to 16 MiB) and its requests leave their
+    // responses to the garbage collector: a fresh worker afterwards costs less
+    this._recycleWhenIdle = true;
     const res = await this.request(
       { kind: 'read-url', name, url, headers: options.headers },
       [],
@@ -307,11 +310,6 @@ export class AnalysisWorkerClient {
         if (pending) {
           this._pending.delete(ev.data.id);
           pending.resolve(ev.data);
-        }
-        // a stack read from the server: the worker's heap grew by a slab (up to 16 MiB) and
-        // its requests left their responses to the garbage collector; a fresh worker costs less
-        if (ev.data.ok && ev.data.kind === 'stack' && ev.data.read !== undefined) {
-          this._recycleWhenIdle = true;
         }
         if (this._recycleWhenIdle && this._pending.size === 0 && this._worker === worker) {
           worker.terminate();

@@ -122,20 +122,19 @@ function scatter(
   const last = rank - 1;
   const nLast = rank === 1 ? b - a : shape[last];
   const sLast = strideOf[last];
+  // the outer dimensions' odometer: the first runs over the slab [a, b), the others whole
   const outer = shape.slice(0, last).map((_, d) => (d === 0 ? a : 0));
   const ends = shape.slice(0, last).map((n, d) => (d === 0 ? b : n));
   const index = outer.slice();
-  const runs = (b - a) * shape.slice(1, last).reduce((x, y) => x * y, 1);
+  const runs = ends.reduce((x, y, d) => x * (y - outer[d]), 1);
+  // a rank-1 slab is one run that starts at a
+  const start = rank === 1 ? a * sLast : 0;
   const contiguous = sLast === 1 && ArrayBuffer.isView(block);
   let k = 0;
-  for (let r = 0; r < (rank === 1 ? 1 : runs); r++) {
-    let base = 0;
-    if (rank > 1) {
-      for (let d = 0; d < last; d++) {
-        base += index[d] * strideOf[d];
-      }
-    } else {
-      base = a * sLast;
+  for (let r = 0; r < runs; r++) {
+    let base = start;
+    for (let d = 0; d < last; d++) {
+      base += index[d] * strideOf[d];
     }
     if (contiguous) {
       out.set((block as TypedNumbers).subarray(k, k + nLast), base);
