@@ -5,7 +5,8 @@
  *
  *   node --expose-gc bench/node/memory-job.mjs map STACK.h5 REFS.csv [--out RESULT.h5]
  *       baseline: RSS with h5wasm ready and the file opened and closed; then
- *       read + the whole pipeline as `stxm-phasemap map` runs it (consumeInput);
+ *       read + the whole pipeline as `stxm-phasemap map` runs it (the ring current
+ *       applied as the file is read, consumeInput);
  *       --out writes the result file afterwards
  *   node bench/node/memory-job.mjs info STACK.h5
  *       `stxm-phasemap info` in-process: wall time and the process's peak RSS
@@ -62,7 +63,8 @@ if (what === 'startup') {
   let sampled = baseline;
   const timer = setInterval(() => (sampled = Math.max(sampled, rss())), 10);
   const t = performance.now();
-  const stack = readStack(rt, resolve(file), basename(file));
+  // as `stxm-phasemap map` reads it: the ring current applied as the cube is read
+  const stack = readStack(rt, resolve(file), basename(file), { applyRingCurrent: true });
   const raw = stack.data.byteLength;
   const shape = [stack.energies.length, stack.y.length, stack.x.length];
   const result = await runPipeline(stack, references, {}, { consumeInput: true });

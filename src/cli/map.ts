@@ -24,6 +24,7 @@ import {
 } from '../core/index.js';
 import { resolutionMethod } from '../core/analysis/methods/index.js';
 import { writeResult } from '../core/io/result-write.js';
+import { validateParams } from '../core/model/param-specs.js';
 import type { DeepPartial } from '../core/model/params.js';
 import { UsageError, type CommandIO } from './io.js';
 import { PARAMETER_OPTIONS, parametersFromOptions, parseCommandLine } from './params.js';
@@ -85,7 +86,10 @@ export async function mapFile(
     throw new StackReadError(refs, 'no such file');
   }
   const references = parseOrExplain(refs);
-  const stack = readStack(await nodeH5Runtime(), resolve(file), file);
+  // read for this run only: the ring current is applied as the cube is read (never a second cube)
+  const stack = readStack(await nodeH5Runtime(), resolve(file), file, {
+    applyRingCurrent: validateParams(params).preprocess.ringCurrent
+  });
   configureNodeWasm();
 
   const report = progressReporter(io, quiet);

@@ -37,8 +37,29 @@ export function isNumericDataset(ds: Dataset): boolean {
 /** Bytes of the file read at once (one hyperslab): a few frames, or rows across every frame. */
 export const SLAB_BYTES = 16 * 2 ** 20;
 
+/**
+ * Slab size when the ring current is applied as the cube is read: two slabs
+ * (signal and current) in the wasm heap and one float32 slab beside them.
+ */
+export const DIVIDED_SLAB_BYTES = 4 * 2 ** 20;
+
 /** How far reading has got: values read of the cube's total. */
 export type ReadProgress = (done: number, total: number) => void;
+
+/**
+ * The ring current applied while the cube is read (a stack read for one run,
+ * `ReadOptions.applyRingCurrent`): each value becomes `counts × mean / current`
+ * — the arithmetic of `normaliseRingCurrent`, on the same float32 values — so
+ * the current is never held as a second cube.
+ */
+export interface RingCurrentDivisor {
+  /** The ring current, of the signal's shape and order. */
+  ds: Dataset;
+  /** The mean current the counts are normalised to (`sumValidCurrent`). */
+  mean: number;
+  /** Filled in: per frame of the cube, the values without a valid current (left as read). */
+  skipped: Float64Array;
+}
 
 /**
  * Read the cube in slabs along the file's slowest dimension (a run of
@@ -55,7 +76,8 @@ export function readCube(
   map: DimMap,
   [n0, n1, n2]: [number, number, number],
   raw?: H5RawRead,
-  onProgress?: ReadProgress
+  onProgress?: ReadProgress,
+  divide?: RingCurrentDivisor
 ): { data: Float32Array; stats: FrameStats } {
   const out = new Float32Array(n0 * n1 * n2);
   const frameSize = n1 * n2;
@@ -72,20 +94,114 @@ export function readCube(
   });
   const itemBytes = elementSize(ds);
   const rowValues = shape.slice(1).reduce((a, b) => a * b, 1);
-  const perSlab = Math.max(1, Math.min(shape[0], Math.floor(SLAB_BYTES / (itemBytes * rowValues))));
+  const slabBytes = divide ? DIVIDED_SLAB_BYTES : SLAB_BYTES;
+  const valueBytes = divide ? Math.max(4, itemBytes, elementSize(divide.ds)) : itemBytes;
+  const perSlab = slabRows(shape, slabBytes, valueBytes);
   const direct = raw ? rawSlabReader(ds, raw, shape, perSlab * rowValues) : null;
+  const current = divide && raw ? rawSlabReader(divide.ds, raw, shape, perSlab * rowValues) : null;
+  const divided = divide ? new Float32Array(perSlab * rowValues) : null;
   const total = out.length;
   try {
     for (let a = 0; a < shape[0]; a += perSlab) {
       const b = Math.min(shape[0], a + perSlab);
-      const block = direct ? direct.read(a, b) : sliceSlab(ds, shape, a, b, (b - a) * rowValues);
+      const n = (b - a) * rowValues;
+      let block = direct ? direct.read(a, b) : sliceSlab(ds, shape, a, b, n);
+      if (divide && divided) {
+        const c = current ? current.read(a, b) : sliceSlab(divide.ds, shape, a, b, n);
+        const frameOfValue = (k: number): number => cubeFrameOf(shape, map, a, k);
+        divideSlab(block, c, divide, divided, n, frameOfValue);
+        block = divided.subarray(0, n);
+      }
       scatter(block, out, shape, strideOf, a, b);
       onProgress?.(Math.min(total, b * rowValues), total);
     }
   } finally {
     direct?.close();
+    current?.close();
   }
   return { data: out, stats: frameStats(out, n0, frameSize) };
+}
+
+/** Rows of the file's first dimension per slab of at most `bytes`. */
+function slabRows(shape: number[], bytes: number, valueBytes: number): number {
+  const rowValues = shape.slice(1).reduce((a, b) => a * b, 1);
+  return Math.max(1, Math.min(shape[0], Math.floor(bytes / (valueBytes * rowValues))));
+}
+
+/**
+ * `out[k] = counts × mean / current` for the n values of a slab, as
+ * `normaliseRingCurrent` computes it on the float32 cube and current; a value
+ * without a valid current (≤ 0, NaN, ∞) is left as read and counted for its frame.
+ */
+function divideSlab(
+  counts: ArrayLike<number>,
+  current: ArrayLike<number>,
+  divide: RingCurrentDivisor,
+  out: Float32Array,
+  n: number,
+  frameOfValue: (k: number) => number
+): void {
+  const mean = divide.mean;
+  for (let k = 0; k < n; k++) {
+    const v = Math.fround(counts[k]);
+    const c = Math.fround(current[k]);
+    if (c > 0 && Number.isFinite(c)) {
+      out[k] = (v * mean) / c;
+    } else {
+      out[k] = v;
+      divide.skipped[frameOfValue(k)]++;
+    }
+  }
+}
+
+/** The cube frame of the k-th value of the slab that starts at `a` of the file's first dimension. */
+function cubeFrameOf(shape: number[], map: DimMap, a: number, k: number): number {
+  const d0 = map[0];
+  if (d0 === null) {
+    return 0;
+  }
+  let rest = k;
+  const index = shape.map(() => 0);
+  for (let d = shape.length - 1; d >= 1; d--) {
+    index[d] = rest % shape[d];
+    rest = Math.floor(rest / shape[d]);
+  }
+  index[0] = a + rest;
+  return index[d0];
+}
+
+/**
+ * The sum and count of the valid (> 0, finite) values of a ring-current
+ * dataset as float32, in the file's order (the cube's for an (energy, y, x)
+ * file, the order `normaliseRingCurrent` adds them in), a slab at a time.
+ */
+export function sumValidCurrent(
+  ds: Dataset,
+  shape: number[],
+  raw?: H5RawRead
+): { sum: number; count: number } {
+  const rowValues = shape.slice(1).reduce((a, b) => a * b, 1);
+  const perSlab = slabRows(shape, DIVIDED_SLAB_BYTES, Math.max(4, elementSize(ds)));
+  const direct = raw ? rawSlabReader(ds, raw, shape, perSlab * rowValues) : null;
+  let sum = 0;
+  let count = 0;
+  try {
+    for (let a = 0; a < shape[0]; a += perSlab) {
+      const b = Math.min(shape[0], a + perSlab);
+      const n = (b - a) * rowValues;
+      const block = direct ? direct.read(a, b) : sliceSlab(ds, shape, a, b, n);
+      for (let k = 0; k < n; k++) {
+        const c = Math.fround(block[k]);
+        if (c > 0 && Number.isFinite(c)) {
+          sum += c;
+          count++;
+        }
+      }
+    }
+  } finally {
+    direct?.close();
+  }
+  return { sum, count };
 }
 
 /** NaN, partly-NaN and all-zero frames of the cube. */

@@ -11,6 +11,7 @@ import {
   type H5RawRead
 } from './h5.js';
 import { isNumericDataset, readCube, type DimMap } from './nxstxm-cube.js';
+import type { AppliedRingCurrent } from '../model/stack.js';
 import { cleanText } from './text.js';
 
 /**
@@ -68,6 +69,47 @@ export function readControl(
     out.fill(perFrame[e], e * frame, (e + 1) * frame);
   }
   return out;
+}
+
+/**
+ * A ring current of one value per frame applied to the cube in place, as
+ * `normaliseRingCurrent` would apply it filled out to the cube's shape (the
+ * same sum, in the same order, and the same arithmetic), for a stack read
+ * with `applyRingCurrent`. `undefined` when the values do not fit the frames.
+ */
+export function applyFrameCurrents(
+  cube: Float32Array,
+  ds: Dataset,
+  dims: [number, number, number]
+): AppliedRingCurrent | undefined {
+  const perFrame = toFloat64(ds.value);
+  if (!perFrame || perFrame.length !== dims[0]) {
+    return undefined;
+  }
+  const frame = dims[1] * dims[2];
+  const current = Float32Array.from(perFrame);
+  let sum = 0;
+  let count = 0;
+  for (const c of current) {
+    if (c > 0 && Number.isFinite(c)) {
+      for (let p = 0; p < frame; p++) {
+        sum += c;
+      }
+      count += frame;
+    }
+  }
+  const mean = count > 0 ? sum / count : Number.NaN;
+  const frameSkipped = new Float64Array(dims[0]);
+  current.forEach((c, e) => {
+    if (!(c > 0 && Number.isFinite(c))) {
+      frameSkipped[e] = frame;
+      return;
+    }
+    for (let p = e * frame; p < (e + 1) * frame; p++) {
+      cube[p] = (cube[p] * mean) / c;
+    }
+  });
+  return { meanCurrent: mean, frameSkipped };
 }
 
 export function beamlineOf(entry: Group): string | undefined {

@@ -39,9 +39,21 @@ import {
   type H5Runtime
 } from './h5.js';
 import { energyDatasetName } from './nxstxm-axes.js';
-import { isNumericDataset, readCube, type ReadProgress } from './nxstxm-cube.js';
+import {
+  isNumericDataset,
+  readCube,
+  sumValidCurrent,
+  type ReadProgress,
+  type RingCurrentDivisor
+} from './nxstxm-cube.js';
 import { layoutOf, type Layout } from './nxstxm-layout.js';
-import { beamlineOf, dialectOf, findControl, readControl } from './nxstxm-meta.js';
+import {
+  applyFrameCurrents,
+  beamlineOf,
+  dialectOf,
+  findControl,
+  readControl
+} from './nxstxm-meta.js';
 import { checkEnergies, positionsOf, type Positions } from './nxstxm-fields.js';
 import { cleanText } from './text.js';
 
@@ -57,6 +69,13 @@ export interface NxstxmOptions {
    * with what to tell the user of a larger one.
    */
   limit?: { values: number; advice: string };
+  /**
+   * Apply the ring current (`control`) as the cube is read, for a stack read
+   * for one run that normalises by it (the CLI's `map`): the stack then has
+   * `ringCurrentApplied` and no `control`, and never holds the current as a
+   * second cube. A stack in optical density is read as it is.
+   */
+  applyRingCurrent?: boolean;
 }
 
 /** One entry (region) of a file, as `info` lists it. */
@@ -84,9 +103,7 @@ export function readNxstxm(
   options: NxstxmOptions = {}
 ): Stack {
   return withFile(runtime, path, displayName, file =>
-    readFromFile(file, displayName, options, true, plan =>
-      plan.readStack(runtime.raw, options.onProgress, options.limit)
-    )
+    readFromFile(file, displayName, options, true, plan => plan.readStack(runtime.raw, options))
   );
 }
 
@@ -216,7 +233,7 @@ function summarise(file: H5File, entryName: string): RegionSummary {
 /** An entry whose metadata is read and checked; its cube is read on demand. */
 interface EntryPlan {
   header: StackHeader;
-  readStack(raw?: H5RawRead, onProgress?: ReadProgress, limit?: NxstxmOptions['limit']): Stack;
+  readStack(raw?: H5RawRead, options?: NxstxmOptions): Stack;
 }
 
 function readFromFile<T>(
@@ -371,11 +388,8 @@ function planEntry(
     }
   };
 
-  const readStack = (
-    raw?: H5RawRead,
-    onProgress?: ReadProgress,
-    limit?: NxstxmOptions['limit']
-  ): Stack => {
+  const readStack = (raw?: H5RawRead, options: NxstxmOptions = {}): Stack => {
+    const { onProgress, limit } = options;
     if (limit && total > limit.values) {
       const gib = (n: number): string => ((n * 4) / 2 ** 30).toFixed(1);
       fail(
@@ -383,13 +397,35 @@ function planEntry(
           `at most ${gib(limit.values)} GiB: ${limit.advice}`
       );
     }
-    const { data, stats } = readCube(signal, shape, map, dims, raw, onProgress);
+    const applying =
+      options.applyRingCurrent === true &&
+      header.metadata.quantity === 'counts' &&
+      shape.length > 0;
+    const found = applying ? findControl(entry, shape, dims) : undefined;
+    let divisor: RingCurrentDivisor | undefined;
+    if (found?.full) {
+      const { sum, count } = sumValidCurrent(found.ds, shape, raw);
+      divisor = {
+        ds: found.ds,
+        mean: count > 0 ? sum / count : Number.NaN,
+        skipped: new Float64Array(n0)
+      };
+    }
+    const { data, stats } = readCube(signal, shape, map, dims, raw, onProgress, divisor);
     if (kind !== 'focus' && stats.nanFrames.length === n0) {
       fail(
         n0 === 1 ? `${where} holds only NaN` : `every frame of ${where} is NaN (no data recorded)`
       );
     }
-    const control = readControl(entry, shape, map, dims, raw);
+    let control: Float32Array | undefined;
+    let ringCurrentApplied: Stack['ringCurrentApplied'];
+    if (divisor) {
+      ringCurrentApplied = { meanCurrent: divisor.mean, frameSkipped: divisor.skipped };
+    } else if (found) {
+      ringCurrentApplied = applyFrameCurrents(data, found.ds, dims);
+    } else if (!applying) {
+      control = readControl(entry, shape, map, dims, raw);
+    }
     const { metadata, source } = header;
     const stack: Stack = {
       data,
@@ -397,6 +433,7 @@ function planEntry(
       x: pos.x,
       y: pos.y,
       control,
+      ...(ringCurrentApplied ? { ringCurrentApplied } : {}),
       source,
       metadata: {
         beamline: metadata.beamline,

@@ -42,6 +42,11 @@ export interface ReadOptions {
   onProgress?: ReadProgress;
   /** NXstxm: a smaller size limit than MAX_VALUES, and what to tell of a larger stack. */
   limit?: { values: number; advice: string };
+  /**
+   * NXstxm: apply the ring current as the cube is read (a stack read for one
+   * run that normalises by it; see `NxstxmOptions.applyRingCurrent`).
+   */
+  applyRingCurrent?: boolean;
 }
 
 /** Which reader a file needs: by content first, then by extension. */
@@ -118,7 +123,8 @@ export function readScan(
   return readNxstxm(runtime, path, displayName, {
     entry: options.entry,
     onProgress: options.onProgress,
-    limit: options.limit
+    limit: options.limit,
+    applyRingCurrent: options.applyRingCurrent
   });
 }
 

@@ -39,7 +39,10 @@ export function describeStack(stack: Stack | StackHeader): StackInfo {
     energyRange: [round(emin), round(emax)],
     pixelSize: { x: finiteOrNull(px.x), y: finiteOrNull(px.y), units: 'µm' },
     dwellMs: stack.metadata.dwellMs ? stack.metadata.dwellMs.map(round) : null,
-    hasRingCurrent: 'hasControl' in stack ? stack.hasControl : stack.control !== undefined,
+    hasRingCurrent:
+      'hasControl' in stack
+        ? stack.hasControl
+        : stack.control !== undefined || stack.ringCurrentApplied !== undefined,
     entry: stack.source.entry ?? null,
     signal: stack.source.signal ?? null
   };

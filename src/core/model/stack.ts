@@ -83,16 +83,30 @@ export interface Stack {
   x: Float64Array;
   /** Ring current (`control`, NXmonitor) in the same layout as `data`, when present. */
   control?: Float32Array;
+  /**
+   * The ring current was applied as the file was read (a stack read for one
+   * run, `ReadOptions.applyRingCurrent`): `data` holds counts × mean / current
+   * and there is no `control`.
+   */
+  ringCurrentApplied?: AppliedRingCurrent;
   /** Where the stack came from. */
   source: StackSource;
   metadata: StackMetadata;
+}
+
+/** What the reader did when it applied the ring current (see `Stack.ringCurrentApplied`). */
+export interface AppliedRingCurrent {
+  /** The mean of the file's valid currents, which the counts are normalised to. */
+  meanCurrent: number;
+  /** Per frame: values without a valid current, left as read. */
+  frameSkipped: Float64Array;
 }
 
 /**
  * What a file says about a stack without its cube (`stxm-phasemap info`
  * reads only this): the axes, the source and the metadata.
  */
-export interface StackHeader extends Omit<Stack, 'data' | 'control'> {
+export interface StackHeader extends Omit<Stack, 'data' | 'control' | 'ringCurrentApplied'> {
   /** Whether the file holds a ring current (`control`) for the stack. */
   hasControl: boolean;
   /** Element type of the signal in the file ("float32", "uint16", …), when known. */
@@ -187,5 +201,8 @@ export function assertStackConsistent(stack: Stack): void {
   }
   if (stack.control && stack.control.length !== stack.data.length) {
     throw new TypeError('control (ring current) does not have the shape of the data');
+  }
+  if (stack.ringCurrentApplied && stack.ringCurrentApplied.frameSkipped.length !== ne) {
+    throw new TypeError('the applied ring current does not have one count per frame');
   }
 }

@@ -62,10 +62,15 @@ export function selectFrames(stack: Stack, keep: number[]): Stack {
     return out;
   };
   const dwell = stack.metadata.dwellMs;
+  const applied = stack.ringCurrentApplied;
   return {
     ...stack,
     data: pick(stack.data),
     control: stack.control ? pick(stack.control) : undefined,
+    ringCurrentApplied: applied && {
+      meanCurrent: applied.meanCurrent,
+      frameSkipped: Float64Array.from(keep, e => applied.frameSkipped[e])
+    },
     energies: Float64Array.from(keep, e => stack.energies[e]),
     metadata: {
       ...stack.metadata,

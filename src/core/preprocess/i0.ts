@@ -44,6 +44,29 @@ function quantile(values: ArrayLike<number>, q: number, from = 0, to = values.le
   return selectInPlace(sample.subarray(0, k), Math.min(k - 1, Math.floor(q * k)));
 }
 
+/** `value(p)` for each p < n with `keep(p)`, in order, in a typed array of their count. */
+function collect<T extends Float64Array | Uint32Array>(
+  n: number,
+  keep: (p: number) => boolean,
+  value: (p: number) => number,
+  Ctor: new (length: number) => T
+): T {
+  let count = 0;
+  for (let p = 0; p < n; p++) {
+    if (keep(p)) {
+      count++;
+    }
+  }
+  const out = new Ctor(count);
+  let k = 0;
+  for (let p = 0; p < n; p++) {
+    if (keep(p)) {
+      out[k++] = value(p);
+    }
+  }
+  return out;
+}
+
 export function autoI0(counts: Float32Array, ne: number, npx: number, file: string): I0Result {
   // brightness of each pixel relative to each frame's bright end, median over energies
   const scale = Float64Array.from({ length: ne }, (_, e) =>
@@ -82,12 +105,13 @@ export function autoI0(counts: Float32Array, ne: number, npx: number, file: stri
     lo = Number.NEGATIVE_INFINITY; // a uniform field: all of it is background
   }
   // histogram of the bright class: its peak (mode) and upper half-width
-  const bright: number[] = [];
-  for (let p = 0; p < npx; p++) {
-    if (t[p] >= lo) {
-      bright.push(t[p]);
-    }
-  }
+  // typed arrays, not number lists: at 1024² these are a million values each
+  const bright = collect(
+    npx,
+    p => t[p] >= lo,
+    p => t[p],
+    Float64Array
+  );
   let lower: number;
   let upper: number;
   let mode: number;
@@ -121,12 +145,12 @@ export function autoI0(counts: Float32Array, ne: number, npx: number, file: stri
     lower = Number.NEGATIVE_INFINITY;
     upper = Number.POSITIVE_INFINITY;
   }
-  const pixels: number[] = [];
-  for (let p = 0; p < npx; p++) {
-    if (t[p] >= lower && t[p] <= upper) {
-      pixels.push(p);
-    }
-  }
+  const pixels = collect(
+    npx,
+    p => t[p] >= lower && t[p] <= upper,
+    p => p,
+    Uint32Array
+  );
   const minPixels = Math.max(4, Math.ceil(0.001 * npx));
   if (pixels.length < minPixels) {
     throw new PreprocessError(

@@ -21,7 +21,24 @@ export const normaliseStep: PrepareStep = {
     const provenance: ProvenanceStep[] = [];
     let ringCurrentMa: number | undefined;
     let spare: ArrayBuffer | undefined;
-    if (params.ringCurrent && s.control) {
+    const applied = s.ringCurrentApplied;
+    if (applied) {
+      // applied by the reader, to the mean of every frame's current (a stack read for one run)
+      if (!params.ringCurrent) {
+        throw new Error(
+          `${input.source.file}: the ring current was applied as the file was read, and this run turns it off`
+        );
+      }
+      ringCurrentMa = applied.meanCurrent;
+      provenance.push({
+        step: 'ring current',
+        details: {
+          applied: true,
+          meanCurrent: round(applied.meanCurrent),
+          pixelsWithoutCurrent: applied.frameSkipped.reduce((a, b) => a + b, 0)
+        }
+      });
+    } else if (params.ringCurrent && s.control) {
       const r = normaliseRingCurrent(work, s.control);
       ringCurrentMa = r.meanCurrent;
       if (inPlace) {
