@@ -44,10 +44,16 @@ test('a 100 MB stack opens through range requests, with a progress bar while it 
       reads.push({ range: `status ${response.status()}`, bytes: length });
     }
   });
-  // every progress bar the panel shows, with its value (a MutationObserver on the page)
+  // every progress bar the panel shows, with its value, and what the spectrum panel says
+  // once the stack is loaded (it is pre-processed then, for seconds: the stack worker
+  // answers no spectrum meanwhile) — a MutationObserver on the page
   await page.evaluate(() => {
     const seen: number[] = [];
-    (window as unknown as { stxmProgress: number[] }).stxmProgress = seen;
+    const said: string[] = [];
+    const w = window as unknown as { stxmProgress: number[]; stxmSpectrumSaid: string[] };
+    w.stxmProgress = seen;
+    w.stxmSpectrumSaid = said;
+    let loadedAt: number | null = null;
     new MutationObserver(records => {
       for (const r of records) {
         for (const n of r.addedNodes) {
@@ -59,7 +65,29 @@ test('a 100 MB stack opens through range requests, with a progress bar while it 
           }
         }
       }
-    }).observe(document.body, { childList: true, subtree: true });
+      // (a frame's delay after the header changes is allowed: the chart redraws on the next one)
+      const loaded = /energies/.test(
+        document.querySelector('.jp-STXMView-shape')?.textContent ?? ''
+      );
+      if (loaded && loadedAt === null) {
+        loadedAt = performance.now();
+      }
+      const message = document.querySelector('.jp-STXMSpectrumView .jp-STXMChart-message');
+      if (
+        loadedAt !== null &&
+        performance.now() - loadedAt > 250 &&
+        message instanceof HTMLElement &&
+        !message.hidden &&
+        message.textContent
+      ) {
+        said.push(message.textContent);
+      }
+    }).observe(document.body, {
+      childList: true,
+      subtree: true,
+      characterData: true,
+      attributes: true
+    });
   });
   expect(await page.filebrowser.open(`${tmpPath}/${name}`)).toBe(true);
   const panel = await page.activity.getPanelLocator(name);
@@ -87,6 +115,12 @@ test('a 100 MB stack opens through range requests, with a progress bar while it 
   expect(progress.length, 'no progress bar was shown while reading').toBeGreaterThanOrEqual(2);
   expect(progress).toEqual([...progress].sort((a, b) => a - b));
   expect(Math.max(...progress)).toBeGreaterThan(0.5);
+
+  // a loaded stack is never called missing while its spectra wait for pre-processing
+  const said = await page.evaluate(
+    () => (window as unknown as { stxmSpectrumSaid: string[] }).stxmSpectrumSaid
+  );
+  expect(said.filter(m => /No stack loaded/.test(m))).toEqual([]);
 
   // the image is the file's: not blank
   const canvas = view.locator('.jp-STXMView-image canvas');

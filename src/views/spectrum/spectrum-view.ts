@@ -204,7 +204,13 @@ export class SpectrumView extends Widget implements IExportable {
       return;
     }
     if (!found || roiSpectra.some(v => v === null)) {
-      return; // asked of the stack worker: the chart on screen stays until the answer
+      // asked of the stack worker: the chart on screen stays until the answer, unless it
+      // is of another stack (the worker may be busy pre-processing a large one for a while)
+      if (this._drawnFor !== raw) {
+        this._chart.setSeries([]);
+        this._chart.setMessage('Reading the spectrum…');
+      }
+      return;
     }
     const main = found;
 
@@ -296,6 +302,7 @@ export class SpectrumView extends Widget implements IExportable {
     series.push({ name: mainName, color: FG, x: energies, y: main, markers: true, width: 2 });
 
     this._series = series;
+    this._drawnFor = raw;
     this._chart.setSeries(series);
     this._chart.setMessage(null);
     const e = Math.min(this._energyIndex, ne - 1);
@@ -319,4 +326,6 @@ export class SpectrumView extends Widget implements IExportable {
     spectra: Map<string, { values: Float64Array | null }>;
   } = { stack: null, prepared: null, spectra: new Map() };
   private _error: string | null = null;
+  /** The stack whose spectra the chart shows (none yet: null). */
+  private _drawnFor: StackMeta | null = null;
 }
