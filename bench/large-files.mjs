@@ -160,7 +160,7 @@ for (const f of FILES) {
         refs
       ]);
     } catch (err) {
-      // the workbench refuses stacks over its limit (1 GiB of float32) with a message
+      // the workbench refuses stacks over its limit (2^30 values, 4 GiB of float32) with a message
       const refused = /too large here[^\n]*/.exec(String(err.message))?.[0];
       if (!refused) {
         throw err;
@@ -181,7 +181,9 @@ for (const f of FILES) {
     const sameCounts =
       JSON.stringify(r.result.counts) === JSON.stringify(readResult(rt, out).counts);
     browser = {
+      heldInStackWorker: r.heldInStackWorker,
       timingsMs: r.timingsMs,
+      resultStageMs: r.resultStageMs,
       serverRead: r.serverRead,
       readProgressEvents: r.readProgressEvents,
       hoverSpectrumMs: r.hoverSpectrumMs,

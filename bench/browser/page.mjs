@@ -171,14 +171,24 @@ async function pipelineRun(params) {
 }
 
 /** The workbench's path (workbench.mjs): model + client, open, pre-process, run. */
-async function workbenchRun(params) {
+async function workbenchRun(params, transferLimit) {
   if (!prepared) {
     throw new Error('workbenchRun before pipelineSetup');
   }
   const { client, bytes, stackName, references, stackUrl } = prepared;
   prepared = null;
   try {
-    return await openAndRun({ client, bytes, stackUrl, stackName, references, params, mark, log });
+    return await openAndRun({
+      client,
+      bytes,
+      stackUrl,
+      stackName,
+      references,
+      params,
+      transferLimit,
+      mark,
+      log
+    });
   } finally {
     client.dispose();
   }

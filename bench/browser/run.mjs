@@ -108,7 +108,8 @@ function parse(argv) {
     'learning-rate',
     'backends',
     'timeout',
-    'sample-ms'
+    'sample-ms',
+    'transfer-limit'
   ];
   const { values, positionals } = parseArgs({
     args: argv,

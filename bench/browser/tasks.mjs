@@ -19,7 +19,7 @@ export const USAGE = `usage: node bench/browser/run.mjs TASK [options]
            [--kernel auto|wasm|js[,…]] [--threshold 0.005] [--seed 1]
   pipeline --stack FILE.h5 --refs REFS.csv [--method gmvae] [--seed 0] [--threshold T]
            [--epochs N] [--backend kernel|wasm|cpu] [--max-train-pixels N]
-  workbench --stack FILE.h5 --refs REFS.csv [pipeline's options]
+  workbench --stack FILE.h5 --refs REFS.csv [pipeline's options] [--transfer-limit VALUES]
            (the workbench's model and worker client: open, pre-process, run)
   gmvae    [--samples 5000] [--input-dim 20] [--epochs 20] [--hidden ${DEFAULT_GMVAE.hidden}]
            [--components 5] [--latent-dim ${DEFAULT_GMVAE.latentDim}] [--batch-size ${DEFAULT_GMVAE.batchSize}]
@@ -195,15 +195,22 @@ export const TASKS = {
   },
 
   workbench: {
-    options: values => TASKS.pipeline.options(values),
-    async run(ctx, { stack, refs, params }) {
+    options: values => ({
+      ...TASKS.pipeline.options(values),
+      transferLimit: values['transfer-limit'] ? num(values, 'transfer-limit') : undefined
+    }),
+    async run(ctx, { stack, refs, params, transferLimit }) {
       const { sampler, page } = ctx;
       log(
         `workbench: ${basename(stack)} (${mib(statSync(stack).size)} MiB) read from the server with range requests`
       );
       const { baselinePage, setup, baseline } = await setUp(ctx, stack, refs, true);
       log(`workbench: baseline renderer RSS ${baseline.rendererRssMiB} MiB; open, prepare, run`);
-      const run = await inPage(page, p => window.stxmBench.workbenchRun(p), params);
+      const run = await inPage(
+        page,
+        a => window.stxmBench.workbenchRun(a.params, a.transferLimit),
+        { params, transferLimit }
+      );
       await sleep(600);
       const after = sampler.recent(400);
       sampler.stop();

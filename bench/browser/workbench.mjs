@@ -6,6 +6,7 @@
 // spectrum under the cursor, the mean spectrum); run = the pipeline through
 // the model, as the Run button does.
 import { WorkbenchModel } from '../../lib/lab/model.js';
+import { readWorkbenchStack } from '../../lib/worker/open.js';
 
 const round = (x, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
 
@@ -37,11 +38,13 @@ export async function openAndRun({
   stackName,
   references,
   params,
+  transferLimit,
   mark,
   log
 }) {
   // as src/lab/document.ts: the cube lives in the workbench's stack worker
-  const model = new WorkbenchModel(stackName, params, client.createStore());
+  const store = client.createStore();
+  const model = new WorkbenchModel(stackName, params, store);
   model.setReferences(references);
   mark('open');
   const t0 = performance.now();
@@ -52,7 +55,10 @@ export async function openAndRun({
     if (bytes) {
       return client.readStack(stackName, bytes);
     }
-    const r = await client.readStackFromServer(stackName, stackUrl, {
+    // as a workbench reads it (worker/open.ts): a stack too large to move between
+    // workers is read by the stack worker itself, and stays there
+    const r = await readWorkbenchStack(client, store, stackName, stackUrl, {
+      transferLimit,
       onProgress: (done, total) => {
         progressEvents++;
         onProgress(done, total);
@@ -61,6 +67,10 @@ export async function openAndRun({
     read = r.read;
     return r.stack;
   });
+  const held = model.held;
+  log(
+    `read in ${(performance.now() - t0).toFixed(0)} ms${held ? ' (held by the stack worker)' : ''}`
+  );
   const tRead = performance.now();
   if (!model.stack) {
     throw new Error(model.error ?? 'no stack');
@@ -73,14 +83,28 @@ export async function openAndRun({
   const onScreen = await readOnScreen(model);
   log(`open + prepare in ${(t1 - t0).toFixed(0)} ms (read ${(tRead - t0).toFixed(0)} ms)`);
   mark('run');
+  let lastStage = null;
+  const stages = [];
+  const onStage = (_, p) => {
+    if (p.stage !== lastStage) {
+      lastStage = p.stage;
+      stages.push({ stage: p.stage, atMs: round(performance.now() - t1, 0) });
+      log(`stage ${p.stage}`);
+    }
+  };
+  model.progressChanged.connect(onStage);
   await model.run((stack, refs, p, options) =>
     client.run(stack, refs, p, { ...options, transfer: true })
   );
+  model.progressChanged.disconnect(onStage);
   const t2 = performance.now();
   mark('done');
   const s = model.stack;
   const holds = pageHolds(model);
   const result = { counts: model.result.counts, method: model.result.params.method };
+  const resultStageMs = Object.fromEntries(
+    Object.entries(model.result.timings ?? {}).map(([k, v]) => [k, round(v, 0)])
+  );
   model.dispose();
   return {
     stack: { energies: s.energies.length, ny: s.y.length, nx: s.x.length },
@@ -89,6 +113,9 @@ export async function openAndRun({
       openAndPrepare: round(t1 - t0, 0),
       run: round(t2 - t1, 0)
     },
+    heldInStackWorker: held,
+    runStages: stages,
+    resultStageMs,
     serverRead: read,
     readProgressEvents: progressEvents,
     hoverSpectrumMs: round(onScreen.spectrumMs, 3),

@@ -21,7 +21,7 @@ import { nvpfSpectrum } from '../core/simulate/xanes.js';
 import type { AnalysisWorkerClient } from '../worker/client.js';
 import type { StxmDocument } from './document.js';
 import { bytesToBase64 } from './base64.js';
-import { pathEntry, readServerStack } from './files.js';
+import { pathEntry } from './files.js';
 import { ARRAY_METHODS, type Method } from '../core/contract/contract.js';
 import {
   METHOD_PARAMS,
@@ -358,10 +358,7 @@ export class CommMethods {
     const doc = this.options.tracker.find(d => d.context.path === p.path);
     if (doc) {
       // Already open (overwrite): read the new file into the same workbench.
-      await doc.model.load(
-        async onProgress =>
-          (await readServerStack(worker, p.path, this.options.serverSettings, onProgress)).stack
-      );
+      await doc.load();
     }
     const opened = await this.open(p.path);
     const ms = (v: number): number => Math.round(v);

@@ -19,6 +19,7 @@ import type { DeepPartial, PhaseMapResult, PipelineParams } from '../core/model/
 import type { ColormapName } from '../views/shared/colormap.js';
 import { WorkbenchPanel } from '../views/workbench-panel.js';
 import type { AnalysisWorkerClient } from '../worker/client.js';
+import type { WorkerCubeStore } from '../worker/store.js';
 import { WorkbenchActions, type ActionServices } from './actions.js';
 import { readServerStack } from './files.js';
 import { WorkbenchModel } from './model.js';
@@ -61,12 +62,36 @@ export class StxmDocument extends DocumentWidget<WorkbenchPanel> {
     options: DocumentWidget.IOptions<WorkbenchPanel>,
     readonly model: WorkbenchModel,
     private readonly _worker: AnalysisWorkerClient,
-    readonly actions: WorkbenchActions
+    readonly actions: WorkbenchActions,
+    private readonly _read: {
+      store: WorkerCubeStore;
+      serverSettings: ServerConnection.ISettings;
+      /** Stacks of more values stay in the stack worker (the setting `largeStackValues`). */
+      transferLimit: () => number | undefined;
+    }
   ) {
     super(options);
     this.addClass('jp-STXMDocument');
     // pre-processed in the workbench's stack worker, which keeps the optical density
     model.prepareAutomatically();
+  }
+
+  /**
+   * (Re)load the file from the server into the model: through the read
+   * worker, or, for a stack too large to move between workers, into the
+   * workbench's stack worker, where it stays (worker/open.ts).
+   */
+  load(): Promise<void> {
+    const { store, serverSettings, transferLimit } = this._read;
+    return this.model.load(
+      async onProgress =>
+        (
+          await readServerStack(this._worker, this.context.path, serverSettings, onProgress, {
+            store,
+            transferLimit: transferLimit()
+          })
+        ).stack
+    );
   }
 
   /**
@@ -104,6 +129,8 @@ export interface IStxmFactoryOptions extends DocumentRegistry.IWidgetFactoryOpti
   colormap: () => ColormapName;
   /** Parameters a new workbench starts with (from the settings). */
   defaults: () => DeepPartial<PipelineParams>;
+  /** Stacks of more values stay in their stack worker (the setting; undefined: 2^28). */
+  transferLimit: () => number | undefined;
 }
 
 export class StxmWidgetFactory extends ABCWidgetFactory<StxmDocument> {
@@ -125,7 +152,8 @@ export class StxmWidgetFactory extends ABCWidgetFactory<StxmDocument> {
     Object.defineProperty(context, 'canSave', { get: () => false, configurable: true });
     const o = this._options;
     // the workbench's cube lives in a stack worker of its own; the model keeps its description
-    const model = new WorkbenchModel(context.path, o.defaults(), o.worker.createStore());
+    const store = o.worker.createStore();
+    const model = new WorkbenchModel(context.path, o.defaults(), store);
     // eslint-disable-next-line prefer-const
     let widget: StxmDocument;
     const actions = new WorkbenchActions(() => widget, o.services);
@@ -133,15 +161,13 @@ export class StxmWidgetFactory extends ABCWidgetFactory<StxmDocument> {
       colormap: o.colormap(),
       methods: RESOLUTION_METHOD_INFO
     });
-    widget = new StxmDocument({ context, content }, model, o.worker, actions);
+    widget = new StxmDocument({ context, content }, model, o.worker, actions, {
+      store,
+      serverSettings: o.serverSettings,
+      transferLimit: o.transferLimit
+    });
     widget.title.caption = context.path;
-    const load = (): void => {
-      void model.load(
-        async onProgress =>
-          (await readServerStack(o.worker, context.path, o.serverSettings, onProgress)).stack
-      );
-    };
-    void context.ready.then(load);
+    void context.ready.then(() => widget.load());
     // Follow renames: the model keeps its data, only the name changes.
     context.pathChanged.connect((_, path) => {
       widget.title.caption = path;

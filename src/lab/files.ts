@@ -3,9 +3,12 @@ import { PathExt, URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection, type Contents } from '@jupyterlab/services';
 
 import { companionFiles, STACK_EXTENSIONS } from '../core/io/read.js';
+import type { HeldStack } from '../core/model/cube.js';
 import type { Stack } from '../core/model/stack.js';
 import type { AnalysisWorkerClient } from '../worker/client.js';
+import { readWorkbenchStack } from '../worker/open.js';
 import type { ServerRead } from '../worker/protocol.js';
+import type { WorkerCubeStore } from '../worker/store.js';
 
 /**
  * What is at `path` on the server (file, notebook, directory …), or null when
@@ -100,18 +103,30 @@ export function serverFile(
  * file is read where it lies, with range requests, a slab of the cube at a
  * time (`onProgress`: values read, of the total), so a file larger than the
  * worker's memory for files opens; a multi-file scan (aXis2000, TIFF) is
- * fetched with the files beside it.
+ * fetched with the files beside it. With `workbench`, a stack too large to
+ * move between workers is read by the workbench's stack worker, which holds
+ * it (a `HeldStack`: worker/open.ts).
  */
 export async function readServerStack(
   worker: Pick<AnalysisWorkerClient, 'readStack' | 'readStackFromServer'>,
   path: string,
   settings: ServerConnection.ISettings,
-  onProgress?: (done: number, total: number) => void
-): Promise<{ stack: Stack; read?: ServerRead }> {
+  onProgress?: (done: number, total: number) => void,
+  workbench?: {
+    /** The workbench's stack worker: it reads and holds a stack too large to move. */
+    store: Pick<WorkerCubeStore, 'canRead' | 'readFromServer'>;
+    /** Stacks of more values stay in the stack worker (the setting; default 2^28). */
+    transferLimit?: number;
+  }
+): Promise<{ stack: Stack | HeldStack; read?: ServerRead }> {
   const ext = PathExt.extname(path).toLowerCase();
   if ((STACK_EXTENSIONS as readonly string[]).includes(ext)) {
     const { url, headers } = serverFile(path, settings);
-    return worker.readStackFromServer(path, url, { headers, onProgress });
+    return readWorkbenchStack(worker, workbench?.store ?? null, path, url, {
+      headers,
+      onProgress,
+      transferLimit: workbench?.transferLimit
+    });
   }
   const bytes = await fetchFileBytes(path, settings);
   const companions = await fetchCompanions(path, bytes, settings);

@@ -13,8 +13,10 @@ import { oneLine } from '../core/io/errors.js';
 import { validateParams } from '../core/model/param-specs.js';
 import {
   frameOf,
+  isHeldStack,
   stackMeta,
   type CubeReader,
+  type HeldStack,
   type CubeStore,
   type PreparedMeta,
   type StackMeta
@@ -159,7 +161,7 @@ export class WorkbenchModel implements IWorkbenchModel {
    * and reports the error.
    */
   async load(
-    read: (onProgress: (done: number, total: number) => void) => Promise<Stack>
+    read: (onProgress: (done: number, total: number) => void) => Promise<Stack | HeldStack>
   ): Promise<void> {
     this._status = 'loading';
     this._error = null;
@@ -172,7 +174,12 @@ export class WorkbenchModel implements IWorkbenchModel {
       }
     };
     try {
-      this.setStack(await read(onProgress));
+      const stack = await read(onProgress);
+      if (isHeldStack(stack)) {
+        this._setHeld(stack);
+      } else {
+        this.setStack(stack);
+      }
     } catch (err) {
       // Any stack loaded before stays in the model (and on screen) beside the message.
       this._error = oneLine(err);
@@ -191,6 +198,7 @@ export class WorkbenchModel implements IWorkbenchModel {
     this._info = describeStack(stack);
     const meta = stackMeta(stack);
     this._stack = meta;
+    this._held = false;
     // the first frame stays on the page until the image viewer takes it: a new stack is
     // painted at once, not after a round trip to the stack worker
     const [, ny, nx] = meta.shape;
@@ -202,6 +210,31 @@ export class WorkbenchModel implements IWorkbenchModel {
         this.stackChanged.emit();
       }
     });
+    this._stackReplaced();
+  }
+
+  /**
+   * Whether the stack is one its store read and holds (too large to move
+   * between workers): it is pre-processed and mapped where it is, and no
+   * copy of it comes to the page.
+   */
+  get held(): boolean {
+    return this._stack !== null && this._held;
+  }
+
+  /** A stack the store read itself and holds: its description and first frame. */
+  private _setHeld(stack: HeldStack): void {
+    const meta = stack.held;
+    this._info = describeStack(meta);
+    this._stack = meta;
+    this._held = true;
+    const [, ny, nx] = meta.shape;
+    this._firstFrame = ny * nx > 0 ? { stack: meta, values: stack.firstFrame } : null;
+    this._stackReplaced();
+  }
+
+  /** What follows a new stack: ready, the old result and prepared stack gone. */
+  private _stackReplaced(): void {
     this._status = 'ready';
     this._error = null;
     if (this._result) {
@@ -221,6 +254,16 @@ export class WorkbenchModel implements IWorkbenchModel {
   stackCopy(): Promise<Stack> {
     if (!this._stack) {
       return Promise.reject(new Error(`${this.path}: no stack is loaded`));
+    }
+    if (this._held) {
+      const [ne, ny, nx] = this._stack.shape;
+      const gib = ((ne * ny * nx * 4) / 2 ** 30).toFixed(1);
+      return Promise.reject(
+        new Error(
+          `${this.path}: the stack (${gib} GiB as float32) stays in its workbench's stack ` +
+            'worker, too large to copy out of it; read the file itself (h5py) instead'
+        )
+      );
     }
     return this._store.copy();
   }
@@ -428,6 +471,13 @@ export class WorkbenchModel implements IWorkbenchModel {
       // run's pre-processing would be the same (it is deterministic), else the raw one
       async options => {
         const store = this._store;
+        if (this._held) {
+          // too large to move: the pipeline runs in the stack worker, on the cube it holds
+          if (!store.runHeld) {
+            throw new Error(`${this.path}: this stack's store cannot run the pipeline`);
+          }
+          return store.runHeld(references, params, options);
+        }
         if (store instanceof LocalCubeStore && store.stack) {
           // held in this thread (Node): the stack itself, which a run does not consume
           return runner(store.stack, references, params, options);
@@ -470,6 +520,7 @@ export class WorkbenchModel implements IWorkbenchModel {
   private _status: LoadStatus = 'loading';
   private _loadProgress: LoadProgress | null = null;
   private _stack: StackMeta | null = null;
+  private _held = false;
   private readonly _store: CubeStore;
   private _firstFrame: { stack: StackMeta; values: Float32Array } | null = null;
   /** The store's answers, but frame 0 of a new stack from the page (handed over once). */

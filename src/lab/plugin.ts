@@ -27,7 +27,7 @@ import {
   StxmWidgetFactory,
   type StxmDocument
 } from './document.js';
-import { settingsToParams } from './settings.js';
+import { largeStackValues, settingsToParams } from './settings.js';
 import { attachState } from './state.js';
 import {
   CommandIDs,
@@ -85,6 +85,7 @@ const workbenchPlugin: JupyterFrontEndPlugin<IStxmTracker> = {
     const worker = new AnalysisWorkerClient(createWorker, createComputeWorker);
     let colormap: ColormapName = 'viridis';
     let defaults: DeepPartial<PipelineParams> = {};
+    let transferLimit: number | undefined;
     const services = { contents: app.serviceManager.contents, docManager };
 
     app.docRegistry.addFileType({
@@ -120,7 +121,8 @@ const workbenchPlugin: JupyterFrontEndPlugin<IStxmTracker> = {
       serverSettings: app.serviceManager.serverSettings,
       services,
       colormap: () => colormap,
-      defaults: () => defaults
+      defaults: () => defaults,
+      transferLimit: () => transferLimit
     });
     app.docRegistry.addWidgetFactory(factory);
 
@@ -172,6 +174,7 @@ const workbenchPlugin: JupyterFrontEndPlugin<IStxmTracker> = {
           const value = settings.get('colormap').composite;
           colormap = isColormapName(value) ? value : 'viridis';
           defaults = settingsToParams(settings.composite);
+          transferLimit = largeStackValues(settings.composite);
           tracker.forEach(doc => {
             doc.content.colormap = colormap;
           });

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 
 import { parameterSpec } from '../core/model/param-specs.js';
 import { DEFAULT_PARAMS } from '../core/model/params.js';
-import { SETTING_PARAMETERS, settingsToParams } from './settings.js';
+import { TRANSFER_LIMIT_VALUES } from '../worker/read-url.js';
+import { largeStackValues, SETTING_PARAMETERS, settingsToParams } from './settings.js';
 
 const ROOT = new URL('../../', import.meta.url);
 const json = (path: string): Record<string, unknown> =>
@@ -64,5 +65,18 @@ describe('settings', () => {
     );
     expect(literal, 'DEFAULT_PARAMS in _contract.py').not.toBeNull();
     expect(JSON.parse(literal![1])).toEqual(DEFAULT_PARAMS);
+  });
+
+  it('largeStackValues: what moves between workers at most, as the schema says; a bad value is the default', () => {
+    const schema = JSON.parse(readFileSync('schema/plugin.json', 'utf8')) as {
+      properties: Record<string, { default: unknown; maximum: number }>;
+    };
+    const setting = schema.properties.largeStackValues;
+    expect(setting.default).toBe(TRANSFER_LIMIT_VALUES);
+    expect(setting.maximum).toBe(TRANSFER_LIMIT_VALUES);
+    expect(largeStackValues({ largeStackValues: 1000 })).toBe(1000);
+    expect(largeStackValues({ largeStackValues: 0 })).toBeUndefined();
+    expect(largeStackValues({ largeStackValues: 1.5 })).toBeUndefined();
+    expect(largeStackValues({})).toBeUndefined();
   });
 });

@@ -35,3 +35,13 @@ export function settingsToParams(s: ReadonlyPartialJSONObject): DeepPartial<Pipe
   }
   return keepValidParams(nested);
 }
+
+/**
+ * The setting `largeStackValues`: stacks of more values (E × ny × nx) are
+ * read, pre-processed and mapped in their workbench's stack worker, never
+ * moved between workers (undefined: the default, TRANSFER_LIMIT_VALUES).
+ */
+export function largeStackValues(s: ReadonlyPartialJSONObject): number | undefined {
+  const v = s.largeStackValues;
+  return typeof v === 'number' && Number.isInteger(v) && v >= 1 ? v : undefined;
+}

@@ -19,6 +19,7 @@ import type { SampleConfig } from '../core/simulate/sample.js';
 import { WorkerCubeStore } from './store.js';
 import {
   stackTransferables,
+  TooLargeToMoveError,
   type ServerRead,
   type WorkerLike,
   type WorkerRequest,
@@ -95,18 +96,30 @@ export class AnalysisWorkerClient {
     options: {
       headers?: Record<string, string>;
       onProgress?: (done: number, total: number) => void;
+      /** At most this many values come to the page (default and most: TRANSFER_LIMIT_VALUES). */
+      transferLimit?: number;
     } = {}
   ): Promise<{ stack: Stack; read?: ServerRead }> {
     // the worker's heap grows by a slab (up to 16 MiB) and its requests leave their
     // responses to the garbage collector: a fresh worker afterwards costs less
     this._recycleWhenIdle = true;
     const res = await this.request(
-      { kind: 'read-url', name, url, headers: options.headers },
+      {
+        kind: 'read-url',
+        name,
+        url,
+        headers: options.headers,
+        transferLimit: options.transferLimit
+      },
       [],
       options.onProgress
     );
     if (res.ok && res.kind === 'stack') {
       return { stack: res.stack, read: res.read };
+    }
+    if (!res.ok && res.tooLarge) {
+      // refused before its cube was read: a workbench's stack worker may hold it instead
+      throw new TooLargeToMoveError(res.message, res.tooLarge.values, res.tooLarge.limit);
     }
     throw new Error(res.ok ? 'worker answered a read with no stack' : res.message);
   }
@@ -255,10 +268,13 @@ export class AnalysisWorkerClient {
   /**
    * A stack worker for one workbench (store.ts): it will own the workbench's
    * cube and optical density and answer frames and spectra. Its worker
-   * starts with the first stack put into it; `dispose()` of the store ends it.
+   * starts with the first stack put into it (the compute bundle), or with
+   * the first stack it reads itself (`readFromServer`: the analysis
+   * worker's bundle, for stacks too large to move); `dispose()` of the
+   * store ends it.
    */
   createStore(): WorkerCubeStore {
-    return new WorkerCubeStore(this.createComputeWorker);
+    return new WorkerCubeStore(this.createComputeWorker, this.createWorker);
   }
 
   dispose(): void {

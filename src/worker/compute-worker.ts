@@ -4,9 +4,8 @@
  * such a worker starts with a few MiB, not the analysis worker's h5wasm
  * module and heap. Reads and writes of files go to the analysis worker.
  */
-import { oneLine } from '../core/model/text.js';
 import { configureTfjsWasm, handleRun, handleStore, isStoreRequest, type Post } from './compute.js';
-import type { StoreRequest, WorkerRequest } from './protocol.js';
+import { failure, type StoreRequest, type WorkerRequest } from './protocol.js';
 
 interface WorkerScope {
   postMessage: Post;
@@ -33,6 +32,6 @@ async function handle(req: WorkerRequest | StoreRequest): Promise<void> {
 scope.addEventListener('message', ev => {
   const req = ev.data;
   handle(req).catch((err: unknown) => {
-    post({ id: req.id, ok: false, message: oneLine(err) });
+    post(failure(req.id, err));
   });
 });

@@ -13,7 +13,9 @@ import type {
   ReferenceSet,
   Stack
 } from '../core/index.js';
-import type { CubeKind, PixelBox, PreparedMeta, RunInput } from '../core/model/cube.js';
+import { StackTooLargeError } from '../core/io/errors.js';
+import type { CubeKind, HeldStack, PixelBox, PreparedMeta, RunInput } from '../core/model/cube.js';
+import { oneLine } from '../core/model/text.js';
 import type { DemoOptions, DemoTruth } from '../core/simulate/demo.js';
 import type { SampleConfig } from '../core/simulate/sample.js';
 
@@ -45,6 +47,12 @@ export type WorkerRequest =
       url: string;
       /** Headers every request carries (the server's token). */
       headers?: Record<string, string>;
+      /**
+       * The most values (E × ny × nx) this read may hand to the page
+       * (default TRANSFER_LIMIT_VALUES, read-url.ts); a larger stack is
+       * refused before its cube is read, with `tooLarge` in the answer.
+       */
+      transferLimit?: number;
     }
   | {
       id: number;
@@ -119,7 +127,34 @@ export type StoreRequest =
       kind: 'store-run-input';
       params: PreprocessParams;
       references: ReferenceSet;
-    };
+    }
+  | {
+      id: number;
+      /**
+       * Read a stack file from the server into this worker (a stack worker of
+       * the full bundle, with h5wasm), as 'read-url' does in the read worker;
+       * the cube stays here. Answered with 'read-progress' messages, then
+       * 'held' (the stack's description and its first frame).
+       */
+      kind: 'store-read-url';
+      name: string;
+      url: string;
+      headers?: Record<string, string>;
+    }
+  | {
+      id: number;
+      /**
+       * Run the pipeline here, on the cube held (a stack too large to move):
+       * on its prepared OD when it was made with these parameters and
+       * references, else after pre-processing it again. 'progress' messages,
+       * then 'result'. One run at a time: a later one waits for the earlier.
+       */
+      kind: 'store-run';
+      references: ReferenceSet;
+      params: DeepPartial<PipelineParams>;
+    }
+  /** Abort the 'store-run' of id `run` (at its next yield); not answered. */
+  | { id: number; kind: 'store-cancel'; run: number };
 
 export type StoreResponse =
   | { id: number; ok: true; kind: 'stored' }
@@ -127,7 +162,45 @@ export type StoreResponse =
   | { id: number; ok: true; kind: 'values'; values: Float32Array | Float64Array }
   | { id: number; ok: true; kind: 'stack'; stack: Stack }
   | { id: number; ok: true; kind: 'run-input'; input: RunInput }
-  | { id: number; ok: false; message: string };
+  | { id: number; ok: true; kind: 'read-progress'; done: number; total: number }
+  | { id: number; ok: true; kind: 'held'; held: HeldStack; read: ServerRead }
+  | { id: number; ok: true; kind: 'progress'; progress: ProgressEvent }
+  | { id: number; ok: true; kind: 'result'; result: PhaseMapResult }
+  | Failure;
+
+/**
+ * A request that failed. `tooLarge`: the stack was refused for its size
+ * before its cube was read (a StackTooLargeError: its values and the limit).
+ */
+export interface Failure {
+  id: number;
+  ok: false;
+  message: string;
+  tooLarge?: { values: number; limit: number };
+}
+
+/** A failure's answer for `err` (its one-line message; `tooLarge` from a StackTooLargeError). */
+export function failure(id: number, err: unknown): Failure {
+  const message = oneLine(err);
+  return err instanceof StackTooLargeError
+    ? { id, ok: false, message, tooLarge: { values: err.values, limit: err.limit } }
+    : { id, ok: false, message };
+}
+
+/**
+ * The page's side of a `tooLarge` failure: the stack is too large to move
+ * between workers (it can still be held in one, `WorkerCubeStore.readFromServer`).
+ */
+export class TooLargeToMoveError extends Error {
+  constructor(
+    message: string,
+    readonly values: number,
+    readonly limit: number
+  ) {
+    super(message);
+    this.name = 'TooLargeToMoveError';
+  }
+}
 
 /** How a stack file was read from the server (`read-url`). */
 export interface ServerRead {
@@ -152,7 +225,7 @@ export type WorkerResponse =
   | { id: number; ok: true; kind: 'prepared'; prepared: PreparedStack }
   | { id: number; ok: true; kind: 'sample'; bytes: ArrayBuffer; referencesCsv: string }
   | { id: number; ok: true; kind: 'simulation'; stack: Stack; truth: DemoTruth }
-  | { id: number; ok: false; message: string };
+  | Failure;
 
 /** The part of the DOM `Worker` the client uses. */
 export interface WorkerLike {

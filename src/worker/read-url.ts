@@ -6,6 +6,7 @@
  * the metadata in small cached reads, the cube a slab at a time. The file
  * is never held whole, and the worker says how far it has got.
  */
+import { MAX_VALUES } from '../core/io/checks.js';
 import { StackReadError } from '../core/io/errors.js';
 import { mountRangeFile, type EmscriptenFsLike, type RangeSource } from '../core/io/range-file.js';
 import { readStack } from '../core/io/read.js';
@@ -14,19 +15,39 @@ import type { Stack } from '../core/model/stack.js';
 import type { ServerRead } from './protocol.js';
 
 /**
- * The largest cube the workbench opens: 1 GiB of float32. Chromium's
- * postMessage moves no ArrayBuffer of 2 GiB or more, and the cube crosses
- * from the read worker to the stack worker and, as OD, to the run's worker;
- * 0.5 GB stacks are measured (docs/benchmarks.md). Larger stacks go to the
- * engine outside the browser, which reads 2.5 GB ones.
+ * The largest cube that moves between workers: 1 GiB of float32. Chromium's
+ * postMessage moves no ArrayBuffer of 2 GiB or more, and a cube read in the
+ * read worker crosses to the stack worker and, as OD, to the run's worker
+ * (0.5 GB stacks are measured, docs/benchmarks.md). A larger stack is read,
+ * pre-processed and mapped in its workbench's stack worker instead, where
+ * it stays (`store-read-url`, `store-run`).
  */
-export const WORKBENCH_MAX_VALUES = 2 ** 28;
+export const TRANSFER_LIMIT_VALUES = 2 ** 28;
+
+/**
+ * The largest cube the workbench opens at all: the readers' MAX_VALUES
+ * (2^30 values, 4 GiB of float32; its stack worker then holds the raw cube
+ * and its OD). Larger stacks go to the engine outside the browser.
+ */
+export const WORKBENCH_MAX_VALUES = MAX_VALUES;
+const ADVICE =
+  'map it with `stxm-phasemap map FILE --refs R` or `stxm_phasemap.map_file` (Python), ' +
+  'which read larger stacks';
 export const WORKBENCH_LIMIT = {
   values: WORKBENCH_MAX_VALUES,
-  advice:
-    'the workbench holds up to that; map it with `stxm-phasemap map FILE --refs R` or ' +
-    '`stxm_phasemap.map_file` (Python), which read larger stacks'
+  advice: `the workbench holds up to that; ${ADVICE}`
 };
+
+/** The limit of a read whose cube goes to the page (refused above it: `StackTooLargeError`). */
+export function transferLimit(values = TRANSFER_LIMIT_VALUES): {
+  values: number;
+  advice: string;
+} {
+  return {
+    values: Math.min(values, TRANSFER_LIMIT_VALUES),
+    advice: `larger stacks do not move between the workbench's workers; ${ADVICE}`
+  };
+}
 
 /** What a first request (the file's first byte) tells about the file on the server. */
 type Probe = { kind: 'ranges'; size: number } | { kind: 'whole'; bytes: ArrayBuffer };
@@ -94,7 +115,8 @@ export function xhrRangeSource(
 export async function readStackFromServer(
   runtime: H5Runtime,
   request: { id: number; name: string; url: string; headers?: Record<string, string> },
-  onProgress: (done: number, total: number) => void
+  onProgress: (done: number, total: number) => void,
+  limit: { values: number; advice: string } = WORKBENCH_LIMIT
 ): Promise<{ stack: Stack; read: ServerRead }> {
   const t0 = performance.now();
   const headers = request.headers ?? {};
@@ -107,7 +129,7 @@ export async function readStackFromServer(
     const path = `/${file}`;
     fs.writeFile(path, new Uint8Array(probe.bytes), { canOwn: true });
     try {
-      const stack = readStack(runtime, path, request.name, { onProgress, limit: WORKBENCH_LIMIT });
+      const stack = readStack(runtime, path, request.name, { onProgress, limit });
       const n = probe.bytes.byteLength;
       const read = { bytes: n, lazy: false, requests: 1, bytesFetched: n, cachePeakBytes: n };
       return { stack, read: { ...read, ms: performance.now() - t0 } };
@@ -119,7 +141,7 @@ export async function readStackFromServer(
   try {
     const stack = readStack(runtime, mount.path, request.name, {
       onProgress,
-      limit: WORKBENCH_LIMIT
+      limit
     });
     const { requests, bytesFetched, cachePeakBytes } = mount.reader.stats;
     return {
@@ -146,18 +168,4 @@ export async function readStackFromServer(
   } finally {
     mount.unmount();
   }
-}
-
-/** Progress at most every 1 % of the cube (and at its end): a few dozen messages per read. */
-export function throttledProgress(
-  post: (done: number, total: number) => void
-): (done: number, total: number) => void {
-  let last = -1;
-  return (done, total) => {
-    const step = Math.floor((100 * done) / Math.max(1, total));
-    if (step > last || done === total) {
-      last = step;
-      post(done, total);
-    }
-  };
 }

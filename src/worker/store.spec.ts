@@ -16,61 +16,8 @@ import { simulateSample } from '../core/simulate/sample.js';
 import { WorkbenchModel } from '../lab/model.js';
 import { demoReferenceSet } from '../lab/references.js';
 import { AnalysisWorkerClient } from './client.js';
-import { handleRun, storeHandler, type Post } from './compute.js';
-import type { StoreRequest, WorkerLike, WorkerRequest, WorkerResponse } from './protocol.js';
+import { ChannelComputeWorker } from './channel-worker.fixtures.js';
 import { WorkerCubeStore } from './store.js';
-
-/**
- * A worker reached through a real MessageChannel (Node's structured clone and
- * transfer, as a browser's postMessage does them) that runs the compute
- * worker's own handlers (compute.ts) on the other side.
- */
-class ChannelComputeWorker implements WorkerLike {
-  readonly channel = new MessageChannel();
-  readonly received: (WorkerRequest | StoreRequest)[] = [];
-  terminated = false;
-  private readonly listeners = new Map<string, ((ev: never) => void)[]>();
-
-  constructor() {
-    const handle = storeHandler();
-    const post: Post = (message, transfer = []) =>
-      this.channel.port2.postMessage(message, transfer);
-    this.channel.port2.onmessage = (ev: MessageEvent<WorkerRequest | StoreRequest>) => {
-      const req = ev.data;
-      this.received.push(req);
-      const work = req.kind.startsWith('store-')
-        ? handle(req as StoreRequest, post)
-        : handleRun(req as Extract<WorkerRequest, { kind: 'run' }>, post);
-      work.catch((err: unknown) => post({ id: req.id, ok: false, message: String(err) }));
-    };
-    this.channel.port1.onmessage = (ev: MessageEvent<WorkerResponse>) => {
-      for (const l of this.listeners.get('message') ?? []) {
-        (l as (ev: MessageEvent<WorkerResponse>) => void)(ev);
-      }
-    };
-  }
-
-  postMessage(message: unknown, transfer: Transferable[]): void {
-    this.channel.port1.postMessage(message, transfer);
-  }
-
-  addEventListener(type: 'message' | 'error', listener: (ev: never) => void): void {
-    this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
-  }
-
-  /** What the browser does when a worker dies (out of memory). */
-  crash(message: string): void {
-    for (const l of this.listeners.get('error') ?? []) {
-      (l as (ev: ErrorEvent) => void)({ message } as ErrorEvent);
-    }
-  }
-
-  terminate(): void {
-    this.terminated = true;
-    this.channel.port1.close();
-    this.channel.port2.close();
-  }
-}
 
 const copy = (s: Stack): Stack => ({
   ...s,

@@ -9,7 +9,6 @@ import h5wasm from 'h5wasm';
 import {
   createH5Runtime,
   formatReferenceCsv,
-  oneLine,
   readStack,
   prepareStack,
   type H5Runtime
@@ -18,9 +17,16 @@ import { writeNxstxm } from '../core/io/nxstxm-write.js';
 import { writeResult } from '../core/io/result-write.js';
 import { simulateDemo, simulateDemoFile } from '../core/simulate/demo.js';
 import { simulateSample } from '../core/simulate/sample.js';
-import { configureTfjsWasm, handleRun, handleStore, isStoreRequest } from './compute.js';
-import { readStackFromServer, throttledProgress } from './read-url.js';
 import {
+  configureTfjsWasm,
+  handleRun,
+  isStoreRequest,
+  storeHandler,
+  throttledProgress
+} from './compute.js';
+import { readStackFromServer, transferLimit, WORKBENCH_LIMIT } from './read-url.js';
+import {
+  failure,
   stackTransferables,
   type StoreRequest,
   type StoreResponse,
@@ -85,7 +91,9 @@ async function handle(req: WorkerRequest): Promise<void> {
     const progress = throttledProgress((done, total) =>
       scope.postMessage({ id: req.id, ok: true, kind: 'read-progress', done, total })
     );
-    const { stack, read } = await readStackFromServer(rt, req, progress);
+    // the cube goes to the page: refused above what moves between workers (`tooLarge`)
+    const limit = transferLimit(req.transferLimit);
+    const { stack, read } = await readStackFromServer(rt, req, progress, limit);
     scope.postMessage(
       { id: req.id, ok: true, kind: 'stack', stack, read },
       stackTransferables(stack)
@@ -157,9 +165,19 @@ async function handle(req: WorkerRequest): Promise<void> {
 const post = (message: WorkerResponse | StoreResponse, transfer: Transferable[] = []): void =>
   scope.postMessage(message, transfer);
 
+/**
+ * As a workbench's stack worker (a stack too large to move: the page's
+ * store started this bundle for it), the cube held here is read here too,
+ * up to the workbench's limit.
+ */
+const handleStore = storeHandler(undefined, {
+  readUrl: async (req, onProgress) =>
+    readStackFromServer(await runtime(), req, onProgress, WORKBENCH_LIMIT)
+});
+
 scope.addEventListener('message', ev => {
   const req = ev.data;
   (isStoreRequest(req) ? handleStore(req, post) : handle(req)).catch((err: unknown) => {
-    scope.postMessage({ id: req.id, ok: false, message: oneLine(err) });
+    scope.postMessage(failure(req.id, err));
   });
 });

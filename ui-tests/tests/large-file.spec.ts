@@ -1,12 +1,14 @@
 /**
  * A stack file is read where it lies, on the server: the analysis worker asks
  * /files/ for ranges of it (a slab of the cube at a time), never for the
- * whole file, and the workbench shows a progress bar while it reads.
+ * whole file, and the workbench shows a progress bar while it reads. A stack
+ * too large to move between workers (over the setting largeStackValues,
+ * lowered here) is read, held and mapped by its stack worker.
  */
-import { expect, test } from '@jupyterlab/galata';
+import { expect, galata, test } from '@jupyterlab/galata';
 
 import { waitForStatus } from './helpers';
-import { VIEWPORT } from './workbench-helpers';
+import { openDemo, runAndWait, VIEWPORT } from './workbench-helpers';
 
 test.use({ viewport: VIEWPORT });
 
@@ -125,4 +127,79 @@ test('a 100 MB stack opens through range requests, with a progress bar while it 
   // the image is the file's: not blank
   const canvas = view.locator('.jp-STXMView-image canvas');
   await expect(canvas).toBeVisible();
+});
+
+test.describe('a stack too large to move between workers (the threshold lowered)', () => {
+  test.use({
+    mockSettings: {
+      ...galata.DEFAULT_SETTINGS,
+      'stxm-phasemap:plugin': { largeStackValues: 1000, method: 'gmvae', epochs: 20 }
+    }
+  });
+
+  test('is read, pre-processed and mapped in its stack worker; Cancel keeps the result', async ({
+    page,
+    tmpPath
+  }) => {
+    // the bundles' file names carry a content hash (stxm-worker.<hash>.js)
+    const workers: string[] = [];
+    page.on('worker', worker => {
+      const file = new URL(worker.url()).pathname.split('/').pop()!;
+      workers.push(
+        file.startsWith('stxm-compute-worker.')
+          ? 'compute'
+          : file.startsWith('stxm-worker.')
+            ? 'full'
+            : file
+      );
+    });
+    const seen: number[] = [];
+    await page.exposeFunction('stxmLoadProgress', (v: number) => seen.push(v));
+    await page.evaluate(() => {
+      const report = (window as unknown as { stxmLoadProgress: (v: number) => void })
+        .stxmLoadProgress;
+      new MutationObserver(records => {
+        for (const r of records) {
+          for (const n of r.addedNodes) {
+            if (
+              n instanceof HTMLProgressElement &&
+              n.classList.contains('jp-STXMView-loadProgress')
+            ) {
+              report(n.value);
+            }
+          }
+        }
+      }).observe(document.body, { childList: true, subtree: true });
+    });
+    // 384 × 384 × 20 float64 (24 MiB: two slabs), far above the lowered threshold
+    const view = await openDemo(page, tmpPath, { name: 'held.h5', seed: 2, ny: 384, nx: 384 });
+    await expect(view.locator('.jp-STXMView-shape')).toHaveText(/ energies × 384 × 384 px$/);
+    await expect(view.locator('.jp-STXMView-image canvas')).toBeVisible();
+    expect(seen.length, 'no progress bar while the stack worker read').toBeGreaterThanOrEqual(1);
+
+    await runAndWait(view);
+    const maps = view.locator('.jp-STXMMapsView');
+    await expect(maps).toHaveAttribute('data-has-result', 'true');
+    // no cube crossed to another worker: the stack worker (the full bundle, which reads)
+    // did the run; no compute worker was started, for the stack or for the run
+    expect(workers.filter(w => w === 'compute')).toEqual([]);
+    expect(workers.filter(w => w === 'full').length).toBeGreaterThanOrEqual(2);
+
+    // a long run in the stack worker: Cancel stops it there, the result and the stack stay
+    await page.evaluate(async () => {
+      await window.jupyterapp.commands.execute('stxm-phasemap:run', { epochs: 2000 });
+    });
+    await expect(view).toHaveAttribute('data-run-state', 'running');
+    await expect(view.locator('.jp-STXMTrainingView')).toHaveAttribute(
+      'data-epochs',
+      /^[1-9]\d*$/,
+      { timeout: 60_000 }
+    );
+    await view.locator('button.jp-STXMRunBar-cancel').click();
+    await expect(view).toHaveAttribute('data-run-state', 'cancelled');
+    await expect(maps).toHaveAttribute('data-has-result', 'true');
+    // and the next run maps again (the cancelled one stopped in the worker)
+    await runAndWait(view);
+    expect(workers.filter(w => w === 'compute')).toEqual([]);
+  });
 });

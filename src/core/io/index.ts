@@ -4,7 +4,7 @@
  * (CSV, two-column text, line/point spectra scans), and the OD stack and
  * spectra writers.
  */
-export { StackReadError, oneLine } from './errors.js';
+export { StackReadError, StackTooLargeError, oneLine } from './errors.js';
 export { createH5Runtime, describeH5Error } from './h5.js';
 export type { H5FileSystem, H5ModuleLike, H5Runtime } from './h5.js';
 export {

@@ -24,7 +24,7 @@ import {
   type StackHeader
 } from '../model/stack.js';
 import { MAX_VALUES } from './checks.js';
-import { StackReadError } from './errors.js';
+import { StackReadError, StackTooLargeError } from './errors.js';
 import {
   child,
   describeH5Error,
@@ -392,9 +392,12 @@ function planEntry(
     const { onProgress, limit } = options;
     if (limit && total > limit.values) {
       const gib = (n: number): string => ((n * 4) / 2 ** 30).toFixed(1);
-      fail(
+      throw new StackTooLargeError(
+        name,
         `${where} is too large here: ${gib(total)} GiB as float32 (shape ${JSON.stringify(shape)}), ` +
-          `at most ${gib(limit.values)} GiB: ${limit.advice}`
+          `at most ${gib(limit.values)} GiB: ${limit.advice}`,
+        total,
+        limit.values
       );
     }
     const applying =

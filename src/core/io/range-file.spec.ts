@@ -11,7 +11,7 @@ import h5wasmWeb from 'h5wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { cubeInOrder, cubeValue, nodeRuntime, tempDir } from '../../test-setup/fixtures.js';
-import { StackReadError } from './errors.js';
+import { StackReadError, StackTooLargeError } from './errors.js';
 import { createH5Runtime, type H5Runtime } from './h5.js';
 import { writeSynthetic } from './nxstxm.fixtures.js';
 import { SLAB_BYTES } from './nxstxm-cube.js';
@@ -219,6 +219,15 @@ describe('a stack read through a range-backed file', () => {
       ).toThrow(/^limit\.h5: \/entry1\/counter0\/data is too large here: .* use the CLI$/);
       // refused before any of the cube was read
       expect(progress).toEqual([]);
+      // a typed refusal, with the cube's size: the workbench holds such a stack elsewhere
+      let refusal: unknown;
+      try {
+        readStack(web, mount.path, 'limit.h5', { limit: { values: 59, advice: '' } });
+      } catch (err) {
+        refusal = err;
+      }
+      expect(refusal).toBeInstanceOf(StackTooLargeError);
+      expect(refusal).toMatchObject({ values: 60, limit: 59, file: 'limit.h5' });
       expect(
         readStack(web, mount.path, 'limit.h5', { limit: { values: 60, advice: '' } }).data
       ).toHaveLength(60);

@@ -8,7 +8,13 @@
  */
 import type { PreparedStack } from './prepared.js';
 import type { ReferenceSet } from './references.js';
-import type { PreprocessParams } from './result.js';
+import type {
+  DeepPartial,
+  PhaseMapResult,
+  PipelineParams,
+  PreprocessParams,
+  ProgressEvent
+} from './result.js';
 import type { Stack, StackShape } from './stack.js';
 
 /** A stack without its cube (and without the per-pixel ring current, which is cube-sized). */
@@ -58,7 +64,30 @@ export interface CubeStore {
    * made with them (the run need not pre-process again), else the raw stack.
    */
   runInput(params: PreprocessParams, references: ReferenceSet): Promise<RunInput>;
+  /**
+   * Run the pipeline where the cube is, on the stack held (one read into the
+   * store, too large to move: `HeldStack`). Only stores that can (the stack
+   * worker of the full bundle); cancel through `signal`.
+   */
+  runHeld?(
+    references: ReferenceSet,
+    params: DeepPartial<PipelineParams>,
+    options: { signal?: AbortSignal; onProgress?: (event: ProgressEvent) => void }
+  ): Promise<PhaseMapResult>;
   dispose(): void;
+}
+
+/**
+ * A stack its store read itself and holds (too large to move between
+ * workers): its description and its first frame, no cube.
+ */
+export interface HeldStack {
+  held: StackMeta;
+  firstFrame: Float32Array;
+}
+
+export function isHeldStack(s: object): s is HeldStack {
+  return 'held' in s && 'firstFrame' in s;
 }
 
 /** A run's input: the raw stack, or a prepared stack (`stack` is then its optical density). */

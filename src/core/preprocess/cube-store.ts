@@ -138,9 +138,30 @@ export class LocalCubeStore implements CubeStore {
     return Promise.resolve({ stack: own ? copyStack(raw) : raw });
   }
 
+  /**
+   * The prepared stack held, itself (not a copy), when it was made with
+   * these parameters and references; else null. For a run in this thread
+   * or worker, which reads it and writes nothing into it.
+   */
+  preparedFor(params: PreprocessParams, references?: ReferenceSet): PreparedStack | null {
+    const prepared = this._prepared;
+    return prepared &&
+      this._preparedWith &&
+      samePreparation(this._preparedWith, { params, references })
+      ? prepared
+      : null;
+  }
+
+  /** Let the prepared stack go (before another is made: one OD cube at a time). */
+  dropPrepared(): void {
+    this._prepared = null;
+    this._preparedWith = null;
+  }
+
   dispose(): void {
     this._raw = null;
     this._prepared = null;
+    this._preparedWith = null;
   }
 
   private _need(): Stack {
