@@ -25,8 +25,12 @@ const PRODUCTION_WORKER = '/worker/stxm-worker.js';
 const COMPUTE_WORKER = '/worker/stxm-compute-worker.js';
 const BENCH_WORKER = '/bench/bench-worker.js';
 
-const log = message => window.benchLog?.(String(message));
-const mark = name => window.benchMark?.(name);
+// driven without DevTools (run.mjs --driver plain, rpc.mjs): log and marks go to the server
+const RPC = new URLSearchParams(location.search).has('rpc');
+const post = (path, value) =>
+  fetch(path, { method: 'POST', body: JSON.stringify(value), cache: 'no-store' });
+const log = message => (RPC ? post('/rpc/log', String(message)) : window.benchLog?.(String(message)));
+const mark = name => (RPC ? post('/rpc/mark', name) : window.benchMark?.(name));
 const round = (x, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 function worker(task, options) {
@@ -195,3 +199,21 @@ async function workbenchRun(params, transferLimit) {
 }
 
 window.stxmBench = { ready: true, worker, pipelineSetup, pipelineRun, workbenchRun };
+
+/** Without DevTools: evaluate what the server sends, one at a time, and post the answers. */
+async function serveRpc() {
+  await post('/rpc/ready', true);
+  for (;;) {
+    const cmd = await (await fetch('/rpc/next', { cache: 'no-store' })).json();
+    try {
+      // the bench's own functions, from its own server (run.mjs): evaluated as Playwright would
+      const value = await (0, eval)(`(${cmd.source})`)(cmd.arg);
+      await post('/rpc/result', { id: cmd.id, ok: true, value: value ?? null });
+    } catch (err) {
+      await post('/rpc/result', { id: cmd.id, ok: false, error: String(err?.message ?? err) });
+    }
+  }
+}
+if (RPC) {
+  void serveRpc();
+}

@@ -41,11 +41,15 @@
 // bundles (page.mjs and bench-worker.mjs bundled here with esbuild into a
 // temporary folder), lib/worker/ (production worker + tfjs wasm binaries) and
 // the stack and references files. Chromium is Debian's (/usr/bin/chromium, or
-// CHROMIUM_PATH), driven by the Playwright of ui-tests/node_modules.
+// CHROMIUM_PATH), driven by the Playwright of ui-tests/node_modules, or with
+// --driver plain launched alone and driven over HTTP (rpc.mjs: no DevTools
+// session, whose network agent keeps the workers' response bodies in the
+// renderer — the memory of reading as a user's browser has it).
 // Output: progress on stderr, ONE JSON object on the last stdout line. On
 // failure: a one-line reason on stderr, exit status 1. The browser, server and
 // temporary folder are always closed/removed. Needs a built lib/ (npm run
 // build:lib); a lib/ older than src/ is reported (stderr and JSON "libStale").
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -55,23 +59,13 @@ import { parseArgs } from 'node:util';
 
 import { elapsedS, log } from './log.mjs';
 import { identifyRenderer, startSampler } from './memory.mjs';
+import { chromium, CHROMIUM, CHROMIUM_ARGS } from './chromium.mjs';
+import { startRpc } from './rpc.mjs';
 import { startServer } from './server.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../..');
-const { chromium } = createRequire(join(ROOT, 'ui-tests/package.json'))('playwright-core');
 const esbuild = createRequire(join(ROOT, 'package.json'))('esbuild');
-
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic'
-];
 
 const loadAtStart = loadavg().map(x => Math.round(x * 100) / 100);
 
@@ -109,6 +103,7 @@ function parse(argv) {
     'backends',
     'timeout',
     'sample-ms',
+    'driver',
     'transfer-limit'
   ];
   const { values, positionals } = parseArgs({
@@ -195,6 +190,10 @@ async function main() {
   const options = TASKS[task].options(values);
   const timeoutMs = num(values, 'timeout', 1800) * 1e3;
   const sampleMs = num(values, 'sample-ms', 50);
+  const driver = values.driver ?? 'playwright';
+  if (!['playwright', 'plain'].includes(driver)) {
+    throw new UsageError(`--driver ${driver}: playwright or plain`);
+  }
   if (!existsSync(CHROMIUM)) {
     throw new Error(`no Chromium at ${CHROMIUM} (set CHROMIUM_PATH)`);
   }
@@ -227,46 +226,75 @@ async function main() {
     await buildBundles(bundles);
 
     const files = { '/': join(HERE, 'page.html') };
+    const sampler = startSampler(sampleMs);
+    resources.push(async () => sampler.stop());
+    // --driver plain: Chromium alone, the page driven over HTTP (rpc.mjs), no DevTools session
+    const rpc =
+      driver === 'plain'
+        ? startRpc({ onLog: message => log(message), onMark: name => sampler.mark(name) })
+        : null;
     const server = await startServer({
       dirs: { '/bench/': bundles, '/worker/': join(ROOT, 'lib/worker') },
-      files
+      files,
+      handle: rpc?.handle
     });
     resources.push(() => server.close());
 
-    log(`launching ${CHROMIUM}`);
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: CHROMIUM_ARGS,
-      headless: true,
-      timeout: 60_000,
-      handleSIGINT: false,
-      handleSIGTERM: false,
-      handleSIGHUP: false
-    });
-    resources.push(() => browser.close());
-    const page = await browser.newPage();
-    page.setDefaultTimeout(timeoutMs);
-
-    // a crash or a page error ends the task at once, with the reason
+    log(`launching ${CHROMIUM}${rpc ? ' (no DevTools client)' : ''}`);
+    let page;
+    let version;
+    // a crash or a page error ends the task at once, with the reason (Playwright only)
     let failPage;
     const pageFailed = new Promise((_, reject) => {
       failPage = reject;
     });
     pageFailed.catch(() => undefined);
-    page.on('crash', () => failPage(new Error('the page crashed (renderer out of memory?)')));
-    page.on('pageerror', err => log(`page error: ${err.message}`));
-    page.on('console', msg => {
-      if (msg.type() === 'error' || msg.type() === 'warning') {
-        log(`console.${msg.type()}: ${msg.text()}`);
-      }
-    });
-
-    const sampler = startSampler(sampleMs);
-    resources.push(async () => sampler.stop());
-    await page.exposeFunction('benchLog', message => log(message));
-    await page.exposeFunction('benchMark', name => sampler.mark(name));
-    await page.goto(`${server.origin}/`, { timeout: 30_000 });
-    await page.waitForFunction(() => window.stxmBench?.ready === true, null, { timeout: 30_000 });
+    if (rpc) {
+      const profile = mkdtempSync(join(tmpdir(), 'stxm-bench-profile-'));
+      resources.push(async () => rmSync(profile, { recursive: true, force: true }));
+      const proc = spawn(
+        CHROMIUM,
+        ['--headless=new', ...CHROMIUM_ARGS, `--user-data-dir=${profile}`, `${server.origin}/?rpc`],
+        { stdio: 'ignore' }
+      );
+      resources.push(async () => {
+        proc.kill('SIGKILL');
+        await new Promise(resolve => setTimeout(resolve, 300));
+      });
+      proc.on('exit', code => failPage(new Error(`Chromium exited (${code})`)));
+      page = rpc.page;
+      await withTimeout(page.waitForReady(), 30_000, 'the benchmark page');
+      version = execFileSync(CHROMIUM, ['--version'], { encoding: 'utf8' })
+        .replace(/^Chromium\s*/, '')
+        .trim();
+    } else {
+      const browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        args: CHROMIUM_ARGS,
+        headless: true,
+        timeout: 60_000,
+        handleSIGINT: false,
+        handleSIGTERM: false,
+        handleSIGHUP: false
+      });
+      resources.push(() => browser.close());
+      version = browser.version();
+      page = await browser.newPage();
+      page.setDefaultTimeout(timeoutMs);
+      page.on('crash', () => failPage(new Error('the page crashed (renderer out of memory?)')));
+      page.on('pageerror', err => log(`page error: ${err.message}`));
+      page.on('console', msg => {
+        if (msg.type() === 'error' || msg.type() === 'warning') {
+          log(`console.${msg.type()}: ${msg.text()}`);
+        }
+      });
+      await page.exposeFunction('benchLog', message => log(message));
+      await page.exposeFunction('benchMark', name => sampler.mark(name));
+      await page.goto(`${server.origin}/`, { timeout: 30_000 });
+      await page.waitForFunction(() => window.stxmBench?.ready === true, null, {
+        timeout: 30_000
+      });
+    }
     const rendererPid = await identifyRenderer(() =>
       page.evaluate(() => {
         const end = performance.now() + 400;
@@ -297,7 +325,8 @@ async function main() {
       task,
       ...result,
       env: {
-        chromium: browser.version(),
+        chromium: version,
+        driver,
         ...env,
         node: process.version,
         cpu: cpus()[0]?.model ?? 'unknown',

@@ -20,8 +20,9 @@ const TYPES = {
 };
 
 /**
- * @param {{ dirs: Record<string, string>, files: Record<string, string> }} routes
- *   `dirs`: URL prefix (ending in `/`) → folder; `files`: exact URL → file.
+ * @param {{ dirs: Record<string, string>, files: Record<string, string>, handle?: Function }} routes
+ *   `dirs`: URL prefix (ending in `/`) → folder; `files`: exact URL → file; `handle(req, res,
+ *   path)`: answers what it knows first (true when it did; rpc.mjs).
  * @returns {Promise<{ origin: string, requests: string[], ranges: { count: number, bytes: number }, close: () => Promise<void> }>}
  *   `requests` lists every URL path served whole (status 200), in order; `ranges` counts
  *   the range requests answered (206) and their bytes. A `Range: bytes=a-b` request is
@@ -30,8 +31,11 @@ const TYPES = {
 export async function startServer(routes) {
   const requests = [];
   const ranges = { count: 0, bytes: 0 };
-  const server = createServer((req, res) => {
+  const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
+    if (routes.handle && (await routes.handle(req, res, path))) {
+      return;
+    }
     const file = resolveRoute(routes, path);
     let size = -1;
     try {

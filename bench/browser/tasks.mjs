@@ -25,7 +25,8 @@ export const USAGE = `usage: node bench/browser/run.mjs TASK [options]
            [--components 5] [--latent-dim ${DEFAULT_GMVAE.latentDim}] [--batch-size ${DEFAULT_GMVAE.batchSize}]
            [--learning-rate ${DEFAULT_GMVAE.learningRate}] [--backends kernel,wasm,cpu] [--seed 0]
            [--repeats 1]
-common:    [--timeout SECONDS (1800)] [--sample-ms 50]`;
+common:    [--timeout SECONDS (1800)] [--sample-ms 50]
+           [--driver playwright|plain] (plain: Chromium without a DevTools client, driven over HTTP)`;
 
 // ---------------------------------------------------------------- options
 

@@ -81,29 +81,66 @@ export async function probeRanges(
   return { kind: 'whole', bytes: await response.arrayBuffer() };
 }
 
-/** Range requests with synchronous XHR (allowed in a worker, not on the page). */
+/** Pieces a large answer is copied out of its Blob in. */
+const PIECE_BYTES = 4 * 2 ** 20;
+
+/** A worker's synchronous Blob reader (not in the DOM typings the project compiles with). */
+type SyncBlobReader = new () => { readAsArrayBuffer(blob: Blob): ArrayBuffer };
+
+/**
+ * Range requests with synchronous XHR (allowed in a worker, not on the
+ * page). A large read (a slab) asks for a Blob and copies it into the wasm
+ * heap in small pieces: Chromium keeps a large answer's bytes outside the
+ * worker's memory then, where an ArrayBuffer answer stays resident until a
+ * garbage collection the synchronous read loop does not reach — about the
+ * file's size again while a stack is read (bench/browser/fetch-retention.mjs).
+ */
 export function xhrRangeSource(
   url: string,
   headers: Record<string, string>,
   size: number
 ): RangeSource {
+  const request = (
+    position: number,
+    length: number,
+    type: 'arraybuffer' | 'blob'
+  ): XMLHttpRequest => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('GET', url, false);
+    xhr.responseType = type;
+    for (const [k, v] of Object.entries(headers)) {
+      xhr.setRequestHeader(k, v);
+    }
+    xhr.setRequestHeader('Range', `bytes=${position}-${position + length - 1}`);
+    xhr.send();
+    if (xhr.status !== 206) {
+      throw new Error(
+        `the server answered ${xhr.status} ${xhr.statusText} to a range request at byte ${position}`
+      );
+    }
+    return xhr;
+  };
+  const read = (position: number, length: number): Uint8Array =>
+    new Uint8Array(request(position, length, 'arraybuffer').response as ArrayBuffer);
+  const Reader = (globalThis as { FileReaderSync?: SyncBlobReader }).FileReaderSync;
+  if (!Reader) {
+    return { size, read }; // not in a worker: answers as ArrayBuffers
+  }
   return {
     size,
-    read(position: number, length: number): Uint8Array {
-      const xhr = new XMLHttpRequest();
-      xhr.open('GET', url, false);
-      xhr.responseType = 'arraybuffer';
-      for (const [k, v] of Object.entries(headers)) {
-        xhr.setRequestHeader(k, v);
-      }
-      xhr.setRequestHeader('Range', `bytes=${position}-${position + length - 1}`);
-      xhr.send();
-      if (xhr.status !== 206) {
+    read,
+    readInto(position: number, dest: Uint8Array): void {
+      const blob = request(position, dest.length, 'blob').response as Blob;
+      if (blob.size !== dest.length) {
         throw new Error(
-          `the server answered ${xhr.status} ${xhr.statusText} to a range request at byte ${position}`
+          `asked for ${dest.length} bytes at ${position}, got ${blob.size} (the file changed while it was read?)`
         );
       }
-      return new Uint8Array(xhr.response as ArrayBuffer);
+      const reader = new Reader();
+      for (let at = 0; at < blob.size; at += PIECE_BYTES) {
+        const piece = reader.readAsArrayBuffer(blob.slice(at, at + PIECE_BYTES));
+        dest.set(new Uint8Array(piece), at);
+      }
     }
   };
 }

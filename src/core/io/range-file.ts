@@ -16,6 +16,12 @@ export interface RangeSource {
   readonly size: number;
   /** The `length` bytes at `position` (fewer only at the end of the file). */
   read(position: number, length: number): Uint8Array;
+  /**
+   * Copy the `dest.length` bytes at `position` into `dest` (a large read,
+   * straight into the wasm heap), when the source can do so without holding
+   * them whole on the way; else `read` is used.
+   */
+  readInto?(position: number, dest: Uint8Array): void;
 }
 
 /** What reading the file has cost, for the provenance of a read and for tests. */
@@ -95,7 +101,13 @@ export class CachedRangeReader {
     const dest = new Uint8Array(out.buffer, out.byteOffset + offset, n);
     this.stats.reads++;
     if (n >= 4 * this.blockBytes) {
-      dest.set(this._fetch(position, n));
+      if (this.source.readInto) {
+        this.source.readInto(position, dest);
+        this.stats.requests++;
+        this.stats.bytesFetched += n;
+      } else {
+        dest.set(this._fetch(position, n));
+      }
       return n;
     }
     const bs = this.blockBytes;
