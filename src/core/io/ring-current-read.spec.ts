@@ -9,7 +9,13 @@ import { join } from 'node:path';
 import h5wasm from 'h5wasm/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { cubeInOrder, nodeRuntime, tempDir } from '../../test-setup/fixtures.js';
+import {
+  cubeInOrder,
+  HAVE_SHARED,
+  nodeRuntime,
+  REAL_STACK,
+  tempDir
+} from '../../test-setup/fixtures.js';
 import { prepareStack } from '../preprocess/prepare.js';
 import { normaliseRingCurrent } from '../preprocess/normalise.js';
 import { simulateSample } from '../simulate/sample.js';
@@ -172,5 +178,17 @@ describe('the ring current applied while reading', () => {
     expect(() => prepareStack(applied, { ringCurrent: false }, refs)).toThrow(
       /ring current was applied as the file was read/
     );
+  });
+
+  it.skipIf(!HAVE_SHARED)('a real SLS PolLux stack with its ring current: the same counts', () => {
+    const plain = readStack(rt, REAL_STACK, 'sls.hdf5');
+    const applied = readStack(rt, REAL_STACK, 'sls.hdf5', { applyRingCurrent: true });
+    expect(plain.control).toBeDefined();
+    expect(applied.control).toBeUndefined();
+    const expected = plain.data.slice();
+    const r = normaliseRingCurrent(expected, plain.control!);
+    expect(applied.ringCurrentApplied!.meanCurrent).toBe(r.meanCurrent);
+    expect(applied.data).toEqual(expected);
+    expect(applied.data).not.toEqual(plain.data);
   });
 });
