@@ -57,7 +57,8 @@ for (const size of sizes) {
     initialPhase,
     margin,
     params: withDefaults({ method: 'gmvae' }),
-    counts: {}
+    counts: {},
+    warnings: []
   };
   applyThreshold(result, 0.005); // warm-up (JIT)
   const cpu = [];

@@ -46,7 +46,8 @@ const sampler = setInterval(
 
 const t0 = performance.now();
 const references = parseReferenceCsv(readFileSync(refsFile, 'utf8'), basename(refsFile));
-const stack = readStack(runtime, resolve(file), basename(file));
+// as `map` reads it: the ring current applied as the cube is read (the defaults normalise by it)
+const stack = readStack(runtime, resolve(file), basename(file), { applyRingCurrent: true });
 const readMs = performance.now() - t0;
 const result = await runPipeline(
   stack,
