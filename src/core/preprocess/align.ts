@@ -13,6 +13,7 @@
 import { binCube } from './bin.js';
 import { PreprocessError } from './errors.js';
 import { Arena, PhaseCorrelator } from './register.js';
+import { selectInPlace } from './select.js';
 import { commonArea, shiftFrame, type CropBox, type Interpolation } from './shift.js';
 
 export interface AlignResult {
@@ -338,18 +339,29 @@ function silhouetteFrames(cube: Float32Array, npx: number): (e: number) => Float
   const out = new Float32Array(npx);
   const sample = new Float64Array(Math.min(npx, 65_536));
   const stride = Math.max(1, Math.floor(npx / sample.length));
-  return (e: number): Float32Array => {
+  // each frame's levels, found once (both registration passes ask for every frame)
+  const levels = new Map<number, { lo: number; inv: number }>();
+  const levelsOf = (e: number): { lo: number; inv: number } => {
     let k = 0;
     for (let p = e * npx; p < (e + 1) * npx && k < sample.length; p += stride) {
       if (Number.isFinite(cube[p])) {
         sample[k++] = cube[p];
       }
     }
-    const sorted = sample.subarray(0, k).sort();
-    const lo = k ? sorted[Math.floor(0.05 * (k - 1))] : 0;
-    const hi = k ? sorted[Math.floor(0.95 * (k - 1))] : 1;
+    // the 5th and 95th percentiles by selection (the same order statistics a sort gives)
+    const values = sample.subarray(0, k);
+    const lo = k ? selectInPlace(values, Math.floor(0.05 * (k - 1))) : 0;
+    const hi = k ? selectInPlace(values, Math.floor(0.95 * (k - 1))) : 1;
     const t = lo + OUTLINE_LEVEL * (hi - lo);
-    const inv = t > lo ? 1 / (t - lo) : 0;
+    return { lo, inv: t > lo ? 1 / (t - lo) : 0 };
+  };
+  return (e: number): Float32Array => {
+    let found = levels.get(e);
+    if (!found) {
+      found = levelsOf(e);
+      levels.set(e, found);
+    }
+    const { lo, inv } = found;
     for (let p = e * npx, q = 0; q < npx; p++, q++) {
       const v = cube[p];
       out[q] = Number.isFinite(v) ? Math.min(1, Math.max(0, (v - lo) * inv)) : Number.NaN;
