@@ -29,7 +29,8 @@ const BENCH_WORKER = '/bench/bench-worker.js';
 const RPC = new URLSearchParams(location.search).has('rpc');
 const post = (path, value) =>
   fetch(path, { method: 'POST', body: JSON.stringify(value), cache: 'no-store' });
-const log = message => (RPC ? post('/rpc/log', String(message)) : window.benchLog?.(String(message)));
+const log = message =>
+  RPC ? post('/rpc/log', String(message)) : window.benchLog?.(String(message));
 const mark = name => (RPC ? post('/rpc/mark', name) : window.benchMark?.(name));
 const round = (x, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
 
@@ -179,20 +180,12 @@ async function workbenchRun(params, transferLimit) {
   if (!prepared) {
     throw new Error('workbenchRun before pipelineSetup');
   }
-  const { client, bytes, stackName, references, stackUrl } = prepared;
+  const setup = prepared;
+  const { client } = setup;
   prepared = null;
   try {
-    return await openAndRun({
-      client,
-      bytes,
-      stackUrl,
-      stackName,
-      references,
-      params,
-      transferLimit,
-      mark,
-      log
-    });
+    // client, bytes, stackUrl, stackName, references: what pipelineSetup prepared
+    return await openAndRun({ ...setup, params, transferLimit, mark, log });
   } finally {
     client.dispose();
   }

@@ -38,10 +38,14 @@ export const ramp = (n: number, start = 0, step = 1): number[] =>
 export const cubeValue = (e: number, y: number, x: number): number =>
   1000 * e + 100 + 10 * y + x / 10;
 
-/** A cube (E, y, x) laid out in the file's order of dimensions `order` (e.g. ['x', 'y', 'e']). */
+/**
+ * A cube (E, y, x) laid out in the file's order of dimensions `order` (e.g.
+ * ['x', 'y', 'e']), holding `value(e, y, x)` (default: `cubeValue`).
+ */
 export function cubeInOrder(
   [ne, ny, nx]: [number, number, number],
-  order: ('e' | 'y' | 'x')[] = ['e', 'y', 'x']
+  order: ('e' | 'y' | 'x')[] = ['e', 'y', 'x'],
+  value: (e: number, y: number, x: number) => number = cubeValue
 ): { data: Float64Array; shape: number[] } {
   const sizes = { e: ne, y: ny, x: nx };
   const shape = order.map(k => sizes[k]);
@@ -54,7 +58,7 @@ export function cubeInOrder(
         idx[order[0]] = a;
         idx[order[1]] = b;
         idx[order[2]] = c;
-        data[k++] = cubeValue(idx.e, idx.y, idx.x);
+        data[k++] = value(idx.e, idx.y, idx.x);
       }
     }
   }

@@ -70,22 +70,8 @@ describe('the ring current applied while reading', () => {
     (_label, order, axes, sameOrder) => {
       const dims: [number, number, number] = [6, 300, 700];
       const { data, shape } = cubeInOrder(dims, [...order]);
-      // the current in the file's order: the same walk as cubeInOrder's
-      const sizes = { e: dims[0], y: dims[1], x: dims[2] };
-      const fileShape = order.map(k => sizes[k]);
-      const current = new Float64Array(data.length);
-      const idx = { e: 0, y: 0, x: 0 };
-      let k = 0;
-      for (let a = 0; a < fileShape[0]; a++) {
-        for (let b = 0; b < fileShape[1]; b++) {
-          for (let c = 0; c < fileShape[2]; c++) {
-            idx[order[0]] = a;
-            idx[order[1]] = b;
-            idx[order[2]] = c;
-            current[k++] = currentAt(idx.e, idx.y, idx.x);
-          }
-        }
-      }
+      // the current in the file's order
+      const current = cubeInOrder(dims, [...order], currentAt).data;
       const path = join(dir, `ring-${order.join('')}.h5`);
       writeSynthetic(path, { shape: shape as [number, number, number], axes: [...axes], data });
       addControl(path, current, shape);
