@@ -5,9 +5,9 @@
  *
  *   node --expose-gc bench/node/memory-job.mjs map STACK.h5 REFS.csv [--out RESULT.h5]
  *       baseline: RSS with h5wasm ready and the file opened and closed; then
- *       read + the whole pipeline as `stxm-phasemap map` runs it (the ring current
- *       applied as the file is read, consumeInput);
- *       --out writes the result file afterwards
+ *       `stxm-phasemap map`'s own mapFile (lib/cli/map.js: the ring current
+ *       applied as the file is read, the consumed cube let go and collected
+ *       after training); --out writes the result file afterwards
  *   node bench/node/memory-job.mjs info STACK.h5
  *       `stxm-phasemap info` in-process: wall time and the process's peak RSS
  *   node bench/node/memory-job.mjs startup
@@ -52,22 +52,22 @@ if (what === 'startup') {
   out({ fileBytes: bytes, bytesRead: cube, ms: times, mibPerS: cube / 2 ** 20 / (best / 1000) });
 } else if (what === 'map') {
   const { configureNodeWasm } = await import('../../lib/cli/tf-node.js');
-  const { readStack, runPipeline } = await import('../../lib/core/index.js');
-  const { parseReferenceCsv } = await import('../../lib/core/io/references-csv.js');
+  const { mapFile } = await import('../../lib/cli/map.js');
+  const { readNxstxmHeader } = await import('../../lib/core/index.js');
   const rt = await nodeH5Runtime();
   configureNodeWasm();
-  const references = parseReferenceCsv(readFileSync(refsFile, 'utf8'), basename(refsFile));
+  const header = readNxstxmHeader(rt, resolve(file), basename(file));
+  const shape = [header.energies.length, header.y.length, header.x.length];
+  const raw = 4 * shape[0] * shape[1] * shape[2];
   new rt.File(resolve(file), 'r').close(); // "just opening the file"
   global.gc?.();
   const baseline = rss();
   let sampled = baseline;
   const timer = setInterval(() => (sampled = Math.max(sampled, rss())), 10);
   const t = performance.now();
-  // as `stxm-phasemap map` reads it: the ring current applied as the cube is read
-  const stack = readStack(rt, resolve(file), basename(file), { applyRingCurrent: true });
-  const raw = stack.data.byteLength;
-  const shape = [stack.energies.length, stack.y.length, stack.x.length];
-  const result = await runPipeline(stack, references, {}, { consumeInput: true });
+  // what `stxm-phasemap map FILE --refs R` runs, defaults and all
+  const quiet = { out: () => {}, err: () => {} };
+  const { result } = await mapFile(resolve(file), resolve(refsFile), {}, { io: quiet, quiet: true });
   clearInterval(timer);
   const peak = Math.max(sampled, maxRss(), rss());
   const ms = performance.now() - t;

@@ -28,7 +28,7 @@ import { validateParams } from '../core/model/param-specs.js';
 import type { DeepPartial } from '../core/model/params.js';
 import { UsageError, type CommandIO } from './io.js';
 import { PARAMETER_OPTIONS, parametersFromOptions, parseCommandLine } from './params.js';
-import { nodeH5Runtime } from './runtime.js';
+import { collectGarbage, nodeH5Runtime } from './runtime.js';
 import { configureNodeWasm } from './tf-node.js';
 
 const OPTIONS = {
@@ -98,7 +98,8 @@ export async function mapFile(
   try {
     result = await runPipeline(stack, references, params, {
       onProgress: report,
-      consumeInput: true // the stack is read for this run only
+      consumeInput: true, // the stack is read for this run only
+      released: collectGarbage // …and let go before the result's maps are made
     });
   } catch (err) {
     throw explain(err, file, refs);

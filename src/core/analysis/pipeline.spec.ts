@@ -246,3 +246,49 @@ describe('baselines through the same interface', () => {
     }
   );
 });
+
+describe('runPipeline on a consumed input: the cube let go once read no more', () => {
+  const copyOf = (s: typeof small.stack): typeof small.stack => ({
+    ...s,
+    data: s.data.slice(),
+    control: s.control?.slice()
+  });
+
+  it.each([
+    ['gmvae', { method: 'gmvae' as const, gmvae: FAST }, true],
+    ['pcc', { method: 'pcc' as const }, true],
+    ['lsq (its resolution reads the cube)', { method: 'lsq' as const }, false]
+  ])(
+    '%s',
+    async (_label, params, letGo) => {
+      const kept = await runPipeline(copyOf(small.stack), small.references, params);
+      const input = copyOf(small.stack);
+      const cube = input.data;
+      let released = 0;
+      const stagesAtRelease: string[] = [];
+      const stages: string[] = [];
+      const consumed = await runPipeline(input, small.references, params, {
+        consumeInput: true,
+        onProgress: e => stages.push(`${e.stage}:${e.fraction}`),
+        released: () => {
+          released++;
+          stagesAtRelease.push(stages.at(-1) ?? '');
+        }
+      });
+      // the same maps as a run that keeps its input
+      expect(bytes(consumed.phase).equals(bytes(kept.phase))).toBe(true);
+      expect(bytes(consumed.pcc).equals(bytes(kept.pcc))).toBe(true);
+      expect(bytes(consumed.confidence).equals(bytes(kept.confidence))).toBe(true);
+      if (letGo) {
+        expect(released).toBe(1);
+        expect(input.data.length).toBe(0);
+        // after its last reader: the training, or Pearson without one; before the resolution
+        expect(stagesAtRelease).toEqual([params.method === 'gmvae' ? 'train:1' : 'pcc:1']);
+      } else {
+        expect(released).toBe(0);
+        expect(input.data).toBe(cube);
+      }
+    },
+    60_000
+  );
+});

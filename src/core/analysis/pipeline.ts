@@ -41,9 +41,16 @@ export interface PipelineHooks {
    * The input stack is the caller's private copy and may be overwritten
    * (pre-processing computes the optical density in its data array, one cube
    * less in memory). Its counts are gone afterwards, and so is its ring
-   * current (`control`), once applied.
+   * current (`control`), once applied; its `data` is emptied once the run
+   * reads it no more (methods whose resolution does not read the cube).
    */
   consumeInput?: boolean;
+  /**
+   * Called when the consumed input's cube was let go (`consumeInput`): where
+   * the caller may collect it (Node: a garbage collection, `collectGarbage`
+   * in src/cli/runtime.ts), before the result's maps are made beside it.
+   */
+  released?: () => void;
   /**
    * The pre-processing of the stack with these parameters and references,
    * made before (the workbench's stack worker keeps the one it shows):
@@ -126,9 +133,22 @@ export async function runPipeline(
     { step: 'ambiguity', details: { threshold: params.threshold, ambiguous: nAmbiguous } }
   ];
 
+  /**
+   * A consumed input's cube, read no more once the last stage that reads it
+   * is done (Pearson, or the training) and the method's resolution does not:
+   * let go (the input's and the prepared stack's), so the result's maps are
+   * not made beside it.
+   */
+  const releaseCube = (): void => {
+    if (hooks.consumeInput && !method.resolveReadsCube) {
+      input.data = new Float32Array(0);
+      stack.data = new Float32Array(0);
+      hooks.released?.();
+    }
+  };
   const methodInput: MethodInput = {
     params,
-    cube: stack.data,
+    cube: method.resolveReadsCube ? stack.data : new Float32Array(0),
     ne,
     shape: [ny, nx],
     refs: refs.values,
@@ -139,7 +159,9 @@ export async function runPipeline(
     ambiguous
   };
   let latent: LatentStageResult | null = null;
-  if (method.trainsModel) {
+  if (!method.trainsModel) {
+    releaseCube();
+  } else {
     latent = await timed('train', () =>
       latentStage(stack.data, ne, [ny, nx], mask, nRefs, {
         gmvae: params.gmvae,
@@ -149,6 +171,7 @@ export async function runPipeline(
         signal: hooks.signal
       })
     );
+    releaseCube();
     provenance.push({
       step: 'gmvae',
       details: { ...latent.training, latentDim: latent.latentDim, seed: params.seed }

@@ -26,6 +26,7 @@ export function latentMethod<M extends ResolutionMethod>(
   return {
     ...method,
     trainsModel: true,
+    resolveReadsCube: false,
     relabelsAll: false,
     context: false,
     resolve(input, model) {

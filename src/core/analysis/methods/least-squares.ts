@@ -24,6 +24,7 @@ export const lsq: ResolutionMethodModule<'lsq'> = {
   label: 'linear least-squares fit (aXis2000-style)',
   uses: [],
   trainsModel: false,
+  resolveReadsCube: true,
   relabelsAll: true,
   neighbourWeight: () => 0,
   resolve: input => fitted(input, false)
@@ -34,6 +35,7 @@ export const nnls: ResolutionMethodModule<'nnls'> = {
   label: 'non-negative least-squares fit',
   uses: [],
   trainsModel: false,
+  resolveReadsCube: true,
   relabelsAll: true,
   neighbourWeight: () => 0,
   resolve: input => fitted(input, true)

@@ -13,6 +13,7 @@ export const pcaKmeansMethod: ResolutionMethodModule<'pca-kmeans'> = {
   label: 'PCA + k-means (MANTiS-style)',
   uses: ['seed'],
   trainsModel: false,
+  resolveReadsCube: true,
   relabelsAll: true,
   neighbourWeight: () => 0,
   resolve(input) {

@@ -11,6 +11,7 @@ export const pcc: ResolutionMethodModule<'pcc'> = {
   label: 'PCC argmax only',
   uses: ['threshold'],
   trainsModel: false,
+  resolveReadsCube: false,
   relabelsAll: false,
   neighbourWeight: () => 0,
   resolve: input =>

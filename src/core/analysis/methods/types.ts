@@ -61,6 +61,12 @@ export interface ResolutionMethodModule<
    * benchmark's ablation.
    */
   readonly context?: boolean;
+  /**
+   * Its resolution reads the optical density (`MethodInput.cube`); when not,
+   * a run that consumes its input lets the cube go after its last stage that
+   * reads it (Pearson, or the training), before the result is assembled.
+   */
+  readonly resolveReadsCube: boolean;
   /** β of the neighbourhood term in the resolution (0 = per-pixel rule); also on τ moves. */
   neighbourWeight(params?: PipelineParams): number;
   /** The 'resolve' stage; `model` is the 'train' stage's output for methods that train one. */
