@@ -51,7 +51,7 @@ export async function openAndRun({
   // bytes null: read from the server with range requests, as a workbench reads an HDF5 file
   let read = null;
   let progressEvents = 0;
-  await model.load(async onProgress => {
+  await model.load(async (onProgress, { applyRingCurrent }) => {
     if (bytes) {
       return client.readStack(stackName, bytes);
     }
@@ -59,6 +59,7 @@ export async function openAndRun({
     // workers is read by the stack worker itself, and stays there
     const r = await readWorkbenchStack(client, store, stackName, stackUrl, {
       transferLimit,
+      applyRingCurrent,
       onProgress: (done, total) => {
         progressEvents++;
         onProgress(done, total);
@@ -93,9 +94,8 @@ export async function openAndRun({
     }
   };
   model.progressChanged.connect(onStage);
-  await model.run((stack, refs, p, options) =>
-    client.run(stack, refs, p, { ...options, transfer: true })
-  );
+  // as the Run button: in the stack worker, on the cube and OD it holds
+  await model.run();
   model.progressChanged.disconnect(onStage);
   const t2 = performance.now();
   mark('done');

@@ -23,7 +23,11 @@ class Stack:
 
     ``data`` is ``I(E, y, x)`` (float32, C order); ``energies`` in eV; ``x`` and
     ``y`` sample positions in µm; ``info`` the extension's description (the same
-    object ``stxm-phasemap info --json`` prints).
+    object ``stxm-phasemap info --json`` prints). A workbench reads an HDF5
+    stack with its ring current applied (counts × mean / current, as
+    pre-processing would), unless ring-current normalisation is off:
+    ``info["ringCurrentApplied"]`` is then the mean current, else None (the
+    counts as recorded).
     """
 
     path: str

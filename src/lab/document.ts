@@ -83,26 +83,27 @@ export class StxmDocument extends DocumentWidget<WorkbenchPanel> {
    */
   load(): Promise<void> {
     const { store, serverSettings, transferLimit } = this._read;
+    // an HDF5 stack is read with its ring current applied unless the parameters turn
+    // ring-current normalisation off (then the model reads it again, as it is)
     return this.model.load(
-      async onProgress =>
+      async (onProgress, { applyRingCurrent }) =>
         (
           await readServerStack(this._worker, this.context.path, serverSettings, onProgress, {
             store,
-            transferLimit: transferLimit()
+            transferLimit: transferLimit(),
+            applyRingCurrent
           })
         ).stack
     );
   }
 
   /**
-   * Run the pipeline in a Web Worker on the model's stack and references
-   * with its parameters. The previous result stays if the run fails.
+   * Run the pipeline on the model's stack and references with its
+   * parameters, in the workbench's stack worker, where the cube is. The
+   * previous result stays if the run fails.
    */
   run(): Promise<PhaseMapResult> {
-    // the stack is the run's own copy (the stack worker made it): moved, not cloned
-    return this.model.run((stack, references, params, options) =>
-      this._worker.run(stack, references, params, { ...options, transfer: true })
-    );
+    return this.model.run();
   }
 
   /** The current result as a NeXus/HDF5 file (written in the worker). */

@@ -117,6 +117,8 @@ export async function readServerStack(
     store: Pick<WorkerCubeStore, 'canRead' | 'readFromServer'>;
     /** Stacks of more values stay in the stack worker (the setting; default 2^28). */
     transferLimit?: number;
+    /** Apply the file's ring current as an HDF5 stack is read (worker/open.ts). */
+    applyRingCurrent?: boolean;
   }
 ): Promise<{ stack: Stack | HeldStack; read?: ServerRead }> {
   const ext = PathExt.extname(path).toLowerCase();
@@ -125,7 +127,8 @@ export async function readServerStack(
     return readWorkbenchStack(worker, workbench?.store ?? null, path, url, {
       headers,
       onProgress,
-      transferLimit: workbench?.transferLimit
+      transferLimit: workbench?.transferLimit,
+      applyRingCurrent: workbench?.applyRingCurrent
     });
   }
   const bytes = await fetchFileBytes(path, settings);

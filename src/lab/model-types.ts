@@ -6,7 +6,7 @@
  */
 import type { ISignal } from '@lumino/signaling';
 
-import type { CubeReader, PreparedMeta, StackMeta } from '../core/model/cube.js';
+import type { CubeReader, HeldStack, PreparedMeta, StackMeta } from '../core/model/cube.js';
 import type { StackInfo } from '../core/model/info.js';
 import type { PreparedStack } from '../core/model/prepared.js';
 import type { ReferenceSet } from '../core/model/references.js';
@@ -64,6 +64,16 @@ export type PrepareRunner = (
  * `prepared`, the pre-processing already made with these parameters and
  * references, `stack` is its optical density.
  */
+/**
+ * How a workbench reads its stack (`WorkbenchModel.load`): `onProgress` as
+ * the cube is read; `applyRingCurrent`, whether to apply the file's ring
+ * current as it is read (a reader that cannot ignores it).
+ */
+export type StackSource = (
+  onProgress: (done: number, total: number) => void,
+  options: { applyRingCurrent: boolean }
+) => Promise<Stack | HeldStack>;
+
 export type PipelineRunner = (
   stack: Stack,
   references: ReferenceSet,

@@ -43,14 +43,15 @@ import type {
   PrepareState,
   Roi,
   RunState,
-  SampleRect
+  SampleRect,
+  StackSource
 } from './model-types.js';
 import { ReferencesInUse } from './references-state.js';
 import { RoiList } from './rois.js';
 import { PrepareTask, RunTask } from './task.js';
 import { ThresholdMove } from './threshold-move.js';
 
-export type { PipelineRunner, PrepareRunner, RunState } from './model-types.js';
+export type { PipelineRunner, PrepareRunner, RunState, StackSource } from './model-types.js';
 
 export class WorkbenchModel implements IWorkbenchModel {
   /**
@@ -159,10 +160,16 @@ export class WorkbenchModel implements IWorkbenchModel {
   /**
    * Load the stack with `read`. On failure the model keeps any stack it had
    * and reports the error.
+   *
+   * `read` is told whether to apply the ring current as it reads (the
+   * parameters' `preprocess.ringCurrent`): a reader that can (an HDF5 file
+   * read from the server) then never holds the current as a cube, and the
+   * stack comes with `ringCurrentApplied`. Turning ring-current
+   * normalisation off later reads the file again with `read`, without it
+   * (the result stays); a prepare or run waits for that read.
    */
-  async load(
-    read: (onProgress: (done: number, total: number) => void) => Promise<Stack | HeldStack>
-  ): Promise<void> {
+  async load(read: StackSource, options: { keepResult?: boolean } = {}): Promise<void> {
+    this._source = read;
     this._status = 'loading';
     this._error = null;
     this._loadProgress = null;
@@ -174,11 +181,12 @@ export class WorkbenchModel implements IWorkbenchModel {
       }
     };
     try {
-      const stack = await read(onProgress);
+      const applyRingCurrent = this._params.preprocess.ringCurrent;
+      const stack = await read(onProgress, { applyRingCurrent });
       if (isHeldStack(stack)) {
-        this._setHeld(stack);
+        this._setHeld(stack, options);
       } else {
-        this.setStack(stack);
+        this.setStack(stack, options);
       }
     } catch (err) {
       // Any stack loaded before stays in the model (and on screen) beside the message.
@@ -194,7 +202,7 @@ export class WorkbenchModel implements IWorkbenchModel {
    * buffers are transferred to the stack worker); the model keeps its
    * description.
    */
-  setStack(stack: Stack): void {
+  setStack(stack: Stack, options: { keepResult?: boolean } = {}): void {
     this._info = describeStack(stack);
     const meta = stackMeta(stack);
     this._stack = meta;
@@ -210,7 +218,7 @@ export class WorkbenchModel implements IWorkbenchModel {
         this.stackChanged.emit();
       }
     });
-    this._stackReplaced();
+    this._stackReplaced(options);
   }
 
   /**
@@ -223,21 +231,24 @@ export class WorkbenchModel implements IWorkbenchModel {
   }
 
   /** A stack the store read itself and holds: its description and first frame. */
-  private _setHeld(stack: HeldStack): void {
+  private _setHeld(stack: HeldStack, options: { keepResult?: boolean }): void {
     const meta = stack.held;
     this._info = describeStack(meta);
     this._stack = meta;
     this._held = true;
     const [, ny, nx] = meta.shape;
     this._firstFrame = ny * nx > 0 ? { stack: meta, values: stack.firstFrame } : null;
-    this._stackReplaced();
+    this._stackReplaced(options);
   }
 
-  /** What follows a new stack: ready, the old result and prepared stack gone. */
-  private _stackReplaced(): void {
+  /**
+   * What follows a new stack: ready, the old result and prepared stack gone
+   * (the result stays when the same file was read again: `keepResult`).
+   */
+  private _stackReplaced(options: { keepResult?: boolean } = {}): void {
     this._status = 'ready';
     this._error = null;
-    if (this._result) {
+    if (this._result && !options.keepResult) {
       this._result = null;
       this.resultChanged.emit(null);
     }
@@ -354,7 +365,10 @@ export class WorkbenchModel implements IWorkbenchModel {
    * failure keeps the previous prepared stack and reports the error.
    */
   async prepare(runner?: PrepareRunner): Promise<PreparedMeta | null> {
-    if (!this._stack) {
+    if (this._rereading) {
+      await this._rereading; // (the new stack is prepared again once read)
+    }
+    if (!this._stack || (this._needsReread() && this._source)) {
       return null;
     }
     const params = this._params.preprocess;
@@ -402,7 +416,37 @@ export class WorkbenchModel implements IWorkbenchModel {
       preprocess: { ...this._params.preprocess, ...params.preprocess },
       gmvae: { ...this._params.gmvae, ...params.gmvae }
     });
+    this._rereadIfNeeded();
     this.paramsChanged.emit();
+  }
+
+  /**
+   * The stack was read with the ring current applied and the parameters
+   * now say not to normalise by it: read the file again, as it is (once;
+   * `rereading` resolves when done). The result stays.
+   */
+  private _rereadIfNeeded(): void {
+    const source = this._source;
+    if (
+      !this._rereading &&
+      source &&
+      this._stack?.ringCurrentApplied &&
+      !this._params.preprocess.ringCurrent
+    ) {
+      const stack = this._stack;
+      this._rereading = this.load(source, { keepResult: true }).finally(() => {
+        this._rereading = null;
+        if (this._stack === stack) {
+          return; // the read failed: the stack (and the message) stay
+        }
+        this._rereadIfNeeded(); // (turned on and off again meanwhile: nothing to do)
+      });
+    }
+  }
+
+  /** Whether the stack held cannot be pre-processed with the parameters as they are (a re-read is due). */
+  private _needsReread(): boolean {
+    return this._stack?.ringCurrentApplied !== undefined && !this._params.preprocess.ringCurrent;
   }
 
   /**
@@ -454,9 +498,14 @@ export class WorkbenchModel implements IWorkbenchModel {
   /**
    * Run the pipeline on the current stack and references. Resolves with the
    * new result; on failure or cancel the previous result stays and the
-   * promise rejects with the reason.
+   * promise rejects with the reason. Where the store can (the stack worker),
+   * the run is done there, on the cube and optical density it holds; a
+   * stack held in this thread (Node) is run by `runner`.
    */
-  async run(runner: PipelineRunner): Promise<PhaseMapResult> {
+  async run(runner?: PipelineRunner): Promise<PhaseMapResult> {
+    if (this._rereading) {
+      await this._rereading; // the file read again without the ring current applied
+    }
     const stack = this._stack;
     const references = this._references.set;
     if (!stack) {
@@ -467,23 +516,18 @@ export class WorkbenchModel implements IWorkbenchModel {
     }
     const params = this.runParams();
     return this._runs.run(
-      // the run's own input, made by the store: the prepared stack on screen when the
-      // run's pre-processing would be the same (it is deterministic), else the raw one
       async options => {
         const store = this._store;
-        if (this._held) {
-          // too large to move: the pipeline runs in the stack worker, on the cube it holds
-          if (!store.runHeld) {
-            throw new Error(`${this.path}: this stack's store cannot run the pipeline`);
-          }
-          return store.runHeld(references, params, options);
+        if (store.runInPlace) {
+          // the stack worker runs it on the cube and optical density it holds: no copy of
+          // the cube for a run worker (the run's own memory is all a run adds)
+          return store.runInPlace(references, params, options);
         }
-        if (store instanceof LocalCubeStore && store.stack) {
+        if (runner && store instanceof LocalCubeStore && store.stack) {
           // held in this thread (Node): the stack itself, which a run does not consume
           return runner(store.stack, references, params, options);
         }
-        const input = await store.runInput(params.preprocess, references);
-        return runner(input.stack, references, params, { ...options, prepared: input.prepared });
+        throw new Error(`${this.path}: this stack's store cannot run the pipeline (give a runner)`);
       },
       result => {
         this._result = result;
@@ -518,6 +562,9 @@ export class WorkbenchModel implements IWorkbenchModel {
   }
 
   private _status: LoadStatus = 'loading';
+  /** How the stack was read (for a re-read without the ring current applied). */
+  private _source: StackSource | null = null;
+  private _rereading: Promise<void> | null = null;
   private _loadProgress: LoadProgress | null = null;
   private _stack: StackMeta | null = null;
   private _held = false;

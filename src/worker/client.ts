@@ -98,6 +98,8 @@ export class AnalysisWorkerClient {
       onProgress?: (done: number, total: number) => void;
       /** At most this many values come to the page (default and most: TRANSFER_LIMIT_VALUES). */
       transferLimit?: number;
+      /** Apply the file's ring current as it is read (the stack then has no `control`). */
+      applyRingCurrent?: boolean;
     } = {}
   ): Promise<{ stack: Stack; read?: ServerRead }> {
     // the worker's heap grows by a slab (up to 16 MiB) and its requests leave their
@@ -109,7 +111,8 @@ export class AnalysisWorkerClient {
         name,
         url,
         headers: options.headers,
-        transferLimit: options.transferLimit
+        transferLimit: options.transferLimit,
+        applyRingCurrent: options.applyRingCurrent
       },
       [],
       options.onProgress

@@ -124,7 +124,7 @@ async function handleStoreWith(state: StoreState, req: StoreRequest, post: Post)
       return;
     }
     case 'store-run':
-      return runHeld(state, req, post);
+      return runInPlace(state, req, post);
     case 'store-cancel':
       state.runs.get(req.run)?.abort();
       return;
@@ -140,17 +140,6 @@ async function handleStoreWith(state: StoreState, req: StoreRequest, post: Post)
       return values(await store.spectrum(req.cube, req.ix, req.iy));
     case 'store-mean':
       return values(await store.meanSpectrum(req.cube, req.region));
-    case 'store-run-input': {
-      // the prepared stack on screen when it fits the run, else the raw stack; copied
-      const input = await store.runInput(req.params, req.references, true);
-      const p = input.prepared;
-      const buffers = [
-        ...stackTransferables(input.stack),
-        ...(p ? [p.mask.buffer, p.i0.buffer, p.shifts.dx.buffer, p.shifts.dy.buffer] : [])
-      ] as ArrayBuffer[];
-      post({ id: req.id, ok: true, kind: 'run-input', input }, [...new Set(buffers)]);
-      return;
-    }
     case 'store-copy': {
       const stack = copyStack(await store.copy());
       post({ id: req.id, ok: true, kind: 'stack', stack }, stackTransferables(stack));
@@ -175,7 +164,7 @@ function abortRuns(state: StoreState): void {
  * the views' requests are answered between epochs; the stages before it
  * run to their end first.
  */
-async function runHeld(
+async function runInPlace(
   state: StoreState,
   req: Extract<StoreRequest, { kind: 'store-run' }>,
   post: Post

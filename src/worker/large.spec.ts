@@ -153,7 +153,7 @@ describe('a stack too large to move: read, held and mapped in its stack worker',
     const [pe, py, px] = meta.stack.shape;
     const od = Array.from(await store.spectrum('od', 4, 5));
     const stages: string[] = [];
-    const result = await store.runHeld(refs, params, {
+    const result = await store.runInPlace(refs, params, {
       onProgress: p => stages.push(p.stage)
     });
     expect(stages).toContain('pcc');
@@ -180,7 +180,7 @@ describe('a stack too large to move: read, held and mapped in its stack worker',
     const binned = await store.prepare({ ...params.preprocess, binning: 2 }, refs);
     const [, by, bx] = binned.stack.shape;
     expect((await store.frame('od', 0)).length).toBe(by * bx);
-    const result = await store.runHeld(refs, params);
+    const result = await store.runInPlace(refs, params);
     const direct = await runPipeline(copy(demo), refs, params);
     expect(Array.from(result.phase)).toEqual(Array.from(direct.phase));
     // the store holds the run's OD now (one OD at a time), not the binned one
@@ -199,7 +199,7 @@ describe('a stack too large to move: read, held and mapped in its stack worker',
     await store.prepare(params.preprocess, refs);
     const controller = new AbortController();
     let epochs = 0;
-    const run = store.runHeld(refs, params, {
+    const run = store.runInPlace(refs, params, {
       signal: controller.signal,
       onProgress: p => {
         if (p.stage === 'train' && p.epoch !== undefined && ++epochs === 2) {
@@ -228,7 +228,7 @@ describe('a stack too large to move: read, held and mapped in its stack worker',
     expect(progress).toBeLessThan(params.gmvae.epochs);
     expect((await store.frame('od', 0)).length).toBeGreaterThan(0);
     const fast = withDefaults({ method: 'pcc' });
-    const result = await store.runHeld(refs, fast);
+    const result = await store.runInPlace(refs, fast);
     const direct = await runPipeline(copy(demo), refs, fast);
     expect(Array.from(result.phase)).toEqual(Array.from(direct.phase));
     store.dispose();
@@ -285,8 +285,7 @@ describe('a stack too large to move: read, held and mapped in its stack worker',
     await model.prepare();
     expect(model.prepared).not.toBeNull();
 
-    const never = (): Promise<never> => Promise.reject(new Error('the runner is not used'));
-    const first = await model.run(never);
+    const first = await model.run();
     const direct = await runPipeline(copy(demo), refs, model.runParams());
     expect(Array.from(first.phase)).toEqual(Array.from(direct.phase));
     expect(model.result).toBe(first);
@@ -298,7 +297,7 @@ describe('a stack too large to move: read, held and mapped in its stack worker',
         model.cancel();
       }
     });
-    await expect(model.run(never)).rejects.toBeInstanceOf(CancelledError);
+    await expect(model.run()).rejects.toBeInstanceOf(CancelledError);
     expect(model.runState).toBe('cancelled');
     expect(model.result).toBe(first);
     expect((await model.cube.frame('raw', 2)).length).toBe(ny * nx);

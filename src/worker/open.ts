@@ -8,7 +8,7 @@
  * is read (`TooLargeToMoveError`), and read by the stack worker itself
  * (`WorkerCubeStore.readFromServer`, the full bundle), where it stays: the
  * page gets its description and first frame (`HeldStack`), and its runs go
- * there too (`runHeld`).
+ * there too (`runInPlace`).
  */
 import type { HeldStack } from '../core/model/cube.js';
 import type { Stack } from '../core/model/stack.js';
@@ -26,6 +26,12 @@ export interface WorkbenchReadOptions {
    * most: TRANSFER_LIMIT_VALUES; tests lower it to take that path cheaply).
    */
   transferLimit?: number;
+  /**
+   * Apply the file's ring current as the cube is read (counts × mean /
+   * current): the current is never a cube in memory, and the stack has no
+   * `control` but `ringCurrentApplied`.
+   */
+  applyRingCurrent?: boolean;
 }
 
 /**
@@ -42,15 +48,24 @@ export async function readWorkbenchStack(
   url: string,
   options: WorkbenchReadOptions = {}
 ): Promise<{ stack: Stack | HeldStack; read?: ServerRead }> {
-  const { headers, onProgress, transferLimit } = options;
+  const { headers, onProgress, transferLimit, applyRingCurrent } = options;
   try {
-    return await client.readStackFromServer(name, url, { headers, onProgress, transferLimit });
+    return await client.readStackFromServer(name, url, {
+      headers,
+      onProgress,
+      transferLimit,
+      applyRingCurrent
+    });
   } catch (err) {
     if (!(err instanceof TooLargeToMoveError) || !store?.canRead) {
       throw err;
     }
     // (above the workbench's own limit the stack worker's reader says so, before reading)
-    const { read, ...held } = await store.readFromServer(name, url, { headers, onProgress });
+    const { read, ...held } = await store.readFromServer(name, url, {
+      headers,
+      onProgress,
+      applyRingCurrent
+    });
     return { stack: held, read };
   }
 }

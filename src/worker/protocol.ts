@@ -14,7 +14,7 @@ import type {
   Stack
 } from '../core/index.js';
 import { StackTooLargeError } from '../core/io/errors.js';
-import type { CubeKind, HeldStack, PixelBox, PreparedMeta, RunInput } from '../core/model/cube.js';
+import type { CubeKind, HeldStack, PixelBox, PreparedMeta } from '../core/model/cube.js';
 import { oneLine } from '../core/model/text.js';
 import type { DemoOptions, DemoTruth } from '../core/simulate/demo.js';
 import type { SampleConfig } from '../core/simulate/sample.js';
@@ -53,6 +53,12 @@ export type WorkerRequest =
        * refused before its cube is read, with `tooLarge` in the answer.
        */
       transferLimit?: number;
+      /**
+       * Apply the file's ring current as the cube is read (counts × mean /
+       * current, `ReadOptions.applyRingCurrent`): the current is then never
+       * a cube in memory.
+       */
+      applyRingCurrent?: boolean;
     }
   | {
       id: number;
@@ -124,12 +130,6 @@ export type StoreRequest =
   | { id: number; kind: 'store-copy' }
   | {
       id: number;
-      kind: 'store-run-input';
-      params: PreprocessParams;
-      references: ReferenceSet;
-    }
-  | {
-      id: number;
       /**
        * Read a stack file from the server into this worker (a stack worker of
        * the full bundle, with h5wasm), as 'read-url' does in the read worker;
@@ -140,6 +140,8 @@ export type StoreRequest =
       name: string;
       url: string;
       headers?: Record<string, string>;
+      /** As 'read-url' does it. */
+      applyRingCurrent?: boolean;
     }
   | {
       id: number;
@@ -161,7 +163,6 @@ export type StoreResponse =
   | { id: number; ok: true; kind: 'prepared-meta'; prepared: PreparedMeta }
   | { id: number; ok: true; kind: 'values'; values: Float32Array | Float64Array }
   | { id: number; ok: true; kind: 'stack'; stack: Stack }
-  | { id: number; ok: true; kind: 'run-input'; input: RunInput }
   | { id: number; ok: true; kind: 'read-progress'; done: number; total: number }
   | { id: number; ok: true; kind: 'held'; held: HeldStack; read: ServerRead }
   | { id: number; ok: true; kind: 'progress'; progress: ProgressEvent }

@@ -151,12 +151,19 @@ export function xhrRangeSource(
  */
 export async function readStackFromServer(
   runtime: H5Runtime,
-  request: { id: number; name: string; url: string; headers?: Record<string, string> },
+  request: {
+    id: number;
+    name: string;
+    url: string;
+    headers?: Record<string, string>;
+    applyRingCurrent?: boolean;
+  },
   onProgress: (done: number, total: number) => void,
   limit: { values: number; advice: string } = WORKBENCH_LIMIT
 ): Promise<{ stack: Stack; read: ServerRead }> {
   const t0 = performance.now();
   const headers = request.headers ?? {};
+  const applyRingCurrent = request.applyRingCurrent === true;
   const probe = await probeRanges(request.name, request.url, headers);
   const fs = runtime.FS as unknown as EmscriptenFsLike & {
     writeFile(path: string, data: Uint8Array, opts?: { canOwn?: boolean }): void;
@@ -166,7 +173,7 @@ export async function readStackFromServer(
     const path = `/${file}`;
     fs.writeFile(path, new Uint8Array(probe.bytes), { canOwn: true });
     try {
-      const stack = readStack(runtime, path, request.name, { onProgress, limit });
+      const stack = readStack(runtime, path, request.name, { onProgress, limit, applyRingCurrent });
       const n = probe.bytes.byteLength;
       const read = { bytes: n, lazy: false, requests: 1, bytesFetched: n, cachePeakBytes: n };
       return { stack, read: { ...read, ms: performance.now() - t0 } };
@@ -178,7 +185,8 @@ export async function readStackFromServer(
   try {
     const stack = readStack(runtime, mount.path, request.name, {
       onProgress,
-      limit
+      limit,
+      applyRingCurrent
     });
     const { requests, bytesFetched, cachePeakBytes } = mount.reader.stats;
     return {

@@ -79,18 +79,38 @@ describe('the stack worker: the cube lives there, the page asks for frames and s
       Array.from(maskedSpectrum(direct.stack.data, pe, direct.mask))
     );
 
-    // a run with the same pre-processing starts from the prepared stack, a copy of its own
-    const same = await store.runInput(params, refs);
-    expect(same.prepared).toBeDefined();
-    expect(Array.from(same.stack.data)).toEqual(Array.from(direct.stack.data));
-    // other parameters: the raw stack, copied
-    const other = await store.runInput({ ...params, binning: 2 }, refs);
-    expect(other.prepared).toBeUndefined();
-    expect(Array.from(other.stack.data)).toEqual(Array.from(demo.data));
-    // …and the worker still holds its own
+    // a run is done in the stack worker, on the OD it holds: what a run on the stack itself answers
+    const prepares: number[] = [];
+    const inPlace = await store.runInPlace!(
+      refs,
+      { method: 'pcc' },
+      {
+        onProgress: ev => ev.stage === 'prepare' && ev.fraction === 0 && prepares.push(1)
+      }
+    );
+    // (one 'prepare' event: the pipeline's own, on the OD held; none for pre-processing again)
+    expect(prepares.length).toBe(1);
+    const directRun = await runPipeline(copy(demo), refs, { method: 'pcc' });
+    expect(Array.from(inPlace.phase)).toEqual(Array.from(directRun.phase));
+    expect(Array.from(inPlace.pcc)).toEqual(Array.from(directRun.pcc));
+    // other pre-processing: prepared again there first, with the same answer as a run from the raw stack
+    const binned = { method: 'pcc' as const, preprocess: { ...params, binning: 2 } };
+    const again: number[] = [];
+    const rebinned = await store.runInPlace!(refs, binned, {
+      onProgress: ev => ev.stage === 'prepare' && ev.fraction === 0 && again.push(1)
+    });
+    expect(again.length).toBe(2);
+    const directBinned = await runPipeline(copy(demo), refs, binned);
+    expect(Array.from(rebinned.phase)).toEqual(Array.from(directBinned.phase));
+    // …and the worker still holds the raw stack, untouched by either run
     expect(Array.from(await store.frame('raw', 0))).toEqual(
       Array.from(frameOf(demo.data, ny, nx, 0))
     );
+    expect(Array.from(await store.spectrum('raw', 5, 7))).toEqual(
+      Array.from(pixelSpectrum(demo.data, ne, ny, nx, 5, 7))
+    );
+    // no cube crossed: every request went to the one stack worker, none was a 'run'
+    expect(workers[0].received.map(r => r.kind)).not.toContain('run');
     expect(workers.length).toBe(1);
     store.dispose();
     expect(workers[0].terminated).toBe(true);
@@ -111,12 +131,15 @@ describe('the stack worker: the cube lives there, the page asks for frames and s
     await model.prepare(); // without references, as a workbench does before they load
     model.setReferences(sample.references);
     await model.prepare();
-    let reused = false;
-    const result = await model.run((stack, r, p, options) => {
-      reused = options.prepared !== undefined;
-      return client.run(stack, r, p, { ...options, transfer: true });
+    const prepares: number[] = [];
+    model.progressChanged.connect((_, ev) => {
+      if (ev.stage === 'prepare' && ev.fraction === 0) {
+        prepares.push(1);
+      }
     });
-    expect(reused).toBe(true);
+    const result = await model.run();
+    // the OD on screen was reused: the pipeline's own 'prepare', none for pre-processing again
+    expect(prepares.length).toBe(1);
     const direct = await runPipeline(copy(sample.stack), sample.references, model.runParams());
     // aligned, so cropped: the crop is said relative to the file's grid, as a run from the raw stack says it
     expect(direct.crop).toBeDefined();
@@ -126,22 +149,6 @@ describe('the stack worker: the cube lives there, the page asks for frames and s
     expect(result.counts).toEqual(direct.counts);
     model.dispose();
   }, 60_000);
-
-  it('LocalCubeStore.runInput with reusePrepared: the prepared stack, in buffers of its own, only when it fits', async () => {
-    const { LocalCubeStore } = await import('../core/preprocess/cube-store.js');
-    const local = new LocalCubeStore();
-    const refs = demoReferenceSet();
-    await local.put(copy(demo));
-    await local.prepare(params, refs);
-    const same = await local.runInput(params, refs, true, true);
-    expect(same.prepared).toBeDefined();
-    expect(same.stack).toBe(same.prepared!.stack);
-    expect(same.stack.data).not.toBe(local.prepared!.stack.data);
-    expect(Array.from(same.stack.data)).toEqual(Array.from(local.prepared!.stack.data));
-    const other = await local.runInput({ ...params, binning: 2 }, refs, true, true);
-    expect(other.prepared).toBeUndefined();
-    expect(Array.from(other.stack.data)).toEqual(Array.from(demo.data));
-  });
 
   it('a crashed stack worker fails what waits and every later request with one clear message', async () => {
     let worker: ChannelComputeWorker | undefined;
@@ -154,7 +161,7 @@ describe('the stack worker: the cube lives there, the page asks for frames and s
     await expect(store.spectrum('raw', 0, 0)).rejects.toThrow(/stack worker failed/);
   });
 
-  it('the page model holds no array of the cube’s size; a run gets transferred buffers', async () => {
+  it('the page model holds no array of the cube’s size; a run is done in the stack worker', async () => {
     const workers: ChannelComputeWorker[] = [];
     const factory = (): ChannelComputeWorker => {
       const w = new ChannelComputeWorker();
@@ -186,14 +193,10 @@ describe('the stack worker: the cube lives there, the page asks for frames and s
       expect((a as Float32Array).length).toBeLessThan(cubeLength / 2);
     }
 
-    const sent: Stack[] = [];
-    const result = await model.run((stack, r, p, options) => {
-      sent.push(stack);
-      expect(options.prepared).toBeDefined(); // the prepared stack on screen is reused
-      return client.run(stack, r, p, { ...options, transfer: true });
-    });
-    // the run's buffers were transferred: emptied on the page
-    expect(sent[0].data.length).toBe(0);
+    // the run is done where the cube is: no cube crosses to another worker or to the page
+    const result = await model.run();
+    expect(workers.flatMap(w => w.received.map(r => r.kind))).not.toContain('run');
+    expect(workers.flatMap(w => w.received.map(r => r.kind))).toContain('store-run');
     // and the run answers what a run on the stack itself answers
     const direct = await runPipeline(copy(demo), refs, { method: 'pcc' });
     expect(Array.from(result.phase)).toEqual(Array.from(direct.phase));

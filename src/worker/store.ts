@@ -15,14 +15,7 @@
  * shows and says so.
  */
 import { CancelledError } from '../core/analysis/cancel.js';
-import type {
-  CubeKind,
-  CubeStore,
-  HeldStack,
-  PixelBox,
-  PreparedMeta,
-  RunInput
-} from '../core/model/cube.js';
+import type { CubeKind, CubeStore, HeldStack, PixelBox, PreparedMeta } from '../core/model/cube.js';
 import type { ReferenceSet } from '../core/model/references.js';
 import type {
   DeepPartial,
@@ -82,6 +75,8 @@ export class WorkerCubeStore implements CubeStore {
     options: {
       headers?: Record<string, string>;
       onProgress?: (done: number, total: number) => void;
+      /** Apply the file's ring current as it is read (see 'read-url'). */
+      applyRingCurrent?: boolean;
     } = {}
   ): Promise<HeldStack & { read: ServerRead }> {
     if (!this.createReaderWorker) {
@@ -92,7 +87,13 @@ export class WorkerCubeStore implements CubeStore {
     }
     this._reader = true;
     const res = await this._request(
-      { kind: 'store-read-url', name, url, headers: options.headers },
+      {
+        kind: 'store-read-url',
+        name,
+        url,
+        headers: options.headers,
+        applyRingCurrent: options.applyRingCurrent
+      },
       [],
       'held',
       ev => {
@@ -110,7 +111,7 @@ export class WorkerCubeStore implements CubeStore {
    * with a CancelledError, and the worker stops the run at its next yield
    * (between training epochs); the stack and its OD stay.
    */
-  runHeld(
+  runInPlace(
     references: ReferenceSet,
     params: DeepPartial<PipelineParams>,
     options: { signal?: AbortSignal; onProgress?: (event: ProgressEvent) => void } = {}
@@ -187,16 +188,6 @@ export class WorkerCubeStore implements CubeStore {
   /** A copy of the raw stack made in the worker and transferred here (for a run, for Python). */
   async copy(): Promise<Stack> {
     return (await this._request({ kind: 'store-copy' }, [], 'stack')).stack;
-  }
-
-  /** The run's input, copied in the worker and transferred here (see CubeStore.runInput). */
-  async runInput(params: PreprocessParams, references: ReferenceSet): Promise<RunInput> {
-    const res = await this._request(
-      { kind: 'store-run-input', params, references },
-      [],
-      'run-input'
-    );
-    return res.input;
   }
 
   /** Requests sent and not answered yet. */

@@ -107,9 +107,11 @@ test('a 100 MB stack opens through range requests, with a progress bar while it 
   expect(requests.filter(r => r.range === null)).toEqual([]);
   expect(responses.every(r => r.range === 'status 206')).toBe(true);
   expect(Math.max(...responses.map(r => r.bytes))).toBeLessThanOrEqual(16 * 2 ** 20);
+  // every byte once, but the ring current (float32, half of this file) twice: the workbench
+  // applies it as it reads, its mean first, then with the counts (never a cube in memory)
   const fetched = responses.reduce((n, r) => n + r.bytes, 0);
-  expect(fetched).toBeGreaterThan(0.95 * size);
-  expect(fetched).toBeLessThan(1.1 * size);
+  expect(fetched).toBeGreaterThan(1.45 * size);
+  expect(fetched).toBeLessThan(1.6 * size);
 
   const progress = await page.evaluate(
     () => (window as unknown as { stxmProgress: number[] }).stxmProgress

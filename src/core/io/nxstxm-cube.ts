@@ -181,7 +181,8 @@ function cubeFrameOf(shape: number[], map: DimMap, a: number, k: number): number
 export function sumValidCurrent(
   ds: Dataset,
   shape: number[],
-  raw?: H5RawRead
+  raw?: H5RawRead,
+  onProgress?: ReadProgress
 ): { sum: number; count: number } {
   const rowValues = shape.slice(1).reduce((a, b) => a * b, 1);
   const perSlab = slabRows(shape, DIVIDED_SLAB_BYTES, Math.max(4, elementSize(ds)));
@@ -200,6 +201,7 @@ export function sumValidCurrent(
           count++;
         }
       }
+      onProgress?.(b * rowValues, shape[0] * rowValues);
     }
   } finally {
     direct?.close();

@@ -406,15 +406,26 @@ function planEntry(
       shape.length > 0;
     const found = applying ? findControl(entry, shape, dims) : undefined;
     let divisor: RingCurrentDivisor | undefined;
+    // the progress of a read in two passes (the current, then signal and current
+    // together): a third of the way after the first
+    let cubeProgress = onProgress;
     if (found?.full) {
-      const { sum, count } = sumValidCurrent(found.ds, shape, raw);
+      const { sum, count } = sumValidCurrent(
+        found.ds,
+        shape,
+        raw,
+        onProgress && ((done, of) => onProgress(Math.floor(done / 3), of))
+      );
       divisor = {
         ds: found.ds,
         mean: count > 0 ? sum / count : Number.NaN,
         skipped: new Float64Array(n0)
       };
+      cubeProgress =
+        onProgress &&
+        ((done, of) => onProgress(done === of ? of : Math.floor((of + 2 * done) / 3), of));
     }
-    const { data, stats } = readCube(signal, shape, map, dims, raw, onProgress, divisor);
+    const { data, stats } = readCube(signal, shape, map, dims, raw, cubeProgress, divisor);
     if (kind !== 'focus' && stats.nanFrames.length === n0) {
       fail(
         n0 === 1 ? `${where} holds only NaN` : `every frame of ${where} is NaN (no data recorded)`

@@ -80,7 +80,16 @@ describe('the ring current applied while reading', () => {
 
       const plain = readStack(rt, path, 'ring.h5');
       expect(plain.control).toBeDefined();
-      const applied = readStack(rt, path, 'ring.h5', { applyRingCurrent: true });
+      const progress: number[] = [];
+      const applied = readStack(rt, path, 'ring.h5', {
+        applyRingCurrent: true,
+        onProgress: (done, total) => progress.push(done / total)
+      });
+      // the progress bar moves through both passes (the current, then signal and current)
+      expect(progress).toEqual([...progress].sort((a, b) => a - b));
+      expect(progress.filter(f => f > 0 && f <= 1 / 3).length).toBeGreaterThanOrEqual(2);
+      expect(progress.filter(f => f > 1 / 3 && f < 1).length).toBeGreaterThanOrEqual(2);
+      expect(progress.at(-1)).toBe(1);
       expect(applied.control).toBeUndefined();
       expect(applied.ringCurrentApplied).toBeDefined();
 

@@ -59,17 +59,11 @@ export interface CubeStore {
   /** The raw stack whole, in buffers of its own (for a run or for Python). */
   copy(): Promise<Stack>;
   /**
-   * What a run with these pre-processing parameters and references starts
-   * from, in buffers of its own: the prepared stack when the one held was
-   * made with them (the run need not pre-process again), else the raw stack.
-   */
-  runInput(params: PreprocessParams, references: ReferenceSet): Promise<RunInput>;
-  /**
    * Run the pipeline where the cube is, on the stack held (one read into the
    * store, too large to move: `HeldStack`). Only stores that can (the stack
    * worker of the full bundle); cancel through `signal`.
    */
-  runHeld?(
+  runInPlace?(
     references: ReferenceSet,
     params: DeepPartial<PipelineParams>,
     options: { signal?: AbortSignal; onProgress?: (event: ProgressEvent) => void }
@@ -88,12 +82,6 @@ export interface HeldStack {
 
 export function isHeldStack(s: object): s is HeldStack {
   return 'held' in s && 'firstFrame' in s;
-}
-
-/** A run's input: the raw stack, or a prepared stack (`stack` is then its optical density). */
-export interface RunInput {
-  stack: Stack;
-  prepared?: PreparedStack;
 }
 
 /** Whether a prepared stack made with (`params`, `references`) fits a run with these. */

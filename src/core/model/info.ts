@@ -18,6 +18,12 @@ export interface StackInfo {
   pixelSize: { x: number | null; y: number | null; units: 'µm' };
   dwellMs: number[] | null;
   hasRingCurrent: boolean;
+  /**
+   * The mean ring current the counts were normalised to as the file was
+   * read (a workbench reads an HDF5 stack so, unless ring-current
+   * normalisation is off); null: the counts as recorded.
+   */
+  ringCurrentApplied: number | null;
   entry: string | null;
   signal: string | null;
 }
@@ -43,6 +49,10 @@ export function describeStack(stack: Stack | StackHeader): StackInfo {
       'hasControl' in stack
         ? stack.hasControl
         : stack.control !== undefined || stack.ringCurrentApplied !== undefined,
+    ringCurrentApplied:
+      'ringCurrentApplied' in stack && stack.ringCurrentApplied
+        ? stack.ringCurrentApplied.meanCurrent
+        : null,
     entry: stack.source.entry ?? null,
     signal: stack.source.signal ?? null
   };

@@ -16,7 +16,6 @@ import {
   type CubeStore,
   type PixelBox,
   type PreparedMeta,
-  type RunInput,
   samePreparation
 } from '../model/cube.js';
 import type { PreparedStack } from '../model/prepared.js';
@@ -99,43 +98,6 @@ export class LocalCubeStore implements CubeStore {
   /** The stack held itself (in this thread nothing is transferred; the stack worker copies). */
   copy(): Promise<Stack> {
     return Promise.resolve(this._need());
-  }
-
-  /**
-   * In buffers of its own when `own` (the stack worker: the run consumes
-   * them); in this thread the raw stack itself, which a run does not consume.
-   * `reusePrepared`: the prepared stack when it was made with these
-   * parameters and references (pre-processing is deterministic, so the run
-   * need not do it again).
-   */
-  runInput(
-    params: PreprocessParams,
-    references: ReferenceSet,
-    own = false,
-    reusePrepared = true
-  ): Promise<RunInput> {
-    const raw = this._need();
-    const prepared = this._prepared;
-    const fits =
-      reusePrepared &&
-      own &&
-      prepared !== null &&
-      this._preparedWith !== null &&
-      samePreparation(this._preparedWith, { params, references });
-    if (fits) {
-      const stack = copyStack(prepared.stack);
-      return Promise.resolve({
-        stack,
-        prepared: {
-          ...prepared,
-          stack,
-          mask: prepared.mask.slice(),
-          i0: prepared.i0.slice(),
-          shifts: { dx: prepared.shifts.dx.slice(), dy: prepared.shifts.dy.slice() }
-        }
-      });
-    }
-    return Promise.resolve({ stack: own ? copyStack(raw) : raw });
   }
 
   /**
