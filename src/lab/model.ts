@@ -186,7 +186,7 @@ export class WorkbenchModel implements IWorkbenchModel {
       if (isHeldStack(stack)) {
         this._setHeld(stack, options);
       } else {
-        this.setStack(stack, options);
+        this._put(stack, options);
       }
     } catch (err) {
       // Any stack loaded before stays in the model (and on screen) beside the message.
@@ -202,7 +202,12 @@ export class WorkbenchModel implements IWorkbenchModel {
    * buffers are transferred to the stack worker); the model keeps its
    * description.
    */
-  setStack(stack: Stack, options: { keepResult?: boolean } = {}): void {
+  setStack(stack: Stack): void {
+    this._source = null; // not read from a file: nothing to read again
+    this._put(stack, {});
+  }
+
+  private _put(stack: Stack, options: { keepResult?: boolean }): void {
     this._info = describeStack(stack);
     const meta = stackMeta(stack);
     this._stack = meta;
