@@ -175,13 +175,20 @@ export function buildTable(report) {
       target: '',
       met: ''
     });
-    const rawMiB = pick(chr, 'memory.stackRawMiB') ?? pick(node, 'rawMiB');
+    const wb = r[`workbench.chromium.${size}`];
+    const rawMiB =
+      pick(wb, 'memory.stackRawMiB') ?? pick(chr, 'memory.stackRawMiB') ?? pick(node, 'rawMiB');
     const chrPeak = pick(chr, 'memory.peakAboveBaselineMiB.rendererAnon');
+    const wbPeak = pick(wb, 'memory.peakAboveMiB');
     const nodePeak = pick(node, 'peakAboveBaselineMiB');
     const pyPeak = pick(py, 'memory.pipeline_peak_bytes');
     const pyRaw = pick(py, 'raw_cube_bytes');
     for (const [where, peak] of [
-      ['Chromium (page + workers)', chrPeak],
+      [
+        'Chromium workbench (page + workers; read from the server, prepared, run in its stack worker)',
+        wbPeak
+      ],
+      ['Chromium, the file bytes fetched into the page, run in a worker of its own', chrPeak],
       ['Node', nodePeak]
     ]) {
       const v = ratio(peak, rawMiB);

@@ -56,6 +56,7 @@ describe('bench report', () => {
           timingsMs: { fileToFinalMap: 20000, stages: { train: 15000 } },
           memory: { stackRawMiB: 80, peakAboveBaselineMiB: { rendererAnon: 400 } }
         },
+        'workbench.chromium.1024': { memory: { stackRawMiB: 80, peakAboveMiB: 208 } },
         'redraw.chromium': { gmvae: { preview: { median: 40, p90: 60 } } }
       }
     };
@@ -76,10 +77,16 @@ describe('bench report', () => {
     expect([g.ratio, g.target, g.met]).toEqual(['0.25×', '', '']);
     const f = row(rows, 'File → final map, 1024×1024×20 (gmvae), Chromium worker');
     expect(f.met).toBe('yes');
+    // the product's path (the workbench), and the bytes-in-the-page path beside it
+    const workbench = row(
+      rows,
+      'File → final map, 1024×1024×20 (gmvae): peak memory above baseline / raw stack (80 MiB), Chromium workbench'
+    );
+    expect([workbench.ratio, workbench.met]).toEqual(['2.60×', 'yes']);
     expect(
       row(
         rows,
-        'File → final map, 1024×1024×20 (gmvae): peak memory above baseline / raw stack (80 MiB), Chromium'
+        'File → final map, 1024×1024×20 (gmvae): peak memory above baseline / raw stack (80 MiB), Chromium, the file bytes'
       ).ratio
     ).toBe('5.00×');
     expect(

@@ -190,6 +190,17 @@ if (only.includes('pipeline')) {
         timeoutS: 3600
       }
     );
+    // the product's memory: a workbench opening the file (range reads), pre-processing it
+    // and running the pipeline in its stack worker
+    job(
+      `workbench.chromium.${size}`,
+      node,
+      ['bench/browser/run.mjs', 'workbench', '--stack', stack, '--refs', refs],
+      {
+        needs: [haveChromium, haveUiDeps],
+        timeoutS: 3600
+      }
+    );
     // the reference trains exactly as much as the engine's defaults say
     const budget = [
       '--epochs',

@@ -16,7 +16,7 @@ import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { nodeH5Runtime } from '../../lib/cli/runtime.js';
+import { collectGarbage, nodeH5Runtime } from '../../lib/cli/runtime.js';
 import { configureNodeWasm } from '../../lib/cli/tf-node.js';
 import { DEFAULT_GMVAE, readStack, runPipeline } from '../../lib/core/index.js';
 import { parseReferenceCsv } from '../../lib/core/io/references-csv.js';
@@ -49,11 +49,13 @@ const references = parseReferenceCsv(readFileSync(refsFile, 'utf8'), basename(re
 // as `map` reads it: the ring current applied as the cube is read (the defaults normalise by it)
 const stack = readStack(runtime, resolve(file), basename(file), { applyRingCurrent: true });
 const readMs = performance.now() - t0;
+const rawBytes = stack.data.byteLength; // (the run lets the cube go)
 const result = await runPipeline(
   stack,
   references,
   { method: values.method, gmvae: { backend: values.backend } },
-  { consumeInput: true } // as the CLI and the worker run it
+  // as `map` runs it: the cube consumed, let go after training and collected
+  { consumeInput: true, released: collectGarbage }
 );
 const totalMs = performance.now() - t0;
 clearInterval(sampler);
@@ -65,7 +67,7 @@ console.log(
     runtime: `Node ${process.version}`,
     file: basename(file),
     shape: [ne, ny, nx],
-    rawBytes: stack.data.byteLength,
+    rawBytes,
     method: values.method,
     totalMs: Math.round(totalMs),
     readMs: Math.round(readMs),
@@ -78,6 +80,6 @@ console.log(
     rssBeforeMiB: mib(rssBefore),
     peakRssMiB: mib(Math.max(maxRss, peakSampled)),
     peakAboveBaselineMiB: mib(Math.max(maxRss, peakSampled) - rssBefore),
-    rawMiB: mib(stack.data.byteLength)
+    rawMiB: mib(rawBytes)
   })
 );
