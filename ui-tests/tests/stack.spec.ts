@@ -49,6 +49,10 @@ test.describe('STXM stack document', () => {
     await expect(label).toHaveText(/280\.00\s*eV/);
 
     await expect(view.locator('.jp-STXMView-pixelSize')).toContainText('0.5 µm');
+    // the file has a ring current, applied as it was read: the counts say so
+    await expect(view.locator('.jp-STXMImageView-quantity option[value="counts"]')).toHaveText(
+      'Counts (ring-current normalised)'
+    );
 
     await page.screenshot({ ...DOC_SHOT, path: path.join(DOCS_IMAGES, 'stack-lab.png') });
     await view.screenshot({ ...DOC_SHOT, path: path.join(DOCS_IMAGES, 'stack-panel.png') });

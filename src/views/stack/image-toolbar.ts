@@ -93,6 +93,21 @@ export class ImageToolbar {
   }
 
   /** The optical-density choice: enabled once prepared, "computing…" meanwhile. */
+  /**
+   * Say what the counts are: as recorded, or normalised to the ring current
+   * (an HDF5 stack a workbench read with its ring current applied).
+   */
+  setCountsNormalised(normalised: boolean): void {
+    const counts = this.quantity.querySelector<HTMLOptionElement>('option[value="counts"]');
+    if (counts) {
+      counts.textContent = normalised ? 'Counts (ring-current normalised)' : 'Raw counts';
+      counts.title = normalised
+        ? 'counts × mean ring current / ring current, applied as the file was read ' +
+          '(turn ring-current normalisation off to see the counts as recorded)'
+        : '';
+    }
+  }
+
   setOdAvailable(available: boolean, computing: boolean): void {
     const od = this.quantity.querySelector<HTMLOptionElement>('option[value="od"]');
     if (od) {

@@ -242,6 +242,7 @@ export class StackView extends Widget implements IExportable {
     this._controls.hidden = stack === null;
     this._imageWrap.hidden = stack === null;
     this._toolbar.setOdAvailable(prepared !== null, this._source.prepareState === 'running');
+    this._toolbar.setCountsNormalised(stack?.ringCurrentApplied !== undefined);
     if (stack && stack !== this._lastStack) {
       this._lastStack = stack;
       this._slider.max = String(stack.energies.length - 1);
