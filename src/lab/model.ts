@@ -432,12 +432,7 @@ export class WorkbenchModel implements IWorkbenchModel {
    */
   private _rereadIfNeeded(): void {
     const source = this._source;
-    if (
-      !this._rereading &&
-      source &&
-      this._stack?.ringCurrentApplied &&
-      !this._params.preprocess.ringCurrent
-    ) {
+    if (!this._rereading && source && this._needsReread()) {
       const stack = this._stack;
       this._rereading = this.load(source, { keepResult: true }).finally(() => {
         this._rereading = null;

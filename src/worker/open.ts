@@ -48,24 +48,14 @@ export async function readWorkbenchStack(
   url: string,
   options: WorkbenchReadOptions = {}
 ): Promise<{ stack: Stack | HeldStack; read?: ServerRead }> {
-  const { headers, onProgress, transferLimit, applyRingCurrent } = options;
   try {
-    return await client.readStackFromServer(name, url, {
-      headers,
-      onProgress,
-      transferLimit,
-      applyRingCurrent
-    });
+    return await client.readStackFromServer(name, url, options);
   } catch (err) {
     if (!(err instanceof TooLargeToMoveError) || !store?.canRead) {
       throw err;
     }
     // (above the workbench's own limit the stack worker's reader says so, before reading)
-    const { read, ...held } = await store.readFromServer(name, url, {
-      headers,
-      onProgress,
-      applyRingCurrent
-    });
+    const { read, ...held } = await store.readFromServer(name, url, options);
     return { stack: held, read };
   }
 }
