@@ -121,7 +121,8 @@ test-ui: ui-deps venv
 	  || { echo "Chromium not found: apt-get install chromium, or set CHROMIUM_PATH" >&2; exit 1; }
 	cd ui-tests && npx playwright test $(UI_ARGS) \
 	  || { echo "--- tail of ui-tests/.jupyter-test-root/server.log ---"; \
-	       tail -n 40 .jupyter-test-root/server.log 2>/dev/null; exit 1; }
+	       tail -n 40 .jupyter-test-root/server.log 2>/dev/null; \
+	       node summarise-failures.mjs playwright-results.json; exit 1; }
 
 # Full check with a timing per stage. Setup stages stop at the first failure; the
 # test and lint stages all run, and the target fails at the end if any failed.

@@ -25,7 +25,14 @@ module.exports = {
   retries: 0,
   timeout: 120 * 1000,
   expect: { timeout: 30 * 1000 },
-  reporter: [['list'], ['html', { open: 'never' }]],
+  // The JSON report feeds the failure summary `make test-ui` prints last (summarise-failures.mjs),
+  // so that a CI log's tail names the failing tests rather than the server's log. It sits outside
+  // playwright-report/, which the HTML reporter empties when it writes.
+  reporter: [
+    ['list'],
+    ['html', { open: 'never' }],
+    ['json', { outputFile: 'playwright-results.json' }]
+  ],
   use: {
     ...baseConfig.use,
     baseURL,
