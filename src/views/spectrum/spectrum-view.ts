@@ -61,7 +61,7 @@ export class SpectrumView extends Widget implements IExportable {
       title: 'Spectrum under the cursor with the references'
     });
     this.node.append(this._header, this._chart.node);
-    _source.stackChanged.connect(this._schedule, this);
+    _source.stackChanged.connect(this._stackChanged, this);
     _source.referencesChanged.connect(this._schedule, this);
     _source.paramsChanged.connect(this._schedule, this); // the energy shift of the references
     _source.roisChanged.connect(this._schedule, this);
@@ -94,6 +94,25 @@ export class SpectrumView extends Widget implements IExportable {
   dispose(): void {
     this._chart.dispose();
     super.dispose();
+  }
+
+  /**
+   * A new stack (or none): the placeholder changes in the same task as the
+   * panel's header, the chart at the next frame. The page, busy with a large
+   * stack's first frame, held that frame back by more than 250 ms, and the
+   * panel said "No stack loaded." under a loaded stack meanwhile (Galata
+   * large-file.spec.ts, 4 runs in 6 with two cores busy).
+   */
+  private _stackChanged(): void {
+    const raw = this._source.stack;
+    if (!raw) {
+      this._chart.setSeries([]);
+      this._chart.setMessage('No stack loaded.');
+    } else if (this._drawnFor !== raw) {
+      this._chart.setSeries([]);
+      this._chart.setMessage('Reading the spectrum…');
+    }
+    this._schedule();
   }
 
   private _invalidate(): void {
