@@ -101,18 +101,29 @@ export class SpectrumView extends Widget implements IExportable {
    * panel's header, the chart at the next frame. The page, busy with a large
    * stack's first frame, held that frame back by more than 250 ms, and the
    * panel said "No stack loaded." under a loaded stack meanwhile (Galata
-   * large-file.spec.ts, 4 runs in 6 with two cores busy).
+   * large-file.spec.ts, 5 runs in 8 with two cores busy).
    */
   private _stackChanged(): void {
-    const raw = this._source.stack;
+    this._placeholder(this._source.stack);
+    this._schedule();
+  }
+
+  /**
+   * Without a stack, or before the first spectrum of a new one, the chart is
+   * cleared and says so; a chart of the same stack stays until its update.
+   * True when there is no stack.
+   */
+  private _placeholder(raw: StackMeta | null): raw is null {
     if (!raw) {
       this._chart.setSeries([]);
       this._chart.setMessage('No stack loaded.');
-    } else if (this._drawnFor !== raw) {
+      return true;
+    }
+    if (this._drawnFor !== raw) {
       this._chart.setSeries([]);
       this._chart.setMessage('Reading the spectrum…');
     }
-    this._schedule();
+    return false;
   }
 
   private _invalidate(): void {
@@ -182,9 +193,7 @@ export class SpectrumView extends Widget implements IExportable {
     const raw = this._source.stack;
     const prepared = this._source.prepared;
     const stack: StackMeta | null = prepared?.stack ?? raw;
-    if (!stack || !raw) {
-      this._chart.setSeries([]);
-      this._chart.setMessage('No stack loaded.');
+    if (this._placeholder(raw) || !stack) {
       return;
     }
     const od = prepared !== null || stack.metadata.quantity === 'optical density';
@@ -223,12 +232,8 @@ export class SpectrumView extends Widget implements IExportable {
       return;
     }
     if (!found || roiSpectra.some(v => v === null)) {
-      // asked of the stack worker: the chart on screen stays until the answer, unless it
-      // is of another stack (the worker may be busy pre-processing a large one for a while)
-      if (this._drawnFor !== raw) {
-        this._chart.setSeries([]);
-        this._chart.setMessage('Reading the spectrum…');
-      }
+      // asked of the stack worker: the chart on screen stays until the answer (the worker
+      // may be busy pre-processing a large stack for a while); the placeholder is set above
       return;
     }
     const main = found;
